@@ -1,0 +1,34 @@
+# The two set-up commands: `make demo` and `make test` (see README.md).
+BUILD ?= build
+JOBS ?= 2
+PG_URL := postgresql://postgres@127.0.0.1:54329
+DEMO_URL := $(PG_URL)/reconcile_demo
+
+.PHONY: setup build pg-start pg-stop demo test clean
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+pg-start: setup
+	bash scripts/pg.sh start >/dev/null
+
+pg-stop:
+	bash scripts/pg.sh stop
+
+demo: build pg-start
+	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS reconcile_demo WITH (FORCE)" -c "CREATE DATABASE reconcile_demo"
+	$(BUILD)/reconcile plan --database "$(DEMO_URL)" --out $(BUILD)/demo.plan.toml
+	$(BUILD)/reconcile apply --database "$(DEMO_URL)" $(BUILD)/demo.plan.toml
+	$(BUILD)/reconcile plan --database "$(DEMO_URL)" --detailed-exitcode --out $(BUILD)/demo-again.plan.toml
+
+test: build pg-start
+	cd $(BUILD) && RECONCILE_TEST_URL="$(PG_URL)/postgres" RECONCILE_BIN="$(CURDIR)/$(BUILD)/reconcile" \
+	  ctest --output-on-failure -j$(JOBS)
+
+clean:
+	bash scripts/pg.sh stop
+	rm -rf $(BUILD)

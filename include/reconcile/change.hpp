@@ -1,0 +1,66 @@
+// Change: what the differ found, as plain values. No SQL here; the planner renders steps.
+#pragma once
+#include <variant>
+#include <vector>
+
+#include "reconcile/model.hpp"
+
+namespace reconcile {
+
+struct CreateSchema { Schema schema; };
+struct DropSchema { Schema schema; };
+struct SetSchemaComment { std::string schema; std::optional<std::string> comment; };
+struct CreateExtension { Extension extension; };
+struct DropExtension { Extension extension; };
+struct CreateEnum { Enum enumeration; };
+struct DropEnum { Enum enumeration; };
+/// ALTER TYPE ... ADD VALUE, placed before `before` (or after `after` when `before` is empty).
+struct AddEnumValue { QName enumeration; std::string value; std::string before; std::string after; };
+struct SetEnumComment { QName enumeration; std::optional<std::string> comment; };
+/// A new table with its columns, primary key, unique and check constraints and comments.
+/// Foreign keys and indexes come as their own changes.
+struct CreateTable { Table table; };
+struct DropTable { Table table; };
+struct SetTableComment { QName table; std::optional<std::string> comment; };
+struct AddColumn { QName table; Column column; };
+struct DropColumn { QName table; Column column; };
+
+/// What differs in an altered column (a bitmask).
+enum ColumnDelta : unsigned {
+  delta_type = 1u << 0,
+  delta_nullable = 1u << 1,
+  delta_default = 1u << 2,
+  delta_identity = 1u << 3,
+  delta_collation = 1u << 4,
+};
+struct AlterColumn { QName table; Column from; Column to; unsigned what = 0; };
+struct SetColumnComment { QName table; std::string column; std::optional<std::string> comment; };
+struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
+struct DropConstraint { QName table; Constraint constraint; };
+struct CreateIndex { QName table; Index index; bool new_table = false; };
+struct DropIndex { QName table; Index index; };
+
+using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateExtension,
+                            DropExtension, CreateEnum, DropEnum, AddEnumValue, SetEnumComment,
+                            CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
+                            AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
+                            CreateIndex, DropIndex>;
+
+struct DiffOptions {
+  /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.
+  bool drop_extensions = false;
+};
+
+/// Changes that turn `current` into `desired`. Both models must be canonical (spelled by the
+/// server) and restricted to the managed scope. Deterministic: the same inputs give the same
+/// list. Throws Error for a change reconcile cannot make (e.g. removing an enum value).
+std::vector<Change> diff(const Model& current, const Model& desired, const DiffOptions& options = {});
+
+/// Throws Error naming the object when an object reconcile does not manage (a view, say) would
+/// block one of `changes` on `live`: dropping a table or column it uses, or changing a column's type.
+void check_unmanaged_blockers(const std::vector<Change>& changes, const Model& live);
+
+/// "table public.orders", "column public.orders.total", ...: what a change is about.
+std::string describe(const Change& change);
+
+}  // namespace reconcile

@@ -1,0 +1,86 @@
+// Database side: connection strings, the inspector, the shadow database and apply.
+#pragma once
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reconcile/model.hpp"
+#include "reconcile/plan.hpp"
+
+namespace reconcile {
+
+/// A connection string (URI or keyword form) without its password, for messages and plan files.
+std::string redact_conninfo(const std::string& conninfo);
+/// The same connection string pointed at another database (keyword form).
+std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname);
+
+/// Which schemas to read: `schemas`, or with `all` every user schema (reconcile's own never).
+struct InspectScope {
+  std::set<std::string> schemas;
+  std::vector<std::string> exclude;  ///< "schema.table" or "schema.*" patterns
+  bool all = false;
+};
+
+/// Reads the live schema into the model with a fixed number of bulk catalog queries, in its own
+/// read-only transaction.
+Model inspect_database(const std::string& conninfo, const InspectScope& scope);
+/// True when `name` matches one of the exclude patterns.
+bool excluded(const std::vector<std::string>& patterns, const QName& name);
+
+/// A throwaway database: the given shadow URL, or a temporary database created on the target's
+/// server and always dropped (on success, error and SIGINT / SIGTERM).
+class Shadow {
+ public:
+  /// `shadow_url` empty: create a temporary database next to `target_conninfo`.
+  Shadow(const std::string& target_conninfo, const std::string& shadow_url);
+  ~Shadow();
+  Shadow(const Shadow&) = delete;
+  Shadow& operator=(const Shadow&) = delete;
+
+  /// Materializes `desired` in an empty shadow and reads it back, spelled by the server. A
+  /// fragment the server rejects throws Error naming the TOML file, line and object.
+  Model canonicalize(const Model& desired);
+  /// Replays `steps` on a copy of `live` and returns the resulting model (scope: `schemas`).
+  /// A failing step throws Error naming the step.
+  Model replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
+
+ private:
+  void reset();
+  std::string conninfo_;
+  std::string created_db_;   ///< non-empty when we created (and must drop) it
+  std::string admin_conninfo_;
+};
+
+/// Installs SIGINT / SIGTERM handling that drops live temporary shadow databases before exiting.
+void install_shadow_signal_guard();
+
+struct ApplyOptions {
+  bool lock_wait = false;
+  int lock_timeout_ms = 5000;
+  int statement_timeout_ms = 0;
+  std::string plan_hash;
+  std::function<void(const Step&, int index, int total)> on_step;
+};
+
+struct ApplyResult {
+  int steps_run = 0;
+};
+
+/// Applies `plan` to the database: advisory lock, stale check, one transaction, target check,
+/// history row. Throws Error (database unchanged) on any failure of the transactional part.
+ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const ApplyOptions& options);
+
+/// Rows of reconcile.history, newest first.
+struct HistoryEntry {
+  long id = 0;
+  std::string applied_at, applied_by, plan_hash, source_fingerprint, target_fingerprint;
+  int steps = 0;
+};
+std::vector<HistoryEntry> read_history(const std::string& conninfo);
+/// The managed schemas recorded by the last applied plan (so that a schema removed from the files
+/// is still in scope, and its removal is planned). Empty when nothing was applied yet.
+std::vector<std::string> last_managed_schemas(const std::string& conninfo);
+
+}  // namespace reconcile

@@ -1,0 +1,142 @@
+// The schema model: plain values describing a PostgreSQL schema, from TOML or from a live database.
+#pragma once
+#include <compare>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reconcile/error.hpp"
+
+namespace reconcile {
+
+/// A schema-qualified object name. Objects refer to each other by QName, never by pointer.
+struct QName {
+  std::string schema;
+  std::string name;
+  auto operator<=>(const QName&) const = default;
+  bool operator==(const QName&) const = default;
+  /// schema.name, unquoted (for messages and plan files).
+  std::string str() const { return schema + "." + name; }
+  /// "schema"."name", for SQL.
+  std::string sql() const;
+};
+
+/// Parses `name` or `schema.name` (a quoted TOML key); unqualified names live in `public`.
+QName parse_qname(const std::string& text);
+
+struct Column {
+  std::string name;
+  std::string type;                      ///< SQL type as written; canonical after the shadow
+  bool nullable = true;
+  std::optional<std::string> default_expr;
+  std::string identity;                  ///< "", "always" or "by default"
+  std::optional<std::string> generated;  ///< stored generated expression
+  std::optional<std::string> collation;
+  std::optional<std::string> comment;
+  SourceLoc loc;
+  std::map<std::string, SourceLoc> key_locs;  ///< where each key was written (type, default, ...)
+
+  /// Everything but the source location.
+  bool same_definition(const Column& o) const;
+};
+
+enum class ConstraintKind { primary_key, unique, check, foreign_key };
+std::string to_string(ConstraintKind kind);
+
+/// PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY. `named` is false when the TOML left the name to
+/// PostgreSQL: such a constraint matches any live one with the same definition.
+struct Constraint {
+  ConstraintKind kind = ConstraintKind::check;
+  std::string name;
+  bool named = true;
+  std::vector<std::string> columns;
+  std::string expression;  ///< check only
+  QName ref_table;         ///< foreign key only
+  std::vector<std::string> ref_columns;
+  std::string on_delete = "no action";
+  std::string on_update = "no action";
+  bool deferrable = false;
+  bool initially_deferred = false;
+  SourceLoc loc;
+
+  /// Same kind and definition, ignoring the name.
+  bool same_definition(const Constraint& o) const;
+};
+
+struct Index {
+  std::string name;
+  bool named = true;
+  bool unique = false;
+  std::string method = "btree";
+  std::vector<std::string> keys;  ///< each a column or (expression), with opclass / DESC / NULLS
+  std::string where;
+  std::vector<std::string> include;
+  SourceLoc loc;
+
+  bool same_definition(const Index& o) const;
+};
+
+struct Table {
+  QName name;
+  std::vector<Column> columns;  ///< physical order
+  std::vector<Constraint> constraints;
+  std::vector<Index> indexes;
+  std::optional<std::string> comment;
+  SourceLoc loc;
+
+  const Column* find_column(const std::string& name) const;
+  const Constraint* primary_key() const;
+};
+
+struct Enum {
+  QName name;
+  std::vector<std::string> values;
+  std::optional<std::string> comment;
+  SourceLoc loc;
+};
+
+struct Schema {
+  std::string name;
+  std::optional<std::string> comment;
+  SourceLoc loc;
+};
+
+struct Extension {
+  std::string name;
+  std::string schema;  ///< empty: the server's default
+  SourceLoc loc;
+};
+
+/// An object of a kind reconcile does not manage (view, function, trigger, ...). It is never
+/// changed; `depends_on` lists the (table, column) pairs it uses ("" column = whole table).
+struct UnmanagedObject {
+  std::string kind;
+  QName name;
+  std::vector<std::pair<QName, std::string>> depends_on;
+};
+
+struct Model {
+  std::map<std::string, Schema> schemas;
+  std::map<std::string, Extension> extensions;
+  std::map<QName, Enum> enums;
+  std::map<QName, Table> tables;
+  std::vector<UnmanagedObject> unmanaged;
+
+  /// The schemas this model manages: declared ones plus any schema an object lives in.
+  std::set<std::string> managed_schemas() const;
+  /// A copy holding only objects in `schemas` (extensions are kept whole).
+  Model restricted_to(const std::set<std::string>& schemas) const;
+  const Table* find_table(const QName& name) const;
+};
+
+/// SHA-256 over a canonical serialization of the model ("sha256:<hex>"). Source locations and the
+/// physical column order do not count.
+std::string fingerprint(const Model& model);
+/// The canonical serialization itself (stable, line oriented).
+std::string canonical_text(const Model& model);
+/// "sha256:<hex>" of arbitrary bytes.
+std::string sha256_hex(const std::string& bytes);
+
+}  // namespace reconcile

@@ -1,0 +1,69 @@
+// Plan: ordered SQL steps with hazards, and the plan file that carries them for review.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reconcile/change.hpp"
+
+namespace reconcile {
+
+/// Where a stretch of a step's SQL came from: from byte `offset` on, text written at `loc`.
+struct SqlOrigin {
+  size_t offset = 0;
+  SourceLoc loc;
+};
+
+/// One statement of a plan, with what it does and why it is dangerous.
+struct Step {
+  int id = 0;
+  std::string op;      ///< create | alter | drop | rename
+  std::string object;  ///< e.g. "table public.orders"
+  std::string sql;
+  bool transactional = true;
+  std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail
+  SourceLoc origin;                  ///< where the desired object was declared, when known
+  std::vector<SqlOrigin> sql_origins;  ///< finer origins within `sql` (not written to plan files)
+
+  /// The origin of the SQL text at byte `offset` (the finest known), else `origin`.
+  SourceLoc origin_at(size_t offset) const;
+};
+
+struct Plan {
+  int format = 1;
+  std::string reconcile_version;
+  std::string created_at;  ///< RFC 3339 UTC
+  std::string database;    ///< redacted connection string
+  std::string source_fingerprint;
+  std::string target_fingerprint;  ///< empty when the plan was not verified
+  std::vector<std::string> managed_schemas;
+  std::vector<std::string> hazards;
+  std::map<std::string, int> summary;  ///< create / alter / drop / rename counts
+  std::vector<Step> steps;
+  std::vector<Step> reverse_steps;
+
+  bool empty() const { return steps.empty(); }
+};
+
+/// Renders changes as steps ordered through the dependency graph. Deterministic; throws Error
+/// naming the objects when the steps form a true cycle. Step ids start at 1.
+std::vector<Step> plan_steps(const std::vector<Change>& changes);
+
+/// Fills hazards and summary from the steps.
+void summarize(Plan& plan);
+
+/// The steps that drop tables, columns, enums or schemas ("destructive" hazard).
+std::vector<const Step*> destructive_steps(const Plan& plan);
+
+/// The plan file text (TOML, format 1). Byte-identical for identical plans.
+std::string write_plan_file(const Plan& plan);
+/// Parses a plan file; throws Error with file:line:col on anything malformed.
+Plan read_plan_file(const std::string& path);
+/// Parses plan file text (`path` names it in errors).
+Plan parse_plan_text(const std::string& text, const std::string& path);
+
+/// A short name for a plan file from its steps, e.g. "add_orders".
+std::string plan_slug(const Plan& plan);
+
+}  // namespace reconcile

@@ -1,0 +1,23 @@
+// TOML desired state (format 1): loading files into the model and writing a model back as TOML.
+#pragma once
+#include <map>
+#include <string>
+
+#include "reconcile/model.hpp"
+
+namespace reconcile {
+
+/// Loads every *.toml under `dir` (recursively, in path order) into one model. Strict: unknown keys,
+/// wrong value types, objects defined twice and dangling references throw Error with
+/// file:line:col and the key path.
+Model load_schema_dir(const std::string& dir);
+/// Loads TOML documents given as (file name, text) pairs; same rules as load_schema_dir.
+Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& files);
+
+/// The model as TOML format 1, one document per schema (key: schema name). Loading the result
+/// gives back the same model.
+std::map<std::string, std::string> write_schema_toml(const Model& model);
+/// One document per table (key: "schema.table"), plus one per schema for its enums and the schema.
+std::map<std::string, std::string> write_schema_toml_split(const Model& model);
+
+}  // namespace reconcile

@@ -1,0 +1,126 @@
+// Apply: advisory lock, stale-plan refusal, one transaction with timeouts, target check, history.
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "../source/pg.hpp"
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+namespace {
+
+constexpr long kLockKey = 0x7265636f6e63LL;  // "reconc"
+
+const char* kHistoryDdl =
+    "CREATE SCHEMA IF NOT EXISTS reconcile;"
+    "CREATE TABLE IF NOT EXISTS reconcile.history ("
+    "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    "  applied_at timestamptz NOT NULL DEFAULT now(),"
+    "  applied_by text NOT NULL DEFAULT current_user,"
+    "  plan_hash text NOT NULL,"
+    "  source_fingerprint text NOT NULL,"
+    "  target_fingerprint text NOT NULL,"
+    "  managed_schemas text[] NOT NULL,"
+    "  steps integer NOT NULL,"
+    "  reconcile_version text NOT NULL)";
+
+std::string first_line(const std::string& s) {
+  std::string out = s.substr(0, s.find('\n'));
+  return out;
+}
+
+void take_lock(pqxx::connection& conn, bool wait) {
+  pqxx::nontransaction tx(conn);
+  if (wait) {
+    spdlog::info("waiting for the reconcile lock on this database");
+    tx.exec("SELECT pg_advisory_lock(" + std::to_string(kLockKey) + ")");
+    return;
+  }
+  auto r = tx.exec("SELECT pg_try_advisory_lock(" + std::to_string(kLockKey) + ")");
+  if (!r[0][0].as<bool>())
+    throw Error("another reconcile apply holds the lock on this database; try again later or pass --lock-wait");
+}
+
+std::string join_schemas(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : std::string(1, '\x1f')) + s;
+  return out;
+}
+
+void check_fingerprint(pqxx::work& tx, const Plan& plan, const std::string& expected, bool before) {
+  InspectScope scope;
+  scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
+  std::string live = fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
+  if (live == expected) return;
+  if (before)
+    throw Error("the plan is stale: the database schema changed since the plan was made (plan expects " +
+                expected + ", database has " + live + "); nothing was applied. Run `reconcile plan` again.");
+  throw Error("after the steps ran, the schema does not match the plan's target (expected " + expected +
+              ", got " + live + "); rolled back, nothing was applied");
+}
+
+void record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, int steps) {
+  tx.exec(kHistoryDdl);
+  tx.exec_params(
+      "INSERT INTO reconcile.history (plan_hash, source_fingerprint, target_fingerprint, managed_schemas, steps,"
+      " reconcile_version) VALUES ($1, $2, $3, string_to_array($4, chr(31)), $5, $6)",
+      opt.plan_hash, plan.source_fingerprint, plan.target_fingerprint, join_schemas(plan.managed_schemas), steps,
+      plan.reconcile_version);
+}
+
+}  // namespace
+
+ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const ApplyOptions& opt) {
+  auto conn = connect(conninfo);
+  take_lock(*conn, opt.lock_wait);
+  ApplyResult result;
+  pqxx::work tx(*conn);
+  tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
+  tx.exec("SET LOCAL statement_timeout = " + std::to_string(opt.statement_timeout_ms));
+  check_fingerprint(tx, plan, plan.source_fingerprint, true);
+  int total = static_cast<int>(plan.steps.size());
+  for (int i = 0; i < total; ++i) {
+    const Step& s = plan.steps[i];
+    if (!s.transactional) continue;
+    if (opt.on_step) opt.on_step(s, i + 1, total);
+    try {
+      tx.exec(s.sql);
+    } catch (const pqxx::sql_error& e) {
+      throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + first_line(e.what()) +
+                  "; rolled back, nothing was applied");
+    }
+    ++result.steps_run;
+  }
+  if (!plan.target_fingerprint.empty()) check_fingerprint(tx, plan, plan.target_fingerprint, false);
+  record_history(tx, plan, opt, result.steps_run);
+  tx.commit();
+  return result;
+}
+
+std::vector<HistoryEntry> read_history(const std::string& conninfo) {
+  auto conn = connect(conninfo);
+  pqxx::read_transaction tx(*conn);
+  std::vector<HistoryEntry> out;
+  auto exists = tx.exec("SELECT to_regclass('reconcile.history') IS NOT NULL");
+  if (!exists[0][0].as<bool>()) return out;
+  auto rows = tx.exec(
+      "SELECT id, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, plan_hash,"
+      " source_fingerprint, target_fingerprint, steps FROM reconcile.history ORDER BY id DESC");
+  for (const auto& r : rows)
+    out.push_back(HistoryEntry{r[0].as<long>(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str(),
+                               r[5].c_str(), r[6].as<int>()});
+  return out;
+}
+
+std::vector<std::string> last_managed_schemas(const std::string& conninfo) {
+  auto conn = connect(conninfo);
+  pqxx::read_transaction tx(*conn);
+  std::vector<std::string> out;
+  auto exists = tx.exec("SELECT to_regclass('reconcile.history') IS NOT NULL");
+  if (!exists[0][0].as<bool>()) return out;
+  auto rows = tx.exec("SELECT unnest(managed_schemas) FROM (SELECT managed_schemas FROM reconcile.history"
+                      " ORDER BY id DESC LIMIT 1) h");
+  for (const auto& r : rows) out.push_back(r[0].c_str());
+  return out;
+}
+
+}  // namespace reconcile

@@ -1,0 +1,101 @@
+// The command line (CLI11): subcommands, flags, logging, and the only place that picks exit codes.
+#include "reconcile/cli.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.hpp"
+#include "reconcile/error.hpp"
+
+namespace reconcile {
+namespace {
+
+void setup_logging(int verbosity, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("reconcile");
+  logger->set_pattern("%^%l%$: %v");
+  logger->set_level(quiet ? spdlog::level::warn : verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
+  cmd->add_option("--schema-dir", o.schema_dir, "Directory of desired-state TOML files")->capture_default_str();
+  cmd->add_option("--plan-dir", o.plan_dir, "Directory for new plan files")->capture_default_str();
+  cmd->add_option("--shadow-url", o.shadow_url, "Shadow database (default: a temporary database on the target server)")
+      ->envname("RECONCILE_SHADOW_URL");
+  cmd->add_flag("--allow-destructive", o.allow_destructive, "Allow steps that drop tables, columns, enums or schemas");
+  cmd->add_flag("--no-verify", o.no_verify, "Skip replaying the plan in the shadow database");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"reconcile: declarative schema reconciler for PostgreSQL"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  cli::Global g;
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_option("--database", g.database, "Target database (libpq URI or key=value string)")->envname("DATABASE_URL");
+  app.add_flag("--json", g.json, "Machine-readable output");
+  app.add_flag("-v,--verbose", verbosity, "More log output");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors in the log");
+  app.set_version_flag("--version", "reconcile 0.1.0");
+
+  cli::PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand("plan", "Diff the database against the desired state and write a plan file");
+  add_plan_flags(plan_cmd, plan);
+  plan_cmd->add_option("--out", plan.out, "Write the plan to this file");
+  plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode, "Exit 2 when there are changes");
+  plan_cmd->add_flag("--sql", plan.sql, "Show the SQL of each step");
+
+  cli::ApplyOptionsCli apply;
+  auto* apply_cmd = app.add_subcommand("apply", "Apply a plan file (or plan and apply after confirmation)");
+  apply_cmd->add_option("plan", apply.plan_file, "Plan file to apply");
+  apply_cmd->add_flag("--auto-approve", apply.auto_approve, "Apply without asking (when no plan file is given)");
+  apply_cmd->add_flag("--lock-wait", apply.lock_wait, "Wait for another apply to finish instead of failing");
+  apply_cmd->add_option("--lock-timeout", apply.lock_timeout_ms, "lock_timeout for the steps, in ms")->capture_default_str();
+  apply_cmd->add_option("--statement-timeout", apply.statement_timeout_ms, "statement_timeout, in ms (0: none)")
+      ->capture_default_str();
+  add_plan_flags(apply_cmd, apply.plan);
+
+  cli::ShowOptions show;
+  auto* show_cmd = app.add_subcommand("show", "Render a plan file");
+  show_cmd->add_option("plan", show.plan_file, "Plan file")->required();
+  show_cmd->add_option("--format", show.format, "text, json or sql")->capture_default_str();
+  show_cmd->add_flag("--sql", show.sql, "Show the SQL of each step (text format)");
+
+  cli::InspectOptions inspect;
+  auto* inspect_cmd = app.add_subcommand("inspect", "Write the live database as desired-state TOML");
+  inspect_cmd->add_option("--out", inspect.out_dir, "Directory for the TOML files (default: stdout)");
+  inspect_cmd->add_flag("--split", inspect.split, "One file per table");
+
+  auto* history_cmd = app.add_subcommand("history", "List the plans applied to the database");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
+  setup_logging(verbosity, quiet);
+  try {
+    if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
+    if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
+    if (show_cmd->parsed()) return cli::cmd_show(g, show);
+    if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
+    if (history_cmd->parsed()) return cli::cmd_history(g);
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::error("unexpected failure: {}", e.what());
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace reconcile

@@ -1,0 +1,189 @@
+// The commands behind the CLI: plan, apply, show, inspect, history.
+#include "commands.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "output.hpp"
+#include "reconcile/pipeline.hpp"
+#include "reconcile/toml_source.hpp"
+
+namespace reconcile::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  fs::path p(path);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << text)) throw Error("cannot write " + path);
+}
+
+PlanRequest request_of(const Global& g, const PlanOptions& o) {
+  PlanRequest r;
+  r.conninfo = g.database;
+  r.schema_dir = o.schema_dir;
+  r.shadow_url = o.shadow_url;
+  r.allow_destructive = o.allow_destructive;
+  r.verify = !o.no_verify;
+  return r;
+}
+
+PlanOutcome plan_now(const Global& g, const PlanOptions& o) {
+  install_shadow_signal_guard();
+  PlanOutcome outcome = make_plan(request_of(g, o));
+  for (const auto& w : outcome.warnings) spdlog::warn("{}", w);
+  return outcome;
+}
+
+/// Writes the plan file (to --out, else a new file in the plan directory); returns its path.
+std::string save_plan(const Plan& plan, const PlanOptions& o) {
+  std::string path = o.out;
+  if (path.empty()) path = (fs::path(o.plan_dir) / (utc_now_compact() + "_" + plan_slug(plan) + ".plan.toml")).string();
+  write_file(path, write_plan_file(plan));
+  return path;
+}
+
+bool confirm(const Plan& plan) {
+  std::cout << "\nApply these " << plan.steps.size() << " step(s) to " << plan.database << "? Only 'yes' is accepted: "
+            << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "yes";
+}
+
+int run_apply(const Global& g, const Plan& plan, const std::string& hash, const ApplyOptionsCli& o) {
+  if (plan.steps.empty()) {
+    if (g.json) std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": 0}\n";
+    else std::cout << "No changes to apply.\n";
+    return 0;
+  }
+  ApplyOptions opt;
+  opt.lock_wait = o.lock_wait;
+  opt.lock_timeout_ms = o.lock_timeout_ms;
+  opt.statement_timeout_ms = o.statement_timeout_ms;
+  opt.plan_hash = hash;
+  auto started = std::chrono::steady_clock::now();
+  opt.on_step = [&](const Step& s, int i, int n) {
+    if (!g.json) std::cout << "[" << i << "/" << n << "] " << s.op << " " << s.object << "\n" << std::flush;
+  };
+  ApplyResult r = apply_plan(g.database, plan, opt);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": " << r.steps_run << ", \"plan_hash\": "
+              << json_string(hash) << ", \"target_fingerprint\": " << json_string(plan.target_fingerprint) << "}\n";
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", secs);
+    std::cout << "Apply complete: " << r.steps_run << " step(s) in " << buf << " s.\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int cmd_plan(const Global& g, const PlanOptions& o) {
+  PlanOutcome outcome = plan_now(g, o);
+  const Plan& plan = outcome.plan;
+  std::string path;
+  if (!plan.steps.empty() || !o.out.empty()) path = save_plan(plan, o);
+  if (g.json) {
+    std::string json = render_json(plan);
+    json.insert(json.size() - 2, ",\n  \"plan_file\": " + json_string(path));
+    std::cout << json;
+  } else {
+    std::cout << render_text(plan, use_color(), o.sql);
+    if (!path.empty()) std::cout << "\nPlan written to " << path << "\n";
+    if (!plan.steps.empty()) std::cout << "Apply it with: reconcile apply " << path << "\n";
+  }
+  return o.detailed_exitcode && !plan.steps.empty() ? 2 : 0;
+}
+
+int cmd_apply(const Global& g, const ApplyOptionsCli& o) {
+  if (!o.plan_file.empty()) {
+    std::string text = read_file(o.plan_file);
+    Plan plan = parse_plan_text(text, o.plan_file);
+    return run_apply(g, plan, sha256_hex(text), o);
+  }
+  if (!o.auto_approve && !isatty(STDIN_FILENO))
+    throw Error("apply without a plan file needs a terminal to confirm, or --auto-approve");
+  Plan plan = plan_now(g, o.plan).plan;
+  if (!g.json) std::cout << render_text(plan, use_color(), false);
+  if (plan.steps.empty()) return 0;
+  if (!o.auto_approve && !confirm(plan)) {
+    std::cout << "Apply cancelled; nothing was changed.\n";
+    return 1;
+  }
+  return run_apply(g, plan, sha256_hex(write_plan_file(plan)), o);
+}
+
+int cmd_show(const Global& g, const ShowOptions& o) {
+  Plan plan = read_plan_file(o.plan_file);
+  std::string format = g.json ? "json" : o.format;
+  if (format == "json") std::cout << render_json(plan);
+  else if (format == "sql") std::cout << render_sql(plan);
+  else if (format == "text") std::cout << render_text(plan, use_color(), o.sql);
+  else throw Error("unknown format \"" + format + "\" (expected text, json or sql)");
+  return 0;
+}
+
+int cmd_inspect(const Global& g, const InspectOptions& o) {
+  InspectScope scope;
+  scope.all = true;
+  Model live = inspect_database(g.database, scope);
+  if (auto w = unmanaged_warning(live); !w.empty()) spdlog::warn("{}", w);
+  auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
+  if (o.out_dir.empty()) {
+    bool first = true;
+    for (const auto& [name, text] : files) {
+      if (!first) std::cout << "\n";
+      first = false;
+      std::cout << text;
+    }
+    return 0;
+  }
+  for (const auto& [name, text] : files) write_file((fs::path(o.out_dir) / (name + ".toml")).string(), text);
+  spdlog::info("wrote {} file(s) to {}", files.size(), o.out_dir);
+  return 0;
+}
+
+int cmd_history(const Global& g) {
+  auto entries = read_history(g.database);
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"history\": [";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const auto& e = entries[i];
+      std::cout << (i ? ",\n  " : "\n  ") << "{\"id\": " << e.id << ", \"applied_at\": " << json_string(e.applied_at)
+                << ", \"applied_by\": " << json_string(e.applied_by) << ", \"plan_hash\": " << json_string(e.plan_hash)
+                << ", \"source_fingerprint\": " << json_string(e.source_fingerprint)
+                << ", \"target_fingerprint\": " << json_string(e.target_fingerprint) << ", \"steps\": " << e.steps << "}";
+    }
+    std::cout << (entries.empty() ? "]}\n" : "\n]}\n");
+    return 0;
+  }
+  if (entries.empty()) {
+    std::cout << "No plans have been applied to this database.\n";
+    return 0;
+  }
+  for (const auto& e : entries)
+    std::cout << e.id << "  " << e.applied_at << "  " << e.applied_by << "  " << e.steps << " step(s)  "
+              << e.plan_hash.substr(0, 19) << "\n";
+  return 0;
+}
+
+}  // namespace reconcile::cli

@@ -1,0 +1,50 @@
+// The commands behind the CLI: each takes parsed options and returns an exit code.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace reconcile::cli {
+
+struct Global {
+  std::string database;  ///< --database, else DATABASE_URL, else libpq defaults
+  bool json = false;
+};
+
+struct PlanOptions {
+  std::string schema_dir = "schemas";
+  std::string plan_dir = "plans";
+  std::string out;
+  std::string shadow_url;
+  bool allow_destructive = false;
+  bool detailed_exitcode = false;
+  bool no_verify = false;
+  bool sql = false;
+};
+
+struct ApplyOptionsCli {
+  std::string plan_file;
+  bool auto_approve = false;
+  bool lock_wait = false;
+  int lock_timeout_ms = 5000;
+  int statement_timeout_ms = 0;
+  PlanOptions plan;  ///< used when no plan file is given
+};
+
+struct ShowOptions {
+  std::string plan_file;
+  std::string format = "text";
+  bool sql = false;
+};
+
+struct InspectOptions {
+  std::string out_dir;
+  bool split = false;
+};
+
+int cmd_plan(const Global& g, const PlanOptions& o);
+int cmd_apply(const Global& g, const ApplyOptionsCli& o);
+int cmd_show(const Global& g, const ShowOptions& o);
+int cmd_inspect(const Global& g, const InspectOptions& o);
+int cmd_history(const Global& g);
+
+}  // namespace reconcile::cli

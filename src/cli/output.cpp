@@ -1,0 +1,131 @@
+// Rendering plans for people and machines: text, JSON, SQL.
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace reconcile::cli {
+namespace {
+
+const char* symbol(const std::string& op) {
+  if (op == "create") return "+";
+  if (op == "drop") return "-";
+  if (op == "rename") return ">";
+  return "~";
+}
+
+const char* color_of(const std::string& op) {
+  if (op == "create") return "\033[32m";
+  if (op == "drop") return "\033[31m";
+  if (op == "rename") return "\033[36m";
+  return "\033[33m";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+int count(const Plan& p, const char* k) {
+  auto it = p.summary.find(k);
+  return it == p.summary.end() ? 0 : it->second;
+}
+
+std::string json_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + json_string(v[i]);
+  return out + "]";
+}
+
+std::string json_steps(const std::vector<Step>& steps) {
+  std::string out = "[";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    out += (i ? ",\n    " : "\n    ");
+    out += "{\"id\": " + std::to_string(s.id) + ", \"op\": " + json_string(s.op) + ", \"object\": " +
+           json_string(s.object) + ", \"sql\": " + json_string(s.sql) +
+           ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(s.hazards) + "}";
+  }
+  return out + (steps.empty() ? "]" : "\n  ]");
+}
+
+}  // namespace
+
+bool use_color() { return isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"); }
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string render_text(const Plan& p, bool color, bool with_sql) {
+  if (p.steps.empty()) return "No changes. The database matches the desired state.\n";
+  std::string reset = color ? "\033[0m" : "";
+  std::string out = "Plan: " + std::to_string(count(p, "create")) + " to create, " + std::to_string(count(p, "alter")) +
+                    " to alter, " + std::to_string(count(p, "drop")) + " to drop";
+  if (count(p, "rename")) out += ", " + std::to_string(count(p, "rename")) + " to rename";
+  out += ".\n";
+  if (!p.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("Hazards: ") + join(p.hazards) + reset + "\n";
+  out += "\n";
+  for (const auto& s : p.steps) {
+    out += (color ? color_of(s.op) : "") + std::string("  ") + symbol(s.op) + " " + s.object + reset;
+    if (!s.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("  [") + join(s.hazards) + "]" + reset;
+    out += "\n";
+    if (with_sql) {
+      std::string sql = s.sql;
+      std::string indented = "      ";
+      for (char c : sql) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
+      out += indented + "\n";
+    }
+  }
+  return out;
+}
+
+std::string render_json(const Plan& p) {
+  std::string out = "{\n  \"format_version\": 1,\n";
+  out += "  \"reconcile_version\": " + json_string(p.reconcile_version) + ",\n";
+  out += "  \"created_at\": " + json_string(p.created_at) + ",\n";
+  out += "  \"database\": " + json_string(p.database) + ",\n";
+  out += "  \"source_fingerprint\": " + json_string(p.source_fingerprint) + ",\n";
+  out += "  \"target_fingerprint\": " + json_string(p.target_fingerprint) + ",\n";
+  out += "  \"managed_schemas\": " + json_list(p.managed_schemas) + ",\n";
+  out += "  \"hazards\": " + json_list(p.hazards) + ",\n";
+  out += "  \"summary\": {\"create\": " + std::to_string(count(p, "create")) + ", \"alter\": " +
+         std::to_string(count(p, "alter")) + ", \"drop\": " + std::to_string(count(p, "drop")) +
+         ", \"rename\": " + std::to_string(count(p, "rename")) + "},\n";
+  out += "  \"changes\": " + std::string(p.steps.empty() ? "false" : "true") + ",\n";
+  out += "  \"steps\": " + json_steps(p.steps) + ",\n";
+  out += "  \"reverse_steps\": " + json_steps(p.reverse_steps) + "\n}\n";
+  return out;
+}
+
+std::string render_sql(const Plan& p) {
+  std::string out = "-- reconcile plan: " + std::to_string(p.steps.size()) + " step(s)\n";
+  for (const auto& s : p.steps) {
+    out += "\n-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object;
+    if (!s.hazards.empty()) out += " [" + join(s.hazards) + "]";
+    out += "\n" + s.sql + "\n";
+  }
+  return out;
+}
+
+}  // namespace reconcile::cli

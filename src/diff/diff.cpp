@@ -1,0 +1,227 @@
+// Model x model -> changes, by object identity. No SQL and no I/O here.
+#include <algorithm>
+
+#include "reconcile/change.hpp"
+
+namespace reconcile {
+namespace {
+
+class Differ {
+ public:
+  Differ(const Model& cur, const Model& des, const DiffOptions& opt) : cur_(cur), des_(des), opt_(opt) {}
+
+  std::vector<Change> run() {
+    extensions();
+    schemas();
+    enums();
+    tables();
+    return std::move(out_);
+  }
+
+ private:
+  void extensions() {
+    for (const auto& [n, e] : des_.extensions)
+      if (!cur_.extensions.count(n)) out_.push_back(CreateExtension{e});
+    if (opt_.drop_extensions)
+      for (const auto& [n, e] : cur_.extensions)
+        if (!des_.extensions.count(n)) out_.push_back(DropExtension{e});
+  }
+
+  void schemas() {
+    for (const auto& [n, s] : des_.schemas) {
+      auto it = cur_.schemas.find(n);
+      if (it == cur_.schemas.end()) {
+        out_.push_back(CreateSchema{s});
+      } else if (it->second.comment != s.comment) {
+        out_.push_back(SetSchemaComment{n, s.comment});
+      }
+    }
+    for (const auto& [n, s] : cur_.schemas)
+      if (!des_.schemas.count(n) && n != "public") out_.push_back(DropSchema{s});
+  }
+
+  void enums() {
+    for (const auto& [n, e] : des_.enums) {
+      auto it = cur_.enums.find(n);
+      if (it == cur_.enums.end()) {
+        out_.push_back(CreateEnum{e});
+        continue;
+      }
+      enum_values(it->second, e);
+      if (it->second.comment != e.comment) out_.push_back(SetEnumComment{n, e.comment});
+    }
+    for (const auto& [n, e] : cur_.enums)
+      if (!des_.enums.count(n)) out_.push_back(DropEnum{e});
+  }
+
+  /// New values are added at their declared position; the existing ones must keep their order.
+  void enum_values(const Enum& from, const Enum& to) {
+    std::vector<std::string> kept;
+    for (const auto& v : to.values)
+      if (std::find(from.values.begin(), from.values.end(), v) != from.values.end()) kept.push_back(v);
+    if (kept != from.values)
+      throw Error(to.loc, "enum " + to.name.str() +
+                              ": removing or reordering existing values is not supported yet (values now: " +
+                              join(from.values) + ")");
+    for (size_t i = 0; i < to.values.size(); ++i) {
+      const auto& v = to.values[i];
+      if (std::find(from.values.begin(), from.values.end(), v) != from.values.end()) continue;
+      AddEnumValue add{to.name, v, "", ""};
+      for (size_t j = i + 1; j < to.values.size() && add.before.empty(); ++j)
+        if (std::find(from.values.begin(), from.values.end(), to.values[j]) != from.values.end()) add.before = to.values[j];
+      if (add.before.empty() && i > 0) add.after = to.values[i - 1];
+      out_.push_back(add);
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  void tables() {
+    for (const auto& [n, t] : des_.tables) {
+      auto it = cur_.tables.find(n);
+      if (it == cur_.tables.end()) create_table(t);
+      else alter_table(it->second, t);
+    }
+    for (const auto& [n, t] : cur_.tables)
+      if (!des_.tables.count(n)) drop_table(t);
+  }
+
+  void create_table(const Table& t) {
+    Table body = t;
+    body.indexes.clear();
+    body.constraints.clear();
+    for (const auto& c : t.constraints)
+      if (c.kind != ConstraintKind::foreign_key) body.constraints.push_back(c);
+    out_.push_back(CreateTable{body});
+    for (const auto& c : t.constraints)
+      if (c.kind == ConstraintKind::foreign_key) out_.push_back(AddConstraint{t.name, c, true});
+    for (const auto& ix : t.indexes) out_.push_back(CreateIndex{t.name, ix, true});
+  }
+
+  void drop_table(const Table& t) {
+    // Foreign keys between dropped tables go first, so that no DROP needs CASCADE.
+    for (const auto& c : t.constraints)
+      if (c.kind == ConstraintKind::foreign_key && c.ref_table != t.name && !des_.tables.count(c.ref_table) &&
+          cur_.tables.count(c.ref_table))
+        out_.push_back(DropConstraint{t.name, c});
+    out_.push_back(DropTable{t});
+  }
+
+  void alter_table(const Table& from, const Table& to) {
+    columns(from, to);
+    constraints(from, to);
+    indexes(from, to);
+    if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment});
+  }
+
+  void columns(const Table& from, const Table& to) {
+    for (const auto& c : to.columns) {
+      const Column* old = from.find_column(c.name);
+      if (!old || old->generated != c.generated) {
+        if (old) out_.push_back(DropColumn{to.name, *old});
+        out_.push_back(AddColumn{to.name, c});
+        continue;
+      }
+      unsigned what = 0;
+      if (old->type != c.type) what |= delta_type;
+      if (old->nullable != c.nullable) what |= delta_nullable;
+      if (old->default_expr != c.default_expr) what |= delta_default;
+      if (old->identity != c.identity) what |= delta_identity;
+      if (old->collation != c.collation) what |= delta_collation;
+      if (what) out_.push_back(AlterColumn{to.name, *old, c, what});
+      if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment});
+    }
+    for (const auto& c : from.columns)
+      if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});
+  }
+
+  /// Named desired objects match by name (and must have the same definition); unnamed ones
+  /// match any unclaimed live object with the same definition.
+  template <class T, class Add, class Drop>
+  void match(const std::vector<T>& from, const std::vector<T>& to, Add add, Drop drop) {
+    std::vector<bool> claimed(from.size(), false);
+    std::vector<const T*> unmatched;
+    for (const auto& d : to) {
+      if (!d.named) continue;
+      auto it = std::find_if(from.begin(), from.end(), [&](const T& c) { return c.name == d.name; });
+      if (it != from.end() && it->same_definition(d)) claimed[it - from.begin()] = true;
+      else unmatched.push_back(&d);
+    }
+    for (const auto& d : to) {
+      if (d.named) continue;
+      bool found = false;
+      for (size_t i = 0; i < from.size() && !found; ++i)
+        if (!claimed[i] && from[i].same_definition(d)) claimed[i] = found = true;
+      if (!found) unmatched.push_back(&d);
+    }
+    for (size_t i = 0; i < from.size(); ++i)
+      if (!claimed[i]) drop(from[i]);
+    for (const T* d : unmatched) add(*d);
+  }
+
+  void constraints(const Table& from, const Table& to) {
+    match(from.constraints, to.constraints,
+          [&](const Constraint& c) { out_.push_back(AddConstraint{to.name, c, false}); },
+          [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); });
+  }
+
+  void indexes(const Table& from, const Table& to) {
+    match(from.indexes, to.indexes, [&](const Index& i) { out_.push_back(CreateIndex{to.name, i, false}); },
+          [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); });
+  }
+
+  const Model& cur_;
+  const Model& des_;
+  const DiffOptions& opt_;
+  std::vector<Change> out_;
+};
+
+}  // namespace
+
+std::vector<Change> diff(const Model& current, const Model& desired, const DiffOptions& options) {
+  return Differ(current, desired, options).run();
+}
+
+}  // namespace reconcile
+
+namespace reconcile {
+namespace {
+
+std::string blockers(const Model& live, const QName& table, const std::string& column) {
+  std::string out;
+  for (const auto& u : live.unmanaged)
+    for (const auto& [t, c] : u.depends_on)
+      if (t == table && (column.empty() || c == column || c.empty())) {
+        out += (out.empty() ? "" : ", ") + u.kind + " " + u.name.str();
+        break;
+      }
+  return out;
+}
+
+[[noreturn]] void blocked(const std::string& what, const std::string& by) {
+  throw Error("cannot " + what + ": " + by + " depends on it, and reconcile does not manage that kind of object; "
+              "change or drop it first, then plan again");
+}
+
+}  // namespace
+
+void check_unmanaged_blockers(const std::vector<Change>& changes, const Model& live) {
+  for (const auto& ch : changes) {
+    if (auto* d = std::get_if<DropTable>(&ch)) {
+      std::string by = blockers(live, d->table.name, "");
+      if (!by.empty()) blocked("drop table " + d->table.name.str(), by);
+    } else if (auto* c = std::get_if<DropColumn>(&ch)) {
+      std::string by = blockers(live, c->table, c->column.name);
+      if (!by.empty()) blocked("drop column " + c->table.str() + "." + c->column.name, by);
+    } else if (auto* a = std::get_if<AlterColumn>(&ch); a && (a->what & delta_type)) {
+      std::string by = blockers(live, a->table, a->to.name);
+      if (!by.empty()) blocked("change the type of column " + a->table.str() + "." + a->to.name, by);
+    }
+  }
+}
+
+}  // namespace reconcile

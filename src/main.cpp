@@ -1,0 +1,3 @@
+#include "reconcile/cli.hpp"
+
+int main(int argc, char** argv) { return reconcile::run(argc, argv); }

@@ -1,0 +1,90 @@
+// The schema model: lookups, scope and comparisons.
+#include "reconcile/model.hpp"
+
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+
+std::string SourceLoc::str() const {
+  std::string out;
+  if (!file.empty()) out = file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (!path.empty()) out += (out.empty() ? "" : ": ") + path;
+  return out;
+}
+
+std::string QName::sql() const { return quote_qualified(schema, name); }
+
+QName parse_qname(const std::string& text) {
+  auto dot = text.find('.');
+  if (dot == std::string::npos) return {"public", text};
+  return {text.substr(0, dot), text.substr(dot + 1)};
+}
+
+std::string to_string(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::primary_key: return "primary key";
+    case ConstraintKind::unique: return "unique";
+    case ConstraintKind::check: return "check";
+    case ConstraintKind::foreign_key: return "foreign key";
+  }
+  return "?";
+}
+
+bool Column::same_definition(const Column& o) const {
+  return name == o.name && type == o.type && nullable == o.nullable &&
+         default_expr == o.default_expr && identity == o.identity && generated == o.generated &&
+         collation == o.collation && comment == o.comment;
+}
+
+bool Constraint::same_definition(const Constraint& o) const {
+  return kind == o.kind && columns == o.columns && expression == o.expression &&
+         ref_table == o.ref_table && ref_columns == o.ref_columns && on_delete == o.on_delete &&
+         on_update == o.on_update && deferrable == o.deferrable &&
+         initially_deferred == o.initially_deferred;
+}
+
+bool Index::same_definition(const Index& o) const {
+  return unique == o.unique && method == o.method && keys == o.keys && where == o.where &&
+         include == o.include;
+}
+
+const Column* Table::find_column(const std::string& n) const {
+  for (const auto& c : columns)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+
+const Constraint* Table::primary_key() const {
+  for (const auto& c : constraints)
+    if (c.kind == ConstraintKind::primary_key) return &c;
+  return nullptr;
+}
+
+std::set<std::string> Model::managed_schemas() const {
+  std::set<std::string> out;
+  for (const auto& [name, s] : schemas) out.insert(name);
+  for (const auto& [name, e] : enums) out.insert(name.schema);
+  for (const auto& [name, t] : tables) out.insert(name.schema);
+  return out;
+}
+
+Model Model::restricted_to(const std::set<std::string>& keep) const {
+  Model out;
+  out.extensions = extensions;
+  for (const auto& [n, s] : schemas)
+    if (keep.count(n)) out.schemas.emplace(n, s);
+  for (const auto& [n, e] : enums)
+    if (keep.count(n.schema)) out.enums.emplace(n, e);
+  for (const auto& [n, t] : tables)
+    if (keep.count(n.schema)) out.tables.emplace(n, t);
+  for (const auto& u : unmanaged)
+    if (keep.count(u.name.schema)) out.unmanaged.push_back(u);
+  return out;
+}
+
+const Table* Model::find_table(const QName& name) const {
+  auto it = tables.find(name);
+  return it == tables.end() ? nullptr : &it->second;
+}
+
+}  // namespace reconcile

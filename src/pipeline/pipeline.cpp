@@ -1,0 +1,94 @@
+// The plan pipeline: load, introspect, canonicalize, diff, order, gate, verify, reverse.
+#include "reconcile/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "reconcile/toml_source.hpp"
+
+namespace reconcile {
+namespace {
+
+std::string format_time(const char* fmt) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, fmt, &tm);
+  return buf;
+}
+
+void refuse_destructive(const Plan& plan) {
+  auto steps = destructive_steps(plan);
+  if (steps.empty()) return;
+  std::string list;
+  for (const Step* s : steps) list += "\n  - " + s->object;
+  throw Error("the plan has destructive steps (they drop data); review them and re-run with --allow-destructive:" + list);
+}
+
+/// Replays the steps on a copy of the live schema; the result must equal the desired model.
+Model verify(Shadow& shadow, const Model& live, const Model& desired, const std::vector<Step>& steps,
+             const std::set<std::string>& scope) {
+  Model result = shadow.replay(live, steps, scope);
+  auto left = diff(result, desired);
+  if (!left.empty()) {
+    std::string what;
+    for (const auto& c : left) what += "\n  - " + describe(c);
+    throw Error("verification failed: after replaying the plan on a copy of the live schema, these objects still differ "
+                "from the desired state:" + what);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string utc_now_rfc3339() { return format_time("%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_now_compact() { return format_time("%Y%m%dT%H%M%SZ"); }
+
+std::string unmanaged_warning(const Model& live) {
+  if (live.unmanaged.empty()) return "";
+  std::string out;
+  for (const auto& u : live.unmanaged) out += (out.empty() ? "" : ", ") + u.kind + " " + u.name.str();
+  return std::to_string(live.unmanaged.size()) + " object(s) that reconcile does not manage are left alone: " + out;
+}
+
+PlanOutcome make_plan(const PlanRequest& req) {
+  PlanOutcome out;
+  Model desired = load_schema_dir(req.schema_dir);
+  std::set<std::string> scope = desired.managed_schemas();
+  for (const auto& s : last_managed_schemas(req.conninfo)) scope.insert(s);
+  Model live = inspect_database(req.conninfo, InspectScope{scope, req.exclude, false});
+  if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
+
+  Shadow shadow(req.conninfo, req.shadow_url);
+  Model canonical = shadow.canonicalize(desired);
+  auto changes = diff(live, canonical);
+  check_unmanaged_blockers(changes, live);
+
+  Plan& plan = out.plan;
+  plan.reconcile_version = req.version;
+  plan.created_at = utc_now_rfc3339();
+  plan.database = redact_conninfo(req.conninfo);
+  plan.managed_schemas.assign(scope.begin(), scope.end());
+  plan.source_fingerprint = fingerprint(live);
+  plan.steps = plan_steps(changes);
+  summarize(plan);
+  if (!req.allow_destructive) refuse_destructive(plan);
+
+  Model after = canonical;
+  if (req.verify && !plan.steps.empty()) {
+    after = verify(shadow, live, canonical, plan.steps, scope);
+    plan.target_fingerprint = fingerprint(after);
+  } else if (plan.steps.empty()) {
+    plan.target_fingerprint = plan.source_fingerprint;
+  }
+  try {
+    plan.reverse_steps = plan_steps(diff(after, live, DiffOptions{true}));
+  } catch (const Error& e) {
+    out.warnings.push_back(std::string("no reverse steps for this plan: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace reconcile

@@ -1,0 +1,31 @@
+// StepDraft: a step before ordering, with the dependency keys the graph is built from.
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reconcile/plan.hpp"
+
+namespace reconcile {
+
+/// Keys name database objects ("table:public.orders", "column:public.orders.id", ...).
+/// A step that `creates` K runs before every step that `uses` K; a step that `drops` K runs after
+/// every dropping step that `uses` K and every step that `releases` K (stops using it), and before
+/// a step that creates K again. Non-drop steps run after the step that creates what they use.
+struct StepDraft {
+  Step step;
+  int rank = 0;  ///< tie-break: lower runs first
+  bool is_drop = false;
+  std::set<std::string> creates;
+  std::set<std::string> drops;
+  std::set<std::string> uses;
+  std::set<std::string> releases;
+};
+
+/// One or more drafts for a change.
+std::vector<StepDraft> render(const Change& change);
+
+/// Orders drafts topologically (ties by rank, object, sql) and numbers them from 1.
+std::vector<Step> order_drafts(std::vector<StepDraft> drafts);
+
+}  // namespace reconcile

@@ -1,0 +1,397 @@
+// Change -> step drafts: the SQL, the hazards and the dependency keys of each change.
+#include <algorithm>
+
+#include "draft.hpp"
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+namespace {
+
+std::string key(const std::string& kind, const QName& q) { return kind + ":" + q.str(); }
+std::string col_key(const QName& t, const std::string& c) { return "column:" + t.str() + "." + c; }
+
+/// The enum (or other user type) a column type names, for ordering: "order_status[]" ->
+/// public.order_status, "billing.status" -> billing.status.
+std::string type_key(const std::string& type) {
+  std::string t = type;
+  while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
+  std::string out;
+  QName q;
+  for (char c : t)
+    if (c != '"') out += c;
+  auto dot = out.find('.');
+  q = dot == std::string::npos ? QName{"public", out} : QName{out.substr(0, dot), out.substr(dot + 1)};
+  return key("type", q);
+}
+
+std::string keys_key(const QName& t, const std::vector<std::string>& cols) {
+  std::string out = "ukey:" + t.str() + "(";
+  for (const auto& c : cols) out += c + ",";
+  return out + ")";
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+StepDraft draft(const std::string& op, const std::string& object, std::string sql, int rank) {
+  StepDraft d;
+  d.step.op = op;
+  d.step.object = object;
+  d.step.sql = std::move(sql);
+  d.rank = rank;
+  d.is_drop = op == "drop";
+  return d;
+}
+
+std::string comment_sql(const std::string& what, const std::optional<std::string>& c) {
+  return "COMMENT ON " + what + " IS " + (c ? quote_literal(*c) : "NULL") + ";";
+}
+
+std::string constraint_label(const QName& t, const Constraint& c) {
+  if (c.named) return "constraint " + t.str() + "." + c.name;
+  std::string what = c.kind == ConstraintKind::check ? c.expression : join(c.columns, ", ");
+  return "constraint " + t.str() + " (" + to_string(c.kind) + " " + what + ")";
+}
+
+std::string index_label(const QName& t, const Index& i) {
+  if (i.named) return "index " + t.schema + "." + i.name;
+  return "index on " + t.str() + " (" + join(i.keys, ", ") + ")";
+}
+
+// Ranks: drops first, dependents before what they depend on; then creates, in build order.
+enum Rank {
+  r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_enum, r_drop_schema,
+  r_drop_extension, r_create_extension = 10, r_create_schema, r_create_enum, r_enum_value, r_create_table,
+  r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_comment
+};
+
+struct Renderer {
+  std::vector<StepDraft> out;
+
+  void operator()(const CreateSchema& c) {
+    std::string sql = "CREATE SCHEMA " + quote_ident(c.schema.name) + ";";
+    if (c.schema.comment) sql += "\n" + comment_sql("SCHEMA " + quote_ident(c.schema.name), c.schema.comment);
+    auto d = draft("create", "schema " + c.schema.name, sql, r_create_schema);
+    d.creates.insert("schema:" + c.schema.name);
+    d.step.origin = c.schema.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropSchema& c) {
+    auto d = draft("drop", "schema " + c.schema.name, "DROP SCHEMA " + quote_ident(c.schema.name) + ";", r_drop_schema);
+    d.drops.insert("schema:" + c.schema.name);
+    d.step.hazards = {"destructive"};
+    out.push_back(d);
+  }
+  void operator()(const SetSchemaComment& c) {
+    auto d = draft("alter", "schema " + c.schema, comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
+    d.uses.insert("schema:" + c.schema);
+    out.push_back(d);
+  }
+  void operator()(const CreateExtension& c) {
+    std::string sql = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(c.extension.name);
+    if (!c.extension.schema.empty()) sql += " SCHEMA " + quote_ident(c.extension.schema);
+    auto d = draft("create", "extension " + c.extension.name, sql + ";", r_create_extension);
+    if (!c.extension.schema.empty()) d.uses.insert("schema:" + c.extension.schema);
+    d.step.origin = c.extension.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropExtension& c) {
+    auto d = draft("drop", "extension " + c.extension.name, "DROP EXTENSION " + quote_ident(c.extension.name) + ";", r_drop_extension);
+    d.step.hazards = {"destructive"};
+    out.push_back(d);
+  }
+  void operator()(const CreateEnum& c) {
+    std::vector<std::string> vals;
+    for (const auto& v : c.enumeration.values) vals.push_back(quote_literal(v));
+    std::string sql = "CREATE TYPE " + c.enumeration.name.sql() + " AS ENUM (" + join(vals, ", ") + ");";
+    if (c.enumeration.comment) sql += "\n" + comment_sql("TYPE " + c.enumeration.name.sql(), c.enumeration.comment);
+    auto d = draft("create", "enum " + c.enumeration.name.str(), sql, r_create_enum);
+    d.creates.insert(key("type", c.enumeration.name));
+    d.uses.insert("schema:" + c.enumeration.name.schema);
+    d.step.origin = c.enumeration.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropEnum& c) {
+    auto d = draft("drop", "enum " + c.enumeration.name.str(), "DROP TYPE " + c.enumeration.name.sql() + ";", r_drop_enum);
+    d.drops.insert(key("type", c.enumeration.name));
+    d.uses.insert("schema:" + c.enumeration.name.schema);
+    d.step.hazards = {"destructive"};
+    out.push_back(d);
+  }
+  void operator()(const AddEnumValue& c) {
+    std::string sql = "ALTER TYPE " + c.enumeration.sql() + " ADD VALUE " + quote_literal(c.value);
+    if (!c.before.empty()) sql += " BEFORE " + quote_literal(c.before);
+    else if (!c.after.empty()) sql += " AFTER " + quote_literal(c.after);
+    auto d = draft("alter", "enum " + c.enumeration.str(), sql + ";", r_enum_value);
+    d.creates.insert(key("type", c.enumeration));
+    out.push_back(d);
+  }
+  void operator()(const SetEnumComment& c) {
+    auto d = draft("alter", "enum " + c.enumeration.str(), comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
+    d.uses.insert(key("type", c.enumeration));
+    out.push_back(d);
+  }
+  void operator()(const CreateTable& c);
+  void operator()(const DropTable& c) {
+    auto d = draft("drop", "table " + c.table.name.str(), "DROP TABLE " + c.table.name.sql() + ";", r_drop_table);
+    d.drops.insert(key("table", c.table.name));
+    for (const auto& col : c.table.columns) {
+      d.drops.insert(col_key(c.table.name, col.name));
+      d.uses.insert(type_key(col.type));
+    }
+    for (const auto& k : c.table.constraints)
+      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.drops.insert(keys_key(c.table.name, k.columns));
+    d.uses.insert("schema:" + c.table.name.schema);
+    d.step.hazards = {"destructive"};
+    out.push_back(d);
+  }
+  void operator()(const SetTableComment& c) {
+    auto d = draft("alter", "table " + c.table.str(), comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
+    d.uses.insert(key("table", c.table));
+    out.push_back(d);
+  }
+  void operator()(const AddColumn& c) {
+    std::string head = "ALTER TABLE " + c.table.sql() + " ADD COLUMN ";
+    std::vector<SqlOrigin> origins;
+    std::string sql = head + column_sql(c.column, head.size(), origins) + ";";
+    if (c.column.comment)
+      sql += "\n" + comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column.name), c.column.comment);
+    auto d = draft("create", "column " + c.table.str() + "." + c.column.name, sql, r_add_column);
+    d.step.sql_origins = origins;
+    d.creates.insert(col_key(c.table, c.column.name));
+    d.uses.insert(key("table", c.table));
+    d.uses.insert(type_key(c.column.type));
+    if (c.column.generated || (c.column.default_expr && c.column.default_expr->find('(') != std::string::npos))
+      d.step.hazards.push_back("rewrite");
+    if (!c.column.nullable && !c.column.default_expr && c.column.identity.empty() && !c.column.generated)
+      d.step.hazards.push_back("may-fail");
+    d.step.origin = c.column.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropColumn& c) {
+    auto d = draft("drop", "column " + c.table.str() + "." + c.column.name,
+                   "ALTER TABLE " + c.table.sql() + " DROP COLUMN " + quote_ident(c.column.name) + ";", r_drop_column);
+    d.drops.insert(col_key(c.table, c.column.name));
+    d.uses.insert(key("table", c.table));
+    d.uses.insert(type_key(c.column.type));
+    d.step.hazards = {"destructive"};
+    out.push_back(d);
+  }
+  void operator()(const AlterColumn& c);
+  void operator()(const SetColumnComment& c) {
+    auto d = draft("alter", "column " + c.table.str() + "." + c.column,
+                   comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column), c.comment), r_comment);
+    d.uses.insert(col_key(c.table, c.column));
+    out.push_back(d);
+  }
+  void operator()(const AddConstraint& c) {
+    bool fk = c.constraint.kind == ConstraintKind::foreign_key;
+    auto d = draft("create", constraint_label(c.table, c.constraint),
+                   "ALTER TABLE " + c.table.sql() + " ADD " + constraint_sql(c.constraint) + ";",
+                   fk ? r_add_fk : r_add_constraint);
+    constraint_keys(d, c.table, c.constraint, false);
+    if (!c.new_table) d.step.hazards = {"may-fail"};
+    d.step.origin = c.constraint.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropConstraint& c) {
+    bool fk = c.constraint.kind == ConstraintKind::foreign_key;
+    auto d = draft("drop", constraint_label(c.table, c.constraint),
+                   "ALTER TABLE " + c.table.sql() + " DROP CONSTRAINT " + quote_ident(c.constraint.name) + ";",
+                   fk ? r_drop_fk : r_drop_constraint);
+    constraint_keys(d, c.table, c.constraint, true);
+    out.push_back(d);
+  }
+  void operator()(const CreateIndex& c) {
+    const Index& ix = c.index;
+    std::string sql = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " +
+                      (ix.named ? quote_ident(ix.name) + " " : "") + "ON " + c.table.sql();
+    if (ix.method != "btree") sql += " USING " + ix.method;
+    sql += " (" + join(ix.keys, ", ") + ")";
+    if (!ix.include.empty()) sql += " INCLUDE (" + quote_ident_list(ix.include) + ")";
+    if (!ix.where.empty()) sql += " WHERE " + ix.where;
+    auto d = draft("create", index_label(c.table, ix), sql + ";", r_create_index);
+    index_keys(d, c.table, ix, false);
+    if (!c.new_table) d.step.hazards = ix.unique ? std::vector<std::string>{"locks", "may-fail"} : std::vector<std::string>{"locks"};
+    d.step.origin = ix.loc;
+    out.push_back(d);
+  }
+  void operator()(const DropIndex& c) {
+    auto d = draft("drop", index_label(c.table, c.index),
+                   "DROP INDEX " + quote_qualified(c.table.schema, c.index.name) + ";", r_drop_index);
+    index_keys(d, c.table, c.index, true);
+    out.push_back(d);
+  }
+
+  static std::string column_sql(const Column& c) {
+    std::vector<SqlOrigin> ignored;
+    return column_sql(c, 0, ignored);
+  }
+
+  /// The column definition; records where its type, default and expression came from, for errors.
+  static std::string column_sql(const Column& c, size_t base, std::vector<SqlOrigin>& origins) {
+    auto at = [&](const std::string& s, const char* key) {
+      auto it = c.key_locs.find(key);
+      if (it != c.key_locs.end()) origins.push_back({base + s.size(), it->second});
+    };
+    origins.push_back({base, c.loc});
+    std::string s = quote_ident(c.name) + " ";
+    at(s, "type");
+    s += c.type;
+    if (c.collation) { at(s, "collation"); s += " COLLATE " + quote_ident(*c.collation); }
+    if (c.generated) { at(s, "generated"); s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED"; }
+    if (!c.identity.empty()) s += " GENERATED " + std::string(c.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
+    if (!c.nullable) s += " NOT NULL";
+    if (c.default_expr) { at(s, "default"); s += " DEFAULT " + *c.default_expr; }
+    return s;
+  }
+
+  static std::string constraint_sql(const Constraint& c) {
+    std::string s = c.named ? "CONSTRAINT " + quote_ident(c.name) + " " : "";
+    switch (c.kind) {
+      case ConstraintKind::primary_key: return s + "PRIMARY KEY (" + quote_ident_list(c.columns) + ")";
+      case ConstraintKind::unique: return s + "UNIQUE (" + quote_ident_list(c.columns) + ")";
+      case ConstraintKind::check: return s + "CHECK (" + c.expression + ")";
+      case ConstraintKind::foreign_key: break;
+    }
+    s += "FOREIGN KEY (" + quote_ident_list(c.columns) + ") REFERENCES " + c.ref_table.sql() + " (" +
+         quote_ident_list(c.ref_columns) + ")";
+    auto upper = [](std::string a) {
+      std::transform(a.begin(), a.end(), a.begin(), [](unsigned char ch) { return std::toupper(ch); });
+      return a;
+    };
+    if (c.on_delete != "no action") s += " ON DELETE " + upper(c.on_delete);
+    if (c.on_update != "no action") s += " ON UPDATE " + upper(c.on_update);
+    if (c.deferrable) s += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+    return s;
+  }
+
+  static void constraint_keys(StepDraft& d, const QName& t, const Constraint& c, bool drop) {
+    d.uses.insert(key("table", t));
+    for (const auto& col : c.columns) d.uses.insert(col_key(t, col));
+    std::string self = "constraint:" + t.str() + "." + (c.named ? c.name : d.step.object);
+    (drop ? d.drops : d.creates).insert(self);
+    if (c.kind == ConstraintKind::primary_key || c.kind == ConstraintKind::unique)
+      (drop ? d.drops : d.creates).insert(keys_key(t, c.columns));
+    if (c.kind == ConstraintKind::foreign_key) {
+      d.uses.insert(key("table", c.ref_table));
+      for (const auto& col : c.ref_columns) d.uses.insert(col_key(c.ref_table, col));
+      d.uses.insert(keys_key(c.ref_table, c.ref_columns));
+    }
+  }
+
+  static void index_keys(StepDraft& d, const QName& t, const Index& ix, bool drop) {
+    d.uses.insert(key("table", t));
+    for (const auto& k : ix.keys) d.uses.insert(col_key(t, plain_column(k)));
+    for (const auto& c : ix.include) d.uses.insert(col_key(t, c));
+    (drop ? d.drops : d.creates).insert("relation:" + t.schema + "." + (ix.named ? ix.name : d.step.object));
+    if (ix.unique && ix.where.empty()) {
+      std::vector<std::string> cols;
+      for (const auto& k : ix.keys) cols.push_back(plain_column(k));
+      (drop ? d.drops : d.creates).insert(keys_key(t, cols));
+    }
+  }
+
+  /// The column an index key names (unquoted), or the key itself for expressions.
+  static std::string plain_column(const std::string& k) {
+    if (!k.empty() && k[0] == '"') {
+      std::string out;
+      for (size_t i = 1; i < k.size(); ++i) {
+        if (k[i] == '"') {
+          if (i + 1 < k.size() && k[i + 1] == '"') { out += '"'; ++i; continue; }
+          break;
+        }
+        out += k[i];
+      }
+      return out;
+    }
+    return k.substr(0, k.find(' '));
+  }
+};
+
+void Renderer::operator()(const CreateTable& c) {
+  const Table& t = c.table;
+  std::vector<SqlOrigin> origins{{0, t.loc}};
+  std::string sql = "CREATE TABLE " + t.name.sql() + " (";
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    sql += (i ? ",\n  " : "\n  ");
+    sql += column_sql(t.columns[i], sql.size(), origins);
+  }
+  for (const auto& k : t.constraints) {
+    sql += ",\n  ";
+    origins.push_back({sql.size(), k.loc});
+    sql += constraint_sql(k);
+  }
+  sql += "\n);";
+  if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
+  for (const auto& col : t.columns)
+    if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);
+  auto d = draft("create", "table " + t.name.str(), sql, r_create_table);
+  d.step.sql_origins = origins;
+  d.creates.insert(key("table", t.name));
+  d.uses.insert("schema:" + t.name.schema);
+  for (const auto& col : t.columns) {
+    d.creates.insert(col_key(t.name, col.name));
+    d.uses.insert(type_key(col.type));
+  }
+  for (const auto& k : t.constraints)
+    if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(keys_key(t.name, k.columns));
+  d.step.origin = t.loc;
+  out.push_back(d);
+}
+
+void Renderer::operator()(const AlterColumn& c) {
+  const Column& from = c.from;
+  const Column& to = c.to;
+  std::string col = "ALTER COLUMN " + quote_ident(to.name);
+  std::vector<std::string> parts;
+  std::vector<std::string> hazards;
+  bool drop_default_first = (c.what & delta_default) && from.default_expr;
+  if (drop_default_first && ((c.what & delta_type) || (c.what & delta_identity))) parts.push_back(col + " DROP DEFAULT");
+  if ((c.what & delta_identity) && !from.identity.empty() && to.identity.empty()) parts.push_back(col + " DROP IDENTITY");
+  if (c.what & (delta_type | delta_collation)) {
+    std::string p = col + " TYPE " + to.type;
+    if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
+    parts.push_back(p);
+    hazards = {"rewrite", "may-fail"};
+  }
+  if (c.what & delta_nullable) {
+    parts.push_back(col + (to.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
+    if (!to.nullable) hazards.push_back("may-fail");
+  }
+  if (c.what & delta_default) {
+    if (to.default_expr) parts.push_back(col + " SET DEFAULT " + *to.default_expr);
+    else if (!drop_default_first || !((c.what & delta_type) || (c.what & delta_identity))) parts.push_back(col + " DROP DEFAULT");
+  }
+  if ((c.what & delta_identity) && !to.identity.empty()) {
+    std::string mode = to.identity == "always" ? "ALWAYS" : "BY DEFAULT";
+    parts.push_back(from.identity.empty() ? col + " ADD GENERATED " + mode + " AS IDENTITY" : col + " SET GENERATED " + mode);
+  }
+  std::string sql = "ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";";
+  auto d = draft("alter", "column " + c.table.str() + "." + to.name, sql, r_alter_column);
+  d.uses.insert(col_key(c.table, to.name));
+  d.uses.insert(type_key(to.type));
+  if (c.what & delta_type) d.releases.insert(type_key(from.type));
+  std::sort(hazards.begin(), hazards.end());
+  hazards.erase(std::unique(hazards.begin(), hazards.end()), hazards.end());
+  d.step.hazards = hazards;
+  d.step.origin = to.loc;
+  out.push_back(d);
+}
+
+}  // namespace
+
+std::vector<StepDraft> render(const Change& change) {
+  Renderer r;
+  std::visit(r, change);
+  return std::move(r.out);
+}
+
+}  // namespace reconcile
+
+namespace reconcile {
+std::string describe(const Change& change) { return render(change).front().step.object; }
+}  // namespace reconcile

@@ -1,0 +1,308 @@
+// The shadow database: canonicalizes the desired model and verifies plans by replaying them.
+#include <libpq-fe.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "../source/pg.hpp"
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+namespace {
+
+const char* kMarker = "__reconcile_anon_";
+
+// ---- temporary databases that must be dropped even on Ctrl-C ----------------------------------
+
+std::mutex g_live_mutex;
+std::vector<std::pair<std::string, std::string>> g_live_dbs;  // (admin conninfo, dbname)
+
+void drop_database(const std::string& admin_conninfo, const std::string& db) {
+  auto conn = connect(admin_conninfo);
+  pqxx::nontransaction tx(*conn);
+  tx.exec("DROP DATABASE IF EXISTS " + quote_ident(db) + " WITH (FORCE)");
+}
+
+void register_live(const std::string& admin, const std::string& db, bool add) {
+  std::lock_guard<std::mutex> lock(g_live_mutex);
+  if (add) g_live_dbs.emplace_back(admin, db);
+  else std::erase(g_live_dbs, std::make_pair(admin, db));
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd() ^ static_cast<unsigned long>(getpid()));
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 12; ++i) out += hex[gen() % 16];
+  return out;
+}
+
+// ---- running SQL through libpq, with the server's error position ------------------------------
+
+/// A libpq connection used to run generated SQL in one round trip and locate a failure in it.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw Error("cannot connect to shadow database " + redact_conninfo(conninfo) + ": " + msg);
+    }
+    run("SET search_path = public; SET client_min_messages = warning");
+  }
+  ~RawConnection() { PQfinish(conn_); }
+
+  struct Failure {
+    std::string message;
+    size_t byte_offset = std::string::npos;
+  };
+
+  /// Runs `sql` (several statements). On failure returns the message and where in `sql` it was.
+  std::optional<Failure> run(const std::string& sql) {
+    PGresult* res = PQexec(conn_, sql.c_str());
+    std::optional<Failure> out;
+    auto status = PQresultStatus(res);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+      Failure f;
+      const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+      f.message = primary ? primary : PQerrorMessage(conn_);
+      const char* pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+      if (pos) f.byte_offset = char_to_byte(sql, std::stoul(pos) - 1);
+      out = f;
+    }
+    PQclear(res);
+    return out;
+  }
+
+ private:
+  static size_t char_to_byte(const std::string& s, size_t chars) {
+    size_t i = 0;
+    for (; i < s.size() && chars > 0; ++i)
+      if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && i > 0) --chars;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    return i;
+  }
+  PGconn* conn_;
+};
+
+/// Steps joined into one script, remembering where each begins.
+struct Script {
+  std::string sql;
+  std::vector<size_t> starts;
+
+  explicit Script(const std::vector<Step>& steps) {
+    for (const auto& s : steps) {
+      starts.push_back(sql.size());
+      sql += s.sql + "\n";
+    }
+  }
+  /// The step that contains byte `offset`, and the offset within it.
+  std::pair<size_t, size_t> locate(size_t offset) const {
+    size_t i = 0;
+    while (i + 1 < starts.size() && starts[i + 1] <= offset) ++i;
+    return {i, offset - starts[i]};
+  }
+};
+
+/// The schema `public` as every new database has it: the starting point of a materialization.
+Model empty_database() {
+  Model base;
+  base.schemas["public"] = Schema{"public", std::string("standard public schema"), {}};
+  return base;
+}
+
+/// Gives every unnamed constraint and index a marker name, so it can be told apart after the round
+/// trip through the server. Returns marker -> original.
+void mark_unnamed(Model& m) {
+  int n = 0;
+  for (auto& [name, t] : m.tables) {
+    for (auto& c : t.constraints)
+      if (!c.named) { c.name = kMarker + std::to_string(++n); c.named = true; }
+    for (auto& i : t.indexes)
+      if (!i.named) { i.name = kMarker + std::to_string(++n); i.named = true; }
+  }
+}
+
+/// After the round trip: marker names become unnamed again, and source locations come back.
+void restore_origins(Model& canonical, const Model& desired, const Model& marked) {
+  for (auto& [name, t] : canonical.tables) {
+    const Table* d = desired.find_table(name);
+    const Table* mk = marked.find_table(name);
+    if (!d || !mk) continue;
+    t.loc = d->loc;
+    for (auto& c : t.columns)
+      if (const Column* dc = d->find_column(c.name)) { c.loc = dc->loc; c.key_locs = dc->key_locs; }
+    for (auto& c : t.constraints) {
+      for (size_t i = 0; i < mk->constraints.size(); ++i)
+        if (mk->constraints[i].name == c.name) c.loc = d->constraints[i].loc;
+      if (c.name.rfind(kMarker, 0) == 0) { c.name.clear(); c.named = false; }
+    }
+    for (auto& ix : t.indexes) {
+      for (size_t i = 0; i < mk->indexes.size(); ++i)
+        if (mk->indexes[i].name == ix.name) ix.loc = d->indexes[i].loc;
+      if (ix.name.rfind(kMarker, 0) == 0) { ix.name.clear(); ix.named = false; }
+    }
+  }
+  for (auto& [name, e] : canonical.enums)
+    if (auto it = desired.enums.find(name); it != desired.enums.end()) e.loc = it->second.loc;
+  // Only declared schemas carry an opinion about their comment.
+  for (auto it = canonical.schemas.begin(); it != canonical.schemas.end();) {
+    auto d = desired.schemas.find(it->first);
+    if (d == desired.schemas.end()) it = canonical.schemas.erase(it);
+    else { it->second.loc = d->second.loc; ++it; }
+  }
+}
+
+std::set<std::string> scope_of(const Model& m) {
+  auto s = m.managed_schemas();
+  s.insert("public");
+  return s;
+}
+
+}  // namespace
+
+void install_shadow_signal_guard() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set] {
+      int sig = 0;
+      sigwait(&set, &sig);
+      std::vector<std::pair<std::string, std::string>> dbs;
+      {
+        std::lock_guard<std::mutex> lock(g_live_mutex);
+        dbs = g_live_dbs;
+      }
+      for (const auto& [admin, db] : dbs) {
+        try {
+          drop_database(admin, db);
+        } catch (...) {
+        }
+      }
+      const char msg[] = "reconcile: interrupted; nothing was left behind\n";
+      (void)!write(2, msg, sizeof msg - 1);
+      _exit(sig == SIGINT ? 130 : 143);
+    }).detach();
+  });
+}
+
+Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url) {
+  if (!shadow_url.empty()) {
+    conninfo_ = shadow_url;
+    reset();
+    return;
+  }
+  admin_conninfo_ = target_conninfo;
+  std::string db = "reconcile_shadow_" + random_suffix();
+  try {
+    auto conn = connect(target_conninfo);
+    pqxx::nontransaction tx(*conn);
+    register_live(admin_conninfo_, db, true);
+    tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
+  } catch (const pqxx::sql_error& e) {
+    register_live(admin_conninfo_, db, false);
+    throw Error(std::string("cannot create a temporary shadow database on the target server (") + e.what() +
+                "); give one with --shadow-url or RECONCILE_SHADOW_URL");
+  }
+  created_db_ = db;
+  conninfo_ = conninfo_with_dbname(target_conninfo, db);
+  spdlog::debug("created shadow database {}", db);
+}
+
+Shadow::~Shadow() {
+  if (created_db_.empty()) return;
+  try {
+    drop_database(admin_conninfo_, created_db_);
+    spdlog::debug("dropped shadow database {}", created_db_);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not drop shadow database {}: {}", created_db_, e.what());
+  }
+  register_live(admin_conninfo_, created_db_, false);
+}
+
+void Shadow::reset() {
+  RawConnection raw(conninfo_);
+  auto failure = raw.run(R"SQL(
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+    EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
+  END LOOP;
+  FOR r IN SELECT nspname FROM pg_namespace
+           WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+  END LOOP;
+END $$;
+CREATE SCHEMA public;
+COMMENT ON SCHEMA public IS 'standard public schema';)SQL");
+  if (failure) throw Error("cannot reset the shadow database " + redact_conninfo(conninfo_) + ": " + failure->message);
+}
+
+Model Shadow::canonicalize(const Model& desired) {
+  Model marked = desired;
+  mark_unnamed(marked);
+  std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
+  Script script(steps);
+  RawConnection raw(conninfo_);
+  raw.run("BEGIN");
+  if (auto failure = raw.run(script.sql)) {
+    raw.run("ROLLBACK");
+    std::string where = "the desired schema";
+    SourceLoc loc;
+    if (failure->byte_offset != std::string::npos) {
+      auto [i, off] = script.locate(failure->byte_offset);
+      loc = steps[i].origin_at(off);
+      where = steps[i].object;
+    } else {
+      // No position from the server: find the statement by running them one at a time.
+      raw.run("BEGIN");
+      for (const auto& s : steps)
+        if (raw.run(s.sql)) { loc = s.origin; where = s.object; break; }
+      raw.run("ROLLBACK");
+    }
+    throw Error(loc, where + ": the server rejected it: " + failure->message);
+  }
+  raw.run("COMMIT");
+  Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
+  restore_origins(canonical, desired, marked);
+  reset();
+  return canonical;
+}
+
+Model Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
+  Script copy(plan_steps(diff(empty_database(), live)));
+  RawConnection raw(conninfo_);
+  if (auto failure = raw.run(copy.sql))
+    throw Error("cannot copy the live schema into the shadow database: " + failure->message);
+  Script script(steps);
+  raw.run("BEGIN");
+  if (auto failure = raw.run(script.sql)) {
+    raw.run("ROLLBACK");
+    std::string where;
+    if (failure->byte_offset != std::string::npos) {
+      auto [i, off] = script.locate(failure->byte_offset);
+      SourceLoc loc = steps[i].origin_at(off);
+      where = "step " + std::to_string(steps[i].id) + " (" + steps[i].object + ")" +
+              (loc.known() ? " from " + loc.str() : "");
+    }
+    reset();
+    throw Error("verification failed: the plan does not apply to a copy of the live schema" +
+                (where.empty() ? "" : " at " + where) + ": " + failure->message);
+  }
+  raw.run("COMMIT");
+  Model result = inspect_database(conninfo_, InspectScope{schemas, {}});
+  reset();
+  return result;
+}
+
+}  // namespace reconcile

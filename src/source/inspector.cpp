@@ -1,0 +1,312 @@
+// Live database -> model, with a fixed number of bulk catalog queries (one per object kind).
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "pg.hpp"
+
+namespace reconcile {
+namespace {
+
+constexpr char kSep = '\x1f';  // separates list items that a query returns as one text value
+
+std::vector<std::string> split(const pqxx::field& f) {
+  std::vector<std::string> out;
+  if (f.is_null()) return out;
+  std::string s = f.c_str();
+  if (s.empty()) return out;
+  size_t start = 0;
+  for (size_t p; (p = s.find(kSep, start)) != std::string::npos; start = p + 1) out.push_back(s.substr(start, p - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+std::optional<std::string> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return std::string(f.c_str());
+}
+
+std::string str(const pqxx::field& f) { return f.is_null() ? "" : f.c_str(); }
+
+/// The scope as one parameter: NULL for every user schema, else names joined by kSep.
+std::optional<std::string> scope_param(const InspectScope& scope) {
+  if (scope.all) return std::nullopt;
+  std::string out;
+  for (const auto& s : scope.schemas) out += (out.empty() ? "" : std::string(1, kSep)) + s;
+  return out;
+}
+
+// Every query filters schemas the same way: the scope (or every user schema), never reconcile's own.
+const char* kSchemaFilter =
+    " n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'reconcile')"
+    " AND ($1::text IS NULL OR n.nspname = ANY (string_to_array($1::text, chr(31)))) ";
+
+const char* kNotExtensionMember =
+    " NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid"
+    " AND e.deptype = 'e') ";
+
+void read_schemas(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, d.description FROM pg_namespace n"
+      " LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass"
+      " WHERE") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass"
+      "   AND e.objid = n.oid AND e.deptype = 'e')"
+      " ORDER BY 1", scope);
+  for (const auto& r : rows) m.schemas[r[0].c_str()] = Schema{r[0].c_str(), opt(r[1]), {}};
+}
+
+void read_extensions(pqxx::transaction_base& tx, Model& m) {
+  auto rows = tx.exec(
+      "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+      " WHERE e.extname <> 'plpgsql' ORDER BY 1");
+  for (const auto& r : rows) m.extensions[r[0].c_str()] = Extension{r[0].c_str(), r[1].c_str(), {}};
+}
+
+void read_enums(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, t.typname, e.enumlabel, d.description FROM pg_type t"
+      " JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid"
+      " LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass"
+      " WHERE t.typtype = 'e' AND") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid"
+      "   AND x.deptype = 'e')"
+      " ORDER BY 1, 2, e.enumsortorder", scope);
+  for (const auto& r : rows) {
+    QName q{r[0].c_str(), r[1].c_str()};
+    Enum& e = m.enums[q];
+    e.name = q;
+    e.comment = opt(r[3]);
+    e.values.push_back(r[2].c_str());
+  }
+}
+
+std::string serial_type(const std::string& type) {
+  if (type == "integer") return "serial";
+  if (type == "bigint") return "bigserial";
+  if (type == "smallint") return "smallserial";
+  return "";
+}
+
+void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
+                  const std::vector<std::string>& exclude) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
+      "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
+      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, cd.description,"
+      "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+      " LEFT JOIN pg_type ty ON ty.oid = a.atttypid"
+      " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
+      " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+      " LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0"
+      " LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass"
+      "   AND cd.objsubid = a.attnum"
+      " LEFT JOIN pg_depend sd ON sd.refclassid = 'pg_class'::regclass AND sd.refobjid = c.oid"
+      "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'a'"
+      "   AND EXISTS (SELECT 1 FROM pg_class s WHERE s.oid = sd.objid AND s.relkind = 'S')"
+      " WHERE c.relkind = 'r' AND NOT c.relispartition AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      " ORDER BY 1, 2, a.attnum", scope);
+  for (const auto& r : rows) {
+    QName q{r[0].c_str(), r[1].c_str()};
+    if (excluded(exclude, q)) continue;
+    Table& t = m.tables[q];
+    t.name = q;
+    t.comment = opt(r[2]);
+    if (r[3].is_null()) continue;
+    Column col;
+    col.name = r[3].c_str();
+    col.type = r[4].c_str();
+    col.nullable = !r[5].as<bool>();
+    col.default_expr = opt(r[6]);
+    std::string ident = str(r[7]);
+    col.identity = ident == "a" ? "always" : ident == "d" ? "by default" : "";
+    if (str(r[8]) == "s") {
+      col.generated = col.default_expr;
+      col.default_expr.reset();
+    }
+    col.collation = opt(r[9]);
+    col.comment = opt(r[10]);
+    if (r[11].as<bool>() && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 &&
+        !serial_type(col.type).empty()) {
+      col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
+      col.default_expr.reset();
+    }
+    t.columns.push_back(col);
+  }
+}
+
+std::string fk_action(const std::string& code) {
+  if (code == "r") return "restrict";
+  if (code == "c") return "cascade";
+  if (code == "n") return "set null";
+  if (code == "d") return "set default";
+  return "no action";
+}
+
+void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, con.conname, con.contype,"
+      "  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)"
+      "    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord), chr(31)),"
+      "  rn.nspname, rc.relname,"
+      "  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)"
+      "    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord), chr(31)),"
+      "  con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,"
+      "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END"
+      " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+      " JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+      " WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind = 'r' AND") + kSchemaFilter +
+      " ORDER BY 1, 2, 3", scope);
+  for (const auto& r : rows) {
+    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.tables.end()) continue;
+    Constraint con;
+    con.name = r[2].c_str();
+    std::string type = r[3].c_str();
+    con.kind = type == "p" ? ConstraintKind::primary_key
+             : type == "u" ? ConstraintKind::unique
+             : type == "c" ? ConstraintKind::check : ConstraintKind::foreign_key;
+    con.columns = split(r[4]);
+    if (con.kind == ConstraintKind::check) con.columns.clear();
+    if (con.kind == ConstraintKind::foreign_key) {
+      con.ref_table = QName{r[5].c_str(), r[6].c_str()};
+      con.ref_columns = split(r[7]);
+      con.on_delete = fk_action(str(r[8]));
+      con.on_update = fk_action(str(r[9]));
+      con.deferrable = r[10].as<bool>();
+      con.initially_deferred = r[11].as<bool>();
+    }
+    con.expression = str(r[12]);
+    it->second.constraints.push_back(con);
+  }
+}
+
+void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  // Key k: the column or (expression), then a non-default opclass, then DESC / NULLS.
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, ic.relname, i.indisunique, am.amname,"
+      "  array_to_string(ARRAY(SELECT"
+      "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
+      "           ELSE pg_get_indexdef(i.indexrelid, k, true) END"
+      "      || COALESCE((SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]"
+      "                   AND NOT oc.opcdefault), '')"
+      "      || CASE WHEN am.amname <> 'btree' THEN ''"
+      "              WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC'"
+      "              WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST'"
+      "              WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END"
+      "    FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)),"
+      "  array_to_string(ARRAY(SELECT a.attname FROM generate_series(i.indnkeyatts + 1, i.indnatts) k"
+      "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31)),"
+      "  pg_get_expr(i.indpred, i.indrelid, true)"
+      " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
+      " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
+      " WHERE c.relkind = 'r' AND") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid"
+      "   AND x.contype IN ('p', 'u', 'x'))"
+      " ORDER BY 1, 2, 3", scope);
+  for (const auto& r : rows) {
+    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.tables.end()) continue;
+    Index ix;
+    ix.name = r[2].c_str();
+    ix.unique = r[3].as<bool>();
+    ix.method = r[4].c_str();
+    ix.keys = split(r[5]);
+    ix.include = split(r[6]);
+    ix.where = str(r[7]);
+    it->second.indexes.push_back(ix);
+  }
+}
+
+/// Views, functions, triggers, policies, sequences and other kinds reconcile leaves alone, with the
+/// table columns they depend on.
+void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "WITH objs AS ("
+      "  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
+      "    WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,"
+      "    n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
+      "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      "  WHERE (c.relkind IN ('v', 'm', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition)"
+      "     OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass"
+      "         AND o.objid = c.oid AND o.deptype IN ('a', 'i'))))"
+      "    AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
+      "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
+      "    'pg_proc'::regclass, p.oid"
+      "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" + kSchemaFilter +
+      "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid"
+      "      AND e.deptype = 'e')"
+      "  UNION ALL SELECT 'trigger', n.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid"
+      "  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      "  WHERE NOT t.tgisinternal AND" + kSchemaFilter +
+      "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
+      "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      "  WHERE" + kSchemaFilter +
+      "  UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typname,"
+      "    'pg_type'::regclass, t.oid"
+      "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+      "  WHERE (t.typtype = 'd' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
+      "    AND r.relkind = 'c')) OR t.typtype = 'r') AND" + kSchemaFilter +
+      "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid"
+      "      AND e.deptype = 'e')"
+      "  UNION ALL SELECT 'exclusion constraint', n.nspname, x.conname || ' on ' || c.relname,"
+      "    'pg_constraint'::regclass, x.oid"
+      "  FROM pg_constraint x JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      "  WHERE x.contype = 'x' AND" + kSchemaFilter +
+      ")"
+      " SELECT o.kind, o.nspname, o.name, dn.nspname, dc.relname, COALESCE(da.attname, '')"
+      " FROM objs o"
+      " LEFT JOIN pg_rewrite rw ON o.classid = 'pg_class'::regclass AND rw.ev_class = o.oid"
+      " LEFT JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid <> o.oid AND d.deptype = 'n'"
+      "   AND ((d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid)"
+      "     OR (d.classid = o.classid AND d.objid = o.oid AND o.classid <> 'pg_class'::regclass))"
+      " LEFT JOIN pg_class dc ON dc.oid = d.refobjid AND dc.relkind = 'r'"
+      " LEFT JOIN pg_namespace dn ON dn.oid = dc.relnamespace"
+      " LEFT JOIN pg_attribute da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid AND d.refobjsubid > 0"
+      " ORDER BY 1, 2, 3, 4, 5, 6", scope);
+  for (const auto& r : rows) {
+    QName q{r[1].c_str(), r[2].c_str()};
+    if (m.unmanaged.empty() || m.unmanaged.back().name != q || m.unmanaged.back().kind != r[0].c_str())
+      m.unmanaged.push_back(UnmanagedObject{r[0].c_str(), q, {}});
+    if (!r[4].is_null()) m.unmanaged.back().depends_on.emplace_back(QName{r[3].c_str(), r[4].c_str()}, str(r[5]));
+  }
+}
+
+}  // namespace
+
+bool excluded(const std::vector<std::string>& patterns, const QName& name) {
+  for (const auto& p : patterns) {
+    if (p == name.str() || p == name.schema + ".*" || p == "*." + name.name) return true;
+    if (p.find('.') == std::string::npos && p == name.name && name.schema == "public") return true;
+  }
+  return false;
+}
+
+Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
+  auto scope_text = scope_param(scope);
+  const char* param = scope_text ? scope_text->c_str() : nullptr;
+  Model m;
+  read_schemas(tx, param, m);
+  read_extensions(tx, m);
+  read_enums(tx, param, m);
+  read_columns(tx, param, m, scope.exclude);
+  read_constraints(tx, param, m);
+  read_indexes(tx, param, m);
+  read_unmanaged(tx, param, m);
+  return m;
+}
+
+Model inspect_database(const std::string& conninfo, const InspectScope& scope) {
+  auto conn = connect(conninfo);
+  pqxx::read_transaction tx(*conn);
+  try {
+    return inspect(tx, scope);
+  } catch (const pqxx::sql_error& e) {
+    throw Error("reading the catalog of " + redact_conninfo(conninfo) + " failed: " + e.what());
+  }
+}
+
+}  // namespace reconcile

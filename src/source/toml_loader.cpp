@@ -1,0 +1,435 @@
+// TOML desired state (format 1) -> model. Strict: every error names file:line:col and key path.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "reconcile/toml_source.hpp"
+
+namespace reconcile {
+namespace {
+
+namespace fs = std::filesystem;
+
+SourceLoc loc_of(const toml::source_region& src, const std::string& path) {
+  SourceLoc loc;
+  loc.file = src.path ? *src.path : std::string("<input>");
+  loc.line = static_cast<int>(src.begin.line);
+  loc.column = static_cast<int>(src.begin.column);
+  loc.path = path;
+  return loc;
+}
+
+/// A TOML table being read: remembers which keys were consumed so that leftovers are errors.
+class Fields {
+ public:
+  Fields(const toml::table& table, std::string path) : table_(table), path_(std::move(path)) {}
+
+  const std::string& path() const { return path_; }
+  SourceLoc loc() const { return loc_of(table_.source(), path_); }
+  std::string sub(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const toml::node* get(const std::string& key) {
+    seen_.insert(key);
+    return table_.get(key);
+  }
+  SourceLoc loc(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    return n ? loc_of(n->source(), sub(key)) : loc();
+  }
+
+  std::optional<std::string> string(const std::string& key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) throw Error(loc(key), "expected a string, found " + type_name(*n));
+    return n->as_string()->get();
+  }
+  std::optional<bool> boolean(const std::string& key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) throw Error(loc(key), "expected true or false, found " + type_name(*n));
+    return n->as_boolean()->get();
+  }
+  std::optional<std::vector<std::string>> strings(const std::string& key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    return string_array(*n, sub(key));
+  }
+
+  /// Throws for the first key that was not read.
+  void finish() const {
+    for (auto&& [k, v] : table_) {
+      std::string key(k.str());
+      if (!seen_.count(key))
+        throw Error(loc_of(k.source(), sub(key)), "unknown key \"" + key + "\"");
+    }
+  }
+
+  static std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::table: return "a table";
+      case toml::node_type::array: return "an array";
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer: return "an integer";
+      case toml::node_type::floating_point: return "a float";
+      case toml::node_type::boolean: return "a boolean";
+      default: return "a date/time";
+    }
+  }
+
+  static std::vector<std::string> string_array(const toml::node& n, const std::string& path) {
+    if (!n.is_array()) throw Error(loc_of(n.source(), path), "expected an array of strings, found " + type_name(n));
+    std::vector<std::string> out;
+    size_t i = 0;
+    for (const auto& el : *n.as_array()) {
+      std::string p = path + "[" + std::to_string(i++) + "]";
+      if (!el.is_string()) throw Error(loc_of(el.source(), p), "expected a string, found " + type_name(el));
+      out.push_back(el.as_string()->get());
+    }
+    return out;
+  }
+
+ private:
+  const toml::table& table_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+const toml::table& expect_table(const toml::node& n, const std::string& path) {
+  if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table, found " + Fields::type_name(n));
+  return *n.as_table();
+}
+
+/// Visits each table of an array of tables (`[[x]]` or inline `x = [{...}]`).
+template <class F>
+void each_table(const toml::node* n, const std::string& path, F&& f) {
+  if (!n) return;
+  if (!n->is_array()) throw Error(loc_of(n->source(), path), "expected an array of tables, found " + Fields::type_name(*n));
+  size_t i = 0;
+  for (const auto& el : *n->as_array()) {
+    std::string p = path + "[" + std::to_string(i++) + "]";
+    Fields fields(expect_table(el, p), p);
+    f(fields);
+    fields.finish();
+  }
+}
+
+std::string require_string(Fields& f, const std::string& key) {
+  auto v = f.string(key);
+  if (!v) throw Error(f.loc(), "missing required key \"" + key + "\"");
+  if (v->empty()) throw Error(f.loc(key), "\"" + key + "\" must not be empty");
+  return *v;
+}
+
+std::vector<std::string> require_strings(Fields& f, const std::string& key) {
+  auto v = f.strings(key);
+  if (!v) throw Error(f.loc(), "missing required key \"" + key + "\"");
+  if (v->empty()) throw Error(f.loc(key), "\"" + key + "\" must not be empty");
+  return *v;
+}
+
+void reject_unsupported(Fields& f, const std::vector<std::string>& keys) {
+  for (const auto& k : keys)
+    if (f.get(k)) throw Error(f.loc(k), "key \"" + k + "\" is not supported by this version of reconcile yet");
+}
+
+std::string fk_action(Fields& f, const std::string& key) {
+  auto v = f.string(key);
+  if (!v) return "no action";
+  std::string a = *v;
+  std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::set<std::string> ok = {"no action", "restrict", "cascade", "set null", "set default"};
+  if (!ok.count(a))
+    throw Error(f.loc(key), "unknown action \"" + *v + "\" (expected no action, restrict, cascade, set null or set default)");
+  return a;
+}
+
+Column read_column(Fields& f) {
+  Column c;
+  c.loc = f.loc();
+  c.name = require_string(f, "name");
+  c.type = require_string(f, "type");
+  if (auto v = f.boolean("nullable")) c.nullable = *v;
+  c.default_expr = f.string("default");
+  if (auto v = f.string("identity")) {
+    if (*v != "always" && *v != "by default")
+      throw Error(f.loc("identity"), "identity must be \"always\" or \"by default\", not \"" + *v + "\"");
+    c.identity = *v;
+  }
+  c.generated = f.string("generated");
+  c.collation = f.string("collation");
+  c.comment = f.string("comment");
+  reject_unsupported(f, {"renamed_from", "using", "backfill"});
+  for (const char* k : {"type", "default", "generated", "collation", "name"}) c.key_locs[k] = f.loc(k);
+  if (c.default_expr && !c.identity.empty()) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
+  if (c.generated && (c.default_expr || !c.identity.empty()))
+    throw Error(f.loc("generated"), "a generated column cannot have a default or an identity");
+  if (!c.identity.empty()) c.nullable = false;
+  return c;
+}
+
+Constraint read_primary_key(const toml::node& n, const std::string& path) {
+  Constraint pk;
+  pk.kind = ConstraintKind::primary_key;
+  pk.loc = loc_of(n.source(), path);
+  pk.named = false;
+  if (n.is_array()) {
+    pk.columns = Fields::string_array(n, path);
+  } else if (n.is_table()) {
+    Fields f(*n.as_table(), path);
+    if (auto name = f.string("name")) { pk.name = *name; pk.named = true; }
+    pk.columns = require_strings(f, "columns");
+    f.finish();
+  } else {
+    throw Error(pk.loc, "expected an array of column names or { name, columns }");
+  }
+  if (pk.columns.empty()) throw Error(pk.loc, "a primary key needs at least one column");
+  return pk;
+}
+
+Constraint read_foreign_key(Fields& f) {
+  Constraint fk;
+  fk.kind = ConstraintKind::foreign_key;
+  fk.loc = f.loc();
+  if (auto name = f.string("name")) fk.name = *name; else fk.named = false;
+  fk.columns = require_strings(f, "columns");
+  const toml::node* ref = f.get("references");
+  if (!ref) throw Error(f.loc(), "missing required key \"references\"");
+  Fields r(expect_table(*ref, f.sub("references")), f.sub("references"));
+  fk.ref_table = parse_qname(require_string(r, "table"));
+  if (auto cols = r.strings("columns")) fk.ref_columns = *cols;
+  r.finish();
+  fk.on_delete = fk_action(f, "on_delete");
+  fk.on_update = fk_action(f, "on_update");
+  fk.deferrable = f.boolean("deferrable").value_or(false);
+  fk.initially_deferred = f.boolean("initially_deferred").value_or(false);
+  if (fk.initially_deferred && !fk.deferrable)
+    throw Error(f.loc("initially_deferred"), "initially_deferred needs deferrable = true");
+  return fk;
+}
+
+Index read_index(Fields& f) {
+  Index ix;
+  ix.loc = f.loc();
+  if (auto name = f.string("name")) ix.name = *name; else ix.named = false;
+  ix.keys = require_strings(f, "columns");
+  ix.unique = f.boolean("unique").value_or(false);
+  if (auto m = f.string("method")) {
+    ix.method = *m;
+    std::transform(ix.method.begin(), ix.method.end(), ix.method.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  ix.where = f.string("where").value_or("");
+  ix.include = f.strings("include").value_or(std::vector<std::string>{});
+  return ix;
+}
+
+void read_table_body(Fields& f, Table& t) {
+  each_table(f.get("columns"), f.sub("columns"), [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
+  if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
+  each_table(f.get("unique"), f.sub("unique"), [&](Fields& uf) {
+    Constraint u;
+    u.kind = ConstraintKind::unique;
+    u.loc = uf.loc();
+    if (auto name = uf.string("name")) u.name = *name; else u.named = false;
+    u.columns = require_strings(uf, "columns");
+    t.constraints.push_back(u);
+  });
+  each_table(f.get("checks"), f.sub("checks"), [&](Fields& cf) {
+    Constraint c;
+    c.kind = ConstraintKind::check;
+    c.loc = cf.loc();
+    if (auto name = cf.string("name")) c.name = *name; else c.named = false;
+    c.expression = require_string(cf, "expression");
+    t.constraints.push_back(c);
+  });
+  each_table(f.get("foreign_keys"), f.sub("foreign_keys"), [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
+  each_table(f.get("indexes"), f.sub("indexes"), [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
+  t.comment = f.string("comment");
+  reject_unsupported(f, {"renamed_from", "prevent_destroy"});
+}
+
+/// Accumulates objects from all files; remembers where each was first defined.
+class Loader {
+ public:
+  void load(const toml::table& doc) {
+    Fields top(doc, "");
+    for_each_entry(top, "extensions", [&](const std::string& name, Fields& f) {
+      Extension e{name, f.string("schema").value_or(""), f.loc()};
+      define("extension", name, f.loc());
+      model_.extensions[name] = e;
+    });
+    for_each_entry(top, "schemas", [&](const std::string& name, Fields& f) {
+      define("schema", name, f.loc());
+      model_.schemas[name] = Schema{name, f.string("comment"), f.loc()};
+    });
+    for_each_entry(top, "enums", [&](const std::string& name, Fields& f) {
+      Enum e;
+      e.name = parse_qname(name);
+      e.loc = f.loc();
+      e.values = require_strings(f, "values");
+      e.comment = f.string("comment");
+      reject_unsupported(f, {"renamed_values"});
+      define("type", e.name.str(), f.loc());
+      model_.enums[e.name] = e;
+    });
+    for_each_entry(top, "tables", [&](const std::string& name, Fields& f) {
+      Table t;
+      t.name = parse_qname(name);
+      t.loc = f.loc();
+      read_table_body(f, t);
+      define("table", t.name.str(), f.loc());
+      model_.tables[t.name] = t;
+    });
+    top.finish();
+  }
+
+  Model finish();
+
+ private:
+  template <class F>
+  void for_each_entry(Fields& top, const std::string& section, F&& f) {
+    const toml::node* n = top.get(section);
+    if (!n) return;
+    const toml::table& tbl = expect_table(*n, section);
+    for (auto&& [k, v] : tbl) {
+      std::string key(k.str());
+      std::string path = section + "." + (key.find('.') != std::string::npos ? "\"" + key + "\"" : key);
+      Fields fields(expect_table(v, path), path);
+      if (key.empty()) throw Error(fields.loc(), "empty name");
+      f(key, fields);
+      fields.finish();
+    }
+  }
+
+  void define(const std::string& kind, const std::string& name, const SourceLoc& loc) {
+    auto [it, fresh] = defined_.emplace(kind + " " + name, loc);
+    if (!fresh)
+      throw Error(loc, kind + " " + name + " is defined twice: here and at " + it->second.file + ":" +
+                           std::to_string(it->second.line) + ":" + std::to_string(it->second.column));
+  }
+
+  Model model_;
+  std::map<std::string, SourceLoc> defined_;
+};
+
+/// The plain column an index key names, or "" for an expression key.
+std::string index_key_column(const std::string& key) {
+  if (key.empty() || key[0] == '(') return "";
+  if (key[0] == '"') {
+    std::string out;
+    for (size_t i = 1; i < key.size(); ++i) {
+      if (key[i] == '"') {
+        if (i + 1 < key.size() && key[i + 1] == '"') { out += '"'; ++i; continue; }
+        return out;
+      }
+      out += key[i];
+    }
+    return out;
+  }
+  size_t end = key.find_first_of(" \t");
+  std::string word = key.substr(0, end);
+  if (word.find('(') != std::string::npos) return "";  // a function call without parentheses
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  return word;
+}
+
+void check_columns(const Table& t, const std::vector<std::string>& cols, const SourceLoc& loc, const std::string& what) {
+  for (const auto& c : cols)
+    if (!t.find_column(c))
+      throw Error(loc, what + " names column \"" + c + "\", which table " + t.name.str() + " does not have");
+}
+
+void check_table(const Model& m, const Table& t) {
+  std::set<std::string> names;
+  for (const auto& c : t.columns)
+    if (!names.insert(c.name).second) throw Error(c.loc, "column \"" + c.name + "\" is defined twice in table " + t.name.str());
+  if (t.columns.empty()) throw Error(t.loc, "table " + t.name.str() + " has no columns");
+  int pks = 0;
+  for (const auto& c : t.constraints) {
+    check_columns(t, c.columns, c.loc, to_string(c.kind));
+    if (c.kind == ConstraintKind::primary_key) ++pks;
+    if (c.kind != ConstraintKind::foreign_key) continue;
+    const Table* ref = m.find_table(c.ref_table);
+    if (!ref) throw Error(c.loc, "foreign key references table " + c.ref_table.str() + ", which is not declared");
+    if (c.ref_columns.empty()) {
+      const Constraint* pk = ref->primary_key();
+      if (!pk) throw Error(c.loc, "foreign key references table " + c.ref_table.str() + " without columns, and it has no primary key");
+    } else {
+      check_columns(*ref, c.ref_columns, c.loc, "foreign key reference");
+      if (c.ref_columns.size() != c.columns.size())
+        throw Error(c.loc, "foreign key has " + std::to_string(c.columns.size()) + " columns but references " + std::to_string(c.ref_columns.size()));
+    }
+  }
+  if (pks > 1) throw Error(t.loc, "table " + t.name.str() + " has more than one primary key");
+  for (const auto& ix : t.indexes) {
+    for (const auto& k : ix.keys) {
+      std::string col = index_key_column(k);
+      if (!col.empty() && !t.find_column(col))
+        throw Error(ix.loc, "index key \"" + k + "\" names column \"" + col + "\", which table " + t.name.str() + " does not have");
+    }
+    check_columns(t, ix.include, ix.loc, "index include");
+  }
+}
+
+Model Loader::finish() {
+  for (auto& [name, t] : model_.tables) {
+    // Primary-key columns are never nullable, and a referenced key defaults to the primary key.
+    if (const Constraint* pk = t.primary_key())
+      for (auto& c : t.columns)
+        if (std::find(pk->columns.begin(), pk->columns.end(), c.name) != pk->columns.end()) c.nullable = false;
+  }
+  for (auto& [name, t] : model_.tables) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(t.loc, "table " + name.str() + " is in schema \"" + name.schema + "\", which is not declared (add [schemas." + name.schema + "])");
+    check_table(model_, t);
+    for (auto& c : t.constraints)
+      if (c.kind == ConstraintKind::foreign_key && c.ref_columns.empty())
+        c.ref_columns = model_.find_table(c.ref_table)->primary_key()->columns;
+  }
+  for (auto& [name, e] : model_.enums) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(e.loc, "enum " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
+    std::set<std::string> seen;
+    for (const auto& v : e.values)
+      if (!seen.insert(v).second) throw Error(e.loc, "enum " + name.str() + " lists value \"" + v + "\" twice");
+  }
+  return model_;
+}
+
+toml::table parse_document(const std::string& text, const std::string& file) {
+  try {
+    return toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    SourceLoc loc = loc_of(e.source(), "");
+    loc.file = file;
+    throw Error(loc, "invalid TOML: " + std::string(e.description()));
+  }
+}
+
+}  // namespace
+
+Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  Loader loader;
+  for (const auto& [file, text] : files) loader.load(parse_document(text, file));
+  return loader.finish();
+}
+
+Model load_schema_dir(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw Error("schema directory \"" + dir + "\" does not exist");
+  std::vector<std::string> paths;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw Error("cannot read " + p);
+    std::ostringstream text;
+    text << in.rdbuf();
+    files.emplace_back(p, text.str());
+  }
+  return load_schema_texts(files);
+}
+
+}  // namespace reconcile
