@@ -24,16 +24,23 @@ SourceLoc loc_of(const toml::source_region& src, const std::string& path) {
 /// A TOML table being read: remembers which keys were consumed so that leftovers are errors.
 class Fields {
  public:
-  Fields(const toml::table& table, std::string path) : table_(table), path_(std::move(path)) {}
+  /// Checks at once that every key of `table` is one of `allowed`.
+  Fields(const toml::table& table, std::string path, const std::set<std::string>& allowed)
+      : table_(table), path_(std::move(path)) {
+    for (auto&& [k, v] : table_) {
+      std::string key(k.str());
+      if (allowed.count(key)) continue;
+      std::string msg = "unknown key \"" + key + "\"";
+      if (auto near = closest(key, allowed); !near.empty()) msg += " (did you mean \"" + near + "\"?)";
+      throw Error(loc_of(k.source(), sub(key)), msg);
+    }
+  }
 
   const std::string& path() const { return path_; }
   SourceLoc loc() const { return loc_of(table_.source(), path_); }
   std::string sub(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
-  const toml::node* get(const std::string& key) {
-    seen_.insert(key);
-    return table_.get(key);
-  }
+  const toml::node* get(const std::string& key) const { return table_.get(key); }
   SourceLoc loc(const std::string& key) const {
     const toml::node* n = table_.get(key);
     return n ? loc_of(n->source(), sub(key)) : loc();
@@ -57,13 +64,25 @@ class Fields {
     return string_array(*n, sub(key));
   }
 
-  /// Throws for the first key that was not read.
-  void finish() const {
-    for (auto&& [k, v] : table_) {
-      std::string key(k.str());
-      if (!seen_.count(key))
-        throw Error(loc_of(k.source(), sub(key)), "unknown key \"" + key + "\"");
+  /// The allowed key within edit distance 2 of `key`, or "".
+  static std::string closest(const std::string& key, const std::set<std::string>& allowed) {
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& a : allowed) {
+      std::vector<size_t> row(a.size() + 1);
+      for (size_t j = 0; j <= a.size(); ++j) row[j] = j;
+      for (size_t i = 1; i <= key.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= a.size(); ++j) {
+          size_t up = row[j];
+          row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (key[i - 1] == a[j - 1] ? 0 : 1)});
+          diag = up;
+        }
+      }
+      if (row[a.size()] < best_d) { best_d = row[a.size()]; best = a; }
     }
+    return best;
   }
 
   static std::string type_name(const toml::node& n) {
@@ -93,8 +112,16 @@ class Fields {
  private:
   const toml::table& table_;
   std::string path_;
-  std::set<std::string> seen_;
 };
+
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables"};
+const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "generated",
+                                           "collation", "comment", "renamed_from", "using", "backfill"};
+const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
+                                          "indexes", "comment", "renamed_from", "prevent_destroy"};
+const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
+                                               "deferrable", "initially_deferred"};
+const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include"};
 
 const toml::table& expect_table(const toml::node& n, const std::string& path) {
   if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table, found " + Fields::type_name(n));
@@ -103,15 +130,14 @@ const toml::table& expect_table(const toml::node& n, const std::string& path) {
 
 /// Visits each table of an array of tables (`[[x]]` or inline `x = [{...}]`).
 template <class F>
-void each_table(const toml::node* n, const std::string& path, F&& f) {
+void each_table(const toml::node* n, const std::string& path, const std::set<std::string>& allowed, F&& f) {
   if (!n) return;
   if (!n->is_array()) throw Error(loc_of(n->source(), path), "expected an array of tables, found " + Fields::type_name(*n));
   size_t i = 0;
   for (const auto& el : *n->as_array()) {
     std::string p = path + "[" + std::to_string(i++) + "]";
-    Fields fields(expect_table(el, p), p);
+    Fields fields(expect_table(el, p), p, allowed);
     f(fields);
-    fields.finish();
   }
 }
 
@@ -177,10 +203,9 @@ Constraint read_primary_key(const toml::node& n, const std::string& path) {
   if (n.is_array()) {
     pk.columns = Fields::string_array(n, path);
   } else if (n.is_table()) {
-    Fields f(*n.as_table(), path);
+    Fields f(*n.as_table(), path, {"name", "columns"});
     if (auto name = f.string("name")) { pk.name = *name; pk.named = true; }
     pk.columns = require_strings(f, "columns");
-    f.finish();
   } else {
     throw Error(pk.loc, "expected an array of column names or { name, columns }");
   }
@@ -196,10 +221,9 @@ Constraint read_foreign_key(Fields& f) {
   fk.columns = require_strings(f, "columns");
   const toml::node* ref = f.get("references");
   if (!ref) throw Error(f.loc(), "missing required key \"references\"");
-  Fields r(expect_table(*ref, f.sub("references")), f.sub("references"));
+  Fields r(expect_table(*ref, f.sub("references")), f.sub("references"), {"table", "columns"});
   fk.ref_table = parse_qname(require_string(r, "table"));
   if (auto cols = r.strings("columns")) fk.ref_columns = *cols;
-  r.finish();
   fk.on_delete = fk_action(f, "on_delete");
   fk.on_update = fk_action(f, "on_update");
   fk.deferrable = f.boolean("deferrable").value_or(false);
@@ -225,9 +249,9 @@ Index read_index(Fields& f) {
 }
 
 void read_table_body(Fields& f, Table& t) {
-  each_table(f.get("columns"), f.sub("columns"), [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
+  each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
   if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
-  each_table(f.get("unique"), f.sub("unique"), [&](Fields& uf) {
+  each_table(f.get("unique"), f.sub("unique"), {"name", "columns"}, [&](Fields& uf) {
     Constraint u;
     u.kind = ConstraintKind::unique;
     u.loc = uf.loc();
@@ -235,7 +259,7 @@ void read_table_body(Fields& f, Table& t) {
     u.columns = require_strings(uf, "columns");
     t.constraints.push_back(u);
   });
-  each_table(f.get("checks"), f.sub("checks"), [&](Fields& cf) {
+  each_table(f.get("checks"), f.sub("checks"), {"name", "expression"}, [&](Fields& cf) {
     Constraint c;
     c.kind = ConstraintKind::check;
     c.loc = cf.loc();
@@ -243,8 +267,8 @@ void read_table_body(Fields& f, Table& t) {
     c.expression = require_string(cf, "expression");
     t.constraints.push_back(c);
   });
-  each_table(f.get("foreign_keys"), f.sub("foreign_keys"), [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
-  each_table(f.get("indexes"), f.sub("indexes"), [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
+  each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
+  each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   t.comment = f.string("comment");
   reject_unsupported(f, {"renamed_from", "prevent_destroy"});
 }
@@ -253,17 +277,17 @@ void read_table_body(Fields& f, Table& t) {
 class Loader {
  public:
   void load(const toml::table& doc) {
-    Fields top(doc, "");
-    for_each_entry(top, "extensions", [&](const std::string& name, Fields& f) {
+    Fields top(doc, "", kTopKeys);
+    for_each_entry(top, "extensions", {"schema"}, [&](const std::string& name, Fields& f) {
       Extension e{name, f.string("schema").value_or(""), f.loc()};
       define("extension", name, f.loc());
       model_.extensions[name] = e;
     });
-    for_each_entry(top, "schemas", [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "schemas", {"comment"}, [&](const std::string& name, Fields& f) {
       define("schema", name, f.loc());
       model_.schemas[name] = Schema{name, f.string("comment"), f.loc()};
     });
-    for_each_entry(top, "enums", [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "enums", {"values", "comment", "renamed_values"}, [&](const std::string& name, Fields& f) {
       Enum e;
       e.name = parse_qname(name);
       e.loc = f.loc();
@@ -273,7 +297,7 @@ class Loader {
       define("type", e.name.str(), f.loc());
       model_.enums[e.name] = e;
     });
-    for_each_entry(top, "tables", [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
       Table t;
       t.name = parse_qname(name);
       t.loc = f.loc();
@@ -281,24 +305,22 @@ class Loader {
       define("table", t.name.str(), f.loc());
       model_.tables[t.name] = t;
     });
-    top.finish();
   }
 
   Model finish();
 
  private:
   template <class F>
-  void for_each_entry(Fields& top, const std::string& section, F&& f) {
+  void for_each_entry(Fields& top, const std::string& section, const std::set<std::string>& allowed, F&& f) {
     const toml::node* n = top.get(section);
     if (!n) return;
     const toml::table& tbl = expect_table(*n, section);
     for (auto&& [k, v] : tbl) {
       std::string key(k.str());
       std::string path = section + "." + (key.find('.') != std::string::npos ? "\"" + key + "\"" : key);
-      Fields fields(expect_table(v, path), path);
+      Fields fields(expect_table(v, path), path, allowed);
       if (key.empty()) throw Error(fields.loc(), "empty name");
       f(key, fields);
-      fields.finish();
     }
   }
 

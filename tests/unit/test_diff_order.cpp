@@ -1,0 +1,176 @@
+#include <catch2/catch.hpp>
+
+#include "reconcile/change.hpp"
+#include "reconcile/plan.hpp"
+#include "reconcile/toml_source.hpp"
+
+using namespace reconcile;
+
+namespace {
+Model load(const std::string& text) { return load_schema_texts({{"t.toml", text}}); }
+
+std::vector<std::string> objects(const std::vector<Step>& steps) {
+  std::vector<std::string> out;
+  for (const auto& s : steps) out.push_back(s.op + " " + s.object);
+  return out;
+}
+
+size_t position(const std::vector<Step>& steps, const std::string& object) {
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].object == object) return i;
+  FAIL("no step for " << object);
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("unnamed constraints and indexes match live ones by definition, whatever their name") {
+  Model desired = load(R"TOML(
+[tables.t]
+primary_key = ["id"]
+columns = [{ name = "id", type = "integer" }, { name = "email", type = "text" }]
+unique = [{ columns = ["email"] }]
+indexes = [{ columns = ["email"] }]
+)TOML");
+  Model live = desired;
+  Table& t = live.tables.begin()->second;
+  for (auto& c : t.constraints) { c.name = "other_tool_" + to_string(c.kind); c.named = true; }
+  t.indexes[0].name = "idx_from_elsewhere";
+  t.indexes[0].named = true;
+  CHECK(diff(live, desired).empty());
+
+  SECTION("a name the TOML gives is compared") {
+    desired.tables.begin()->second.indexes[0].name = "ix_email";
+    desired.tables.begin()->second.indexes[0].named = true;
+    auto steps = plan_steps(diff(live, desired));
+    CHECK(objects(steps) == std::vector<std::string>{"drop index public.idx_from_elsewhere", "create index public.ix_email"});
+  }
+  SECTION("a changed definition is dropped and added") {
+    desired.tables.begin()->second.indexes[0].keys = {"email DESC"};
+    auto steps = plan_steps(diff(live, desired));
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[0].op == "drop");
+    CHECK(steps[1].sql == "CREATE INDEX ON \"public\".\"t\" (email DESC);");
+  }
+}
+
+TEST_CASE("new enum values are added at their declared position") {
+  Model live = load("[enums.s]\nvalues = [\"a\", \"c\"]\n");
+  Model desired = load("[enums.s]\nvalues = [\"first\", \"a\", \"b\", \"c\", \"z\"]\n");
+  auto steps = plan_steps(diff(live, desired));
+  std::vector<std::string> sql;
+  for (const auto& s : steps) sql.push_back(s.sql);
+  CHECK_THAT(sql[0] + sql[1] + sql[2], Catch::Contains("ADD VALUE 'b' BEFORE 'c'"));
+  CHECK_THAT(sql[0] + sql[1] + sql[2], Catch::Contains("ADD VALUE 'first' BEFORE 'a'"));
+  CHECK_THAT(sql[0] + sql[1] + sql[2], Catch::Contains("ADD VALUE 'z' AFTER 'c'"));
+  Model removed = load("[enums.s]\nvalues = [\"a\"]\n");
+  CHECK_THROWS_WITH(diff(live, removed), Catch::Contains("removing or reordering"));
+}
+
+TEST_CASE("creation follows dependencies: enum, table, referenced key, foreign key") {
+  Model desired = load(R"TOML(
+[schemas.crm]
+[enums."crm.kind"]
+values = ["a"]
+[tables."crm.b"]
+primary_key = ["id"]
+columns = [{ name = "id", type = "int" }, { name = "a_id", type = "int" }, { name = "k", type = "crm.kind" }]
+foreign_keys = [{ columns = ["a_id"], references = { table = "a" } }]
+[tables.a]
+primary_key = ["id"]
+columns = [{ name = "id", type = "int" }, { name = "b_id", type = "int" }]
+foreign_keys = [{ columns = ["b_id"], references = { table = "crm.b" } }, { name = "self", columns = ["id"], references = { table = "a" } }]
+)TOML");
+  auto steps = plan_steps(diff(Model{}, desired));
+  CHECK(position(steps, "schema crm") < position(steps, "enum crm.kind"));
+  CHECK(position(steps, "enum crm.kind") < position(steps, "table crm.b"));
+  CHECK(position(steps, "table crm.b") < position(steps, "constraint public.a (foreign key b_id)"));
+  CHECK(position(steps, "table public.a") < position(steps, "constraint crm.b (foreign key a_id)"));
+  CHECK(position(steps, "table public.a") < position(steps, "constraint public.a.self"));
+  for (size_t i = 0; i < steps.size(); ++i) CHECK(steps[i].id == static_cast<int>(i + 1));
+
+  SECTION("the same inputs give byte-identical plans") {
+    Plan p1, p2;
+    p1.steps = steps;
+    p2.steps = plan_steps(diff(Model{}, desired));
+    CHECK(write_plan_file(p1) == write_plan_file(p2));
+  }
+  SECTION("dropping a cycle of tables drops the foreign keys first, without CASCADE") {
+    auto drops = plan_steps(diff(desired, Model{}));
+    CHECK(position(drops, "constraint public.a (foreign key b_id)") < position(drops, "table crm.b"));
+    CHECK(position(drops, "constraint crm.b (foreign key a_id)") < position(drops, "table public.a"));
+    CHECK(position(drops, "table crm.b") < position(drops, "enum crm.kind"));
+    CHECK(position(drops, "enum crm.kind") < position(drops, "schema crm"));
+    for (const auto& s : drops) CHECK(s.sql.find("CASCADE") == std::string::npos);
+    for (const auto& s : drops)
+      if (s.object.rfind("table", 0) == 0) CHECK(s.hazards == std::vector<std::string>{"destructive"});
+  }
+}
+
+TEST_CASE("dropping a column drops its indexes and the foreign keys on it first") {
+  Model live = load(R"TOML(
+[tables.p]
+primary_key = ["id"]
+columns = [{ name = "id", type = "int" }, { name = "code", type = "text" }]
+unique = [{ name = "p_code_key", columns = ["code"] }]
+[tables.c]
+columns = [{ name = "id", type = "int" }, { name = "code", type = "text" }]
+foreign_keys = [{ name = "c_code_fkey", columns = ["code"], references = { table = "p", columns = ["code"] } }]
+indexes = [{ name = "c_code_idx", columns = ["code"] }]
+)TOML");
+  Model desired = load(R"TOML(
+[tables.p]
+primary_key = ["id"]
+columns = [{ name = "id", type = "int" }]
+[tables.c]
+columns = [{ name = "id", type = "int" }]
+)TOML");
+  auto steps = plan_steps(diff(live, desired));
+  CHECK(position(steps, "constraint public.c.c_code_fkey") < position(steps, "constraint public.p.p_code_key"));
+  CHECK(position(steps, "constraint public.p.p_code_key") < position(steps, "column public.p.code"));
+  CHECK(position(steps, "index public.c_code_idx") < position(steps, "column public.c.code"));
+}
+
+TEST_CASE("a true cycle is an error that names the objects") {
+  // Two replaced constraints whose drops and creates depend on each other cannot be ordered.
+  Model live = load("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+  Model desired = live;
+  auto changes = diff(live, desired);
+  CHECK(changes.empty());
+  // Build an artificial cycle through the public entry point: a column whose generated expression
+  // changes is dropped and re-added; the add must come after the drop, which is fine.
+  desired.tables.begin()->second.columns[0].generated = "1";
+  auto steps = plan_steps(diff(live, desired));
+  CHECK(position(steps, "column public.t.id") == 0);
+}
+
+TEST_CASE("plan files round-trip") {
+  Plan p;
+  p.reconcile_version = "0.1.0";
+  p.created_at = "2026-11-23T20:30:00Z";
+  p.database = "postgresql://app@db:5432/app";
+  p.source_fingerprint = "sha256:aa";
+  p.target_fingerprint = "sha256:bb";
+  p.managed_schemas = {"public"};
+  Step s;
+  s.id = 1;
+  s.op = "create";
+  s.object = "table public.t";
+  s.sql = "CREATE TABLE \"public\".\"t\" (\n  \"note\" text DEFAULT 'it''s'\n);";
+  s.hazards = {"locks"};
+  p.steps = {s};
+  Step r = s;
+  r.op = "drop";
+  r.sql = "DROP TABLE x; -- ''' tricky\\";
+  p.reverse_steps = {r};
+  summarize(p);
+  std::string text = write_plan_file(p);
+  Plan back = parse_plan_text(text, "p.plan.toml");
+  CHECK(back.steps[0].sql == s.sql);
+  CHECK(back.reverse_steps[0].sql == r.sql);
+  CHECK(back.created_at == p.created_at);
+  CHECK(back.summary.at("create") == 1);
+  CHECK(back.hazards == std::vector<std::string>{"locks"});
+  CHECK(write_plan_file(back) == text);
+  CHECK_THROWS_WITH(parse_plan_text("format = 7\nsource_fingerprint = \"x\"\n", "p.plan.toml"),
+                    Catch::Contains("p.plan.toml:1:"));
+}

@@ -1,0 +1,132 @@
+#include <catch2/catch.hpp>
+
+#include "reconcile/toml_source.hpp"
+
+using namespace reconcile;
+
+namespace {
+Model load(const std::string& text) { return load_schema_texts({{"schemas/app.toml", text}}); }
+
+std::string load_error(const std::vector<std::pair<std::string, std::string>>& files) {
+  try {
+    load_schema_texts(files);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+std::string load_error(const std::string& text) { return load_error({{"schemas/app.toml", text}}); }
+}  // namespace
+
+TEST_CASE("loader reads both column forms, keys and schema-qualified names") {
+  Model m = load(R"TOML(
+[schemas.billing]
+comment = "Money"
+
+[enums."billing.state"]
+values = ["open", "paid"]
+
+[tables.customers]
+primary_key = ["id"]
+[[tables.customers.columns]]
+name = "id"
+type = "bigint"
+identity = "always"
+[[tables.customers.columns]]
+name = "email"
+type = "text"
+nullable = false
+collation = "C"
+comment = "login"
+
+[tables."billing.invoices"]
+primary_key = { name = "invoices_pk", columns = ["id"] }
+columns = [
+  { name = "id", type = "bigint" },
+  { name = "customer_id", type = "bigint" },
+  { name = "state", type = "billing.state", default = "'open'" },
+  { name = "total_cents", type = "bigint", generated = "0" },
+]
+unique = [{ columns = ["customer_id", "id"] }]
+checks = [{ name = "positive", expression = "total_cents >= 0" }]
+foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" }, on_delete = "SET NULL", deferrable = true, initially_deferred = true }]
+indexes = [{ columns = ["(lower(state::text))", "id DESC NULLS LAST"], method = "btree", where = "id > 0", include = ["customer_id"] }]
+)TOML");
+  REQUIRE(m.tables.size() == 2);
+  const Table& c = m.tables.at(QName{"public", "customers"});
+  CHECK(c.columns.size() == 2);
+  CHECK(c.columns[0].identity == "always");
+  CHECK_FALSE(c.columns[0].nullable);
+  CHECK(c.columns[1].collation == std::optional<std::string>("C"));
+  const Table& inv = m.tables.at(QName{"billing", "invoices"});
+  REQUIRE(inv.primary_key());
+  CHECK(inv.primary_key()->name == "invoices_pk");
+  CHECK(inv.primary_key()->named);
+  CHECK_FALSE(inv.find_column("id")->nullable);  // primary-key columns are never nullable
+  CHECK(inv.find_column("total_cents")->generated == std::optional<std::string>("0"));
+  const Constraint* fk = nullptr;
+  for (const auto& k : inv.constraints)
+    if (k.kind == ConstraintKind::foreign_key) fk = &k;
+  REQUIRE(fk);
+  CHECK_FALSE(fk->named);
+  CHECK(fk->ref_table == QName{"public", "customers"});
+  CHECK(fk->ref_columns == std::vector<std::string>{"id"});  // defaults to the primary key
+  CHECK(fk->on_delete == "set null");
+  CHECK(fk->initially_deferred);
+  REQUIRE(inv.indexes.size() == 1);
+  CHECK_FALSE(inv.indexes[0].named);
+  CHECK(inv.indexes[0].include == std::vector<std::string>{"customer_id"});
+  CHECK(m.enums.count(QName{"billing", "state"}));
+  CHECK(m.managed_schemas() == std::set<std::string>{"billing", "public"});
+}
+
+TEST_CASE("loader errors carry file:line:col and the key path") {
+  SECTION("misspelt key") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", tpye = \"int\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
+    CHECK_THAT(e, Catch::Contains("tables.t.columns[0].tpye"));
+    CHECK_THAT(e, Catch::Contains("unknown key \"tpye\""));
+  }
+  SECTION("wrong value type") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", nullable = \"no\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
+    CHECK_THAT(e, Catch::Contains("tables.t.columns[0].nullable: expected true or false"));
+  }
+  SECTION("broken TOML") {
+    auto e = load_error("[tables.t\ncolumns = 1\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:1:"));
+    CHECK_THAT(e, Catch::Contains("invalid TOML"));
+  }
+  SECTION("dangling foreign key") {
+    auto e = load_error(
+        "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+        "foreign_keys = [{ columns = [\"id\"], references = { table = \"nope\", columns = [\"id\"] } }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("public.nope, which is not declared"));
+  }
+  SECTION("unknown column in an index") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nindexes = [{ columns = [\"idd DESC\"] }]\n");
+    CHECK_THAT(e, Catch::Contains("names column \"idd\""));
+  }
+  SECTION("undeclared schema") {
+    auto e = load_error("[tables.\"crm.t\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schema \"crm\", which is not declared"));
+  }
+  SECTION("object defined in two files") {
+    auto e = load_error({{"schemas/a.toml", "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"},
+                         {"schemas/b.toml", "\n[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"}});
+    CHECK_THAT(e, Catch::Contains("schemas/b.toml:2:"));
+    CHECK_THAT(e, Catch::Contains("defined twice"));
+    CHECK_THAT(e, Catch::Contains("schemas/a.toml:1:"));
+  }
+  SECTION("bad foreign key action") {
+    auto e = load_error(
+        "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nprimary_key = [\"id\"]\n"
+        "foreign_keys = [{ columns = [\"id\"], references = { table = \"t\" }, on_delete = \"explode\" }]\n");
+    CHECK_THAT(e, Catch::Contains("tables.t.foreign_keys[0].on_delete"));
+  }
+  SECTION("duplicate column") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"id\", type = \"int\" }]\n");
+    CHECK_THAT(e, Catch::Contains("column \"id\" is defined twice"));
+  }
+}
