@@ -1,0 +1,53 @@
+// Integration-test helpers: throwaway databases on the test cluster, running the real CLI.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace reconcile::test {
+
+/// The test cluster's maintenance URL (RECONCILE_TEST_URL), set by `make test`.
+std::string server_url();
+
+/// A fresh database, dropped again when the test ends.
+class TestDb {
+ public:
+  explicit TestDb(const std::string& name);
+  ~TestDb();
+  const std::string& url() const { return url_; }
+  void exec(const std::string& sql) const;
+  /// The first column of the first row, as text ("" for NULL).
+  std::string scalar(const std::string& sql) const;
+  /// pg_dump --schema-only of the database (without the reconcile schema).
+  std::string dump() const;
+
+ private:
+  std::string name_;
+  std::string url_;
+};
+
+/// A temporary directory with files in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  void write(const std::string& rel, const std::string& text) const;
+  std::string read(const std::string& rel) const;
+
+ private:
+  std::string path_;
+};
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the reconcile binary (RECONCILE_BIN) with `args`, stdin from /dev/null.
+CliResult reconcile(const std::vector<std::string>& args);
+
+/// How many temporary shadow databases exist on the cluster.
+int shadow_databases();
+
+}  // namespace reconcile::test

@@ -1,0 +1,96 @@
+// Data-driven cases (tests/cases/<name>/<phase>/...): plan, apply, re-plan must find nothing.
+//
+// Each phase directory holds:
+//   before.sql    run against the database before planning (optional)
+//   schema/       the desired-state TOML
+//   args          extra `reconcile plan` flags, one per line (optional)
+//   expect_error  lines that must all appear in the error output; the plan must fail, leave the
+//                 database exactly as it was and leave no shadow database behind (optional)
+//   expect_plan   lines that must appear, in this order, in the plan output (optional)
+//   check.sql     one query per line, each must return true after apply (optional)
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+
+using namespace reconcile::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> lines(const fs::path& p) {
+  std::vector<std::string> out;
+  if (!fs::exists(p)) return out;
+  std::istringstream in(slurp(p));
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty() && l[0] != '#') out.push_back(l);
+  return out;
+}
+
+void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
+  INFO("phase " << phase.string());
+  if (fs::exists(phase / "before.sql")) db.exec(slurp(phase / "before.sql"));
+  std::vector<std::string> args = {"plan", "--database", db.url(), "--schema-dir", (phase / "schema").string(),
+                                   "--out", tmp.path() + "/plan.toml"};
+  for (const auto& a : lines(phase / "args")) args.push_back(a);
+  std::string before = db.dump();
+  CliResult plan = reconcile::test::reconcile(args);
+  INFO("plan stdout:\n" << plan.out << "\nplan stderr:\n" << plan.err);
+  CHECK(shadow_databases() == 0);
+  if (fs::exists(phase / "expect_error")) {
+    CHECK(plan.code == 1);
+    for (const auto& l : lines(phase / "expect_error")) CHECK_THAT(plan.err, Catch::Contains(l));
+    CHECK(db.dump() == before);
+    return;
+  }
+  REQUIRE(plan.code == 0);
+  size_t at = 0;
+  for (const auto& l : lines(phase / "expect_plan")) {
+    size_t found = plan.out.find(l, at);
+    CHECK(found != std::string::npos);
+    if (found != std::string::npos) at = found + l.size();
+  }
+  CliResult apply = reconcile::test::reconcile({"apply", "--database", db.url(), tmp.path() + "/plan.toml"});
+  INFO("apply stdout:\n" << apply.out << "\napply stderr:\n" << apply.err);
+  REQUIRE(apply.code == 0);
+  for (const auto& q : lines(phase / "check.sql")) {
+    INFO("check: " << q);
+    CHECK(db.scalar(q) == "t");
+  }
+  args.push_back("--detailed-exitcode");
+  CliResult again = reconcile::test::reconcile(args);
+  INFO("re-plan stdout:\n" << again.out << "\nre-plan stderr:\n" << again.err);
+  CHECK(again.code == 0);
+  CHECK_THAT(again.out, Catch::Contains("No changes"));
+}
+
+}  // namespace
+
+TEST_CASE("data-driven cases", "[.cases]") {
+  std::vector<fs::path> cases;
+  for (const auto& e : fs::directory_iterator(RECONCILE_CASES_DIR))
+    if (e.is_directory()) cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  for (const auto& dir : cases) {
+    DYNAMIC_SECTION(dir.filename().string()) {
+      TestDb db("case_" + dir.filename().string());
+      TempDir tmp;
+      std::vector<fs::path> phases;
+      for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_directory()) phases.push_back(e.path());
+      std::sort(phases.begin(), phases.end());
+      for (const auto& p : phases) run_phase(db, p, tmp);
+    }
+  }
+}
