@@ -1,0 +1,1 @@
+CREATE TABLE existing (id int); INSERT INTO existing VALUES (1);
