@@ -104,7 +104,7 @@ void TempDir::write(const std::string& rel, const std::string& text) const {
 
 std::string TempDir::read(const std::string& rel) const { return slurp((fs::path(path_) / rel).string()); }
 
-CliResult reconcile(const std::vector<std::string>& args) {
+CliResult run_cli(const std::vector<std::string>& args) {
   TempDir tmp;
   std::string cmd = shell_quote(env("RECONCILE_BIN"));
   for (const auto& a : args) cmd += " " + shell_quote(a);

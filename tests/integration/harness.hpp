@@ -45,7 +45,7 @@ struct CliResult {
 };
 
 /// Runs the reconcile binary (RECONCILE_BIN) with `args`, stdin from /dev/null.
-CliResult reconcile(const std::vector<std::string>& args);
+CliResult run_cli(const std::vector<std::string>& args);
 
 /// How many temporary shadow databases exist on the cluster.
 int shadow_databases();

@@ -45,7 +45,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
                                    "--out", tmp.path() + "/plan.toml"};
   for (const auto& a : lines(phase / "args")) args.push_back(a);
   std::string before = db.dump();
-  CliResult plan = reconcile::test::reconcile(args);
+  CliResult plan = run_cli(args);
   INFO("plan stdout:\n" << plan.out << "\nplan stderr:\n" << plan.err);
   CHECK(shadow_databases() == 0);
   if (fs::exists(phase / "expect_error")) {
@@ -61,7 +61,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
     CHECK(found != std::string::npos);
     if (found != std::string::npos) at = found + l.size();
   }
-  CliResult apply = reconcile::test::reconcile({"apply", "--database", db.url(), tmp.path() + "/plan.toml"});
+  CliResult apply = run_cli({"apply", "--database", db.url(), tmp.path() + "/plan.toml"});
   INFO("apply stdout:\n" << apply.out << "\napply stderr:\n" << apply.err);
   REQUIRE(apply.code == 0);
   for (const auto& q : lines(phase / "check.sql")) {
@@ -69,7 +69,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
     CHECK(db.scalar(q) == "t");
   }
   args.push_back("--detailed-exitcode");
-  CliResult again = reconcile::test::reconcile(args);
+  CliResult again = run_cli(args);
   INFO("re-plan stdout:\n" << again.out << "\nre-plan stderr:\n" << again.err);
   CHECK(again.code == 0);
   CHECK_THAT(again.out, Catch::Contains("No changes"));

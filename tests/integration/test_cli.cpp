@@ -1,0 +1,267 @@
+// End-to-end behaviour of the CLI against the test cluster.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace reconcile::test;
+
+namespace {
+
+const char* kShop = R"TOML(
+[enums.status]
+values = ["new", "paid"]
+
+[tables.customers]
+primary_key = ["id"]
+columns = [{ name = "id", type = "bigint", identity = "always" }, { name = "email", type = "text", nullable = false }]
+unique = [{ columns = ["email"] }]
+
+[tables.orders]
+primary_key = ["id"]
+columns = [
+  { name = "id", type = "bigint", identity = "always" },
+  { name = "customer_id", type = "bigint", nullable = false },
+  { name = "status", type = "status", nullable = false, default = "'new'" },
+]
+foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" } }]
+indexes = [{ columns = ["customer_id"] }]
+)TOML";
+
+std::string with_password(const std::string& url, const std::string& password) {
+  auto at = url.find('@');
+  return url.substr(0, at) + ":" + password + url.substr(at);
+}
+
+CliResult plan(const TestDb& db, const TempDir& dir, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas",
+                                   "--out", dir.path() + "/plan.toml"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_cli(args);
+}
+
+}  // namespace
+
+TEST_CASE("a plan made before the database changed is refused as stale, and nothing runs") {
+  TestDb db("stale");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  REQUIRE(plan(db, dir).code == 0);
+  db.exec("CREATE TABLE sneaky (id int)");
+  std::string before = db.dump();
+  CliResult r = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("stale"));
+  CHECK(db.dump() == before);
+  CHECK(db.scalar("SELECT to_regclass('customers') IS NULL") == "t");
+}
+
+TEST_CASE("a step that fails during apply rolls back every step") {
+  TestDb db("rollback");
+  TempDir dir;
+  dir.write("schemas/app.toml", "[tables.t]\ncolumns = [{ name = \"v\", type = \"int\" }]\n");
+  REQUIRE(plan(db, dir).code == 0);
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"}).code == 0);
+  dir.write("schemas/app.toml",
+            "[tables.t]\ncolumns = [{ name = \"v\", type = \"int\" }, { name = \"w\", type = \"int\" }]\n"
+            "unique = [{ columns = [\"v\"] }]\n");
+  REQUIRE(plan(db, dir).code == 0);
+  db.exec("INSERT INTO t VALUES (1), (1)");  // data, not schema: the plan is not stale, but fails
+  std::string before = db.dump();
+  CliResult r = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("rolled back"));
+  CHECK(db.dump() == before);
+  CHECK(db.scalar("SELECT count(*) FROM reconcile.history") == "1");
+}
+
+TEST_CASE("a password in the connection string is never printed") {
+  TestDb db("password");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  const std::string secret = "s3cretPassw0rd";
+  std::string url = with_password(db.url(), secret);
+  CliResult p = run_cli({"plan", "--database", url, "--schema-dir", dir.path() + "/schemas", "--out",
+                           dir.path() + "/plan.toml", "-v"});
+  REQUIRE(p.code == 0);
+  CHECK(p.out.find(secret) == std::string::npos);
+  CHECK(p.err.find(secret) == std::string::npos);
+  CHECK(dir.read("plan.toml").find(secret) == std::string::npos);
+  CHECK_THAT(dir.read("plan.toml"), Catch::Contains("database = \"postgresql://postgres@127.0.0.1"));
+  CliResult a = run_cli({"apply", "--database", url, dir.path() + "/plan.toml"});
+  CHECK(a.code == 0);
+  CHECK((a.out + a.err).find(secret) == std::string::npos);
+
+  SECTION("nor when the server cannot be reached") {
+    CliResult bad = run_cli({"plan", "--database", "postgresql://app:" + secret + "@127.0.0.1:1/nope",
+                               "--schema-dir", dir.path() + "/schemas"});
+    CHECK(bad.code == 1);
+    CHECK_THAT(bad.err, Catch::Contains("cannot connect to postgresql://app@127.0.0.1:1/nope"));
+    CHECK((bad.out + bad.err).find(secret) == std::string::npos);
+  }
+  SECTION("nor in keyword form, nor in a malformed string") {
+    CliResult kw = run_cli({"plan", "--database", "host=127.0.0.1 port=1 user=app password=" + secret,
+                              "--schema-dir", dir.path() + "/schemas"});
+    CHECK(kw.code == 1);
+    CHECK((kw.out + kw.err).find(secret) == std::string::npos);
+    CliResult bad = run_cli({"plan", "--database", "host=127.0.0.1 password=" + secret + " broken",
+                               "--schema-dir", dir.path() + "/schemas"});
+    CHECK(bad.code == 1);
+    CHECK((bad.out + bad.err).find(secret) == std::string::npos);
+  }
+}
+
+TEST_CASE("inspect writes TOML that plans to no changes against the same database") {
+  TestDb db("inspect");
+  db.exec(R"SQL(
+    CREATE EXTENSION IF NOT EXISTS pgcrypto;
+    CREATE SCHEMA "Sales Dept";
+    COMMENT ON SCHEMA "Sales Dept" IS 'sales';
+    CREATE TYPE "Sales Dept".stage AS ENUM ('lead', 'won', 'it''s lost');
+    CREATE TABLE "Sales Dept"."Deals" (
+      "Id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      stage "Sales Dept".stage NOT NULL DEFAULT 'lead',
+      amount numeric(12, 2) CHECK (amount > 0),
+      code varchar(20) COLLATE "C",
+      doubled numeric GENERATED ALWAYS AS (amount * 2) STORED,
+      n serial,
+      created timestamptz DEFAULT now()
+    );
+    COMMENT ON TABLE "Sales Dept"."Deals" IS 'deals "quoted"';
+    COMMENT ON COLUMN "Sales Dept"."Deals".amount IS 'money';
+    CREATE UNIQUE INDEX deals_code ON "Sales Dept"."Deals" (lower(code) DESC NULLS LAST) INCLUDE (amount) WHERE code IS NOT NULL;
+    CREATE INDEX deals_hash ON "Sales Dept"."Deals" USING hash (code);
+    CREATE TABLE notes (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, deal uuid REFERENCES "Sales Dept"."Deals" ON UPDATE SET NULL DEFERRABLE);
+    CREATE VIEW note_view AS SELECT id FROM notes;
+  )SQL");
+  TempDir dir;
+  CliResult ins = run_cli({"inspect", "--database", db.url(), "--out", dir.path() + "/schemas"});
+  REQUIRE(ins.code == 0);
+  CHECK_THAT(ins.err, Catch::Contains("view public.note_view"));
+  CliResult p = plan(db, dir, {"--detailed-exitcode"});
+  INFO(p.out << p.err << dir.read("schemas/Sales Dept.toml") << dir.read("schemas/public.toml"));
+  CHECK(p.code == 0);
+  CHECK_THAT(p.out, Catch::Contains("No changes"));
+  CHECK_THAT(p.err, Catch::Contains("left alone: view public.note_view"));
+
+  SECTION("also with one file per table") {
+    TempDir split;
+    REQUIRE(run_cli({"inspect", "--database", db.url(), "--out", split.path() + "/schemas", "--split"}).code == 0);
+    CliResult ps = plan(db, split, {"--detailed-exitcode"});
+    CHECK(ps.code == 0);
+  }
+  SECTION("and to stdout") {
+    CliResult out = run_cli({"inspect", "--database", db.url()});
+    CHECK(out.code == 0);
+    CHECK_THAT(out.out, Catch::Contains("[tables.\"Sales Dept.Deals\"]"));
+  }
+}
+
+TEST_CASE("plan exit codes: 0 without changes, 2 with changes, 1 on error") {
+  TestDb db("exitcodes");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  CHECK(plan(db, dir, {"--detailed-exitcode"}).code == 2);
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"}).code == 0);
+  CHECK(plan(db, dir, {"--detailed-exitcode"}).code == 0);
+  dir.write("schemas/bad.toml", "[tables.x]\ncolumns = 3\n");
+  CHECK(plan(db, dir, {"--detailed-exitcode"}).code == 1);
+}
+
+TEST_CASE("show renders a plan as text, JSON and SQL") {
+  TestDb db("show");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  REQUIRE(plan(db, dir).code == 0);
+  CliResult text = run_cli({"show", dir.path() + "/plan.toml"});
+  CHECK(text.code == 0);
+  CHECK_THAT(text.out, Catch::Contains("+ table public.orders"));
+  CliResult json = run_cli({"show", dir.path() + "/plan.toml", "--format", "json"});
+  CHECK_THAT(json.out, Catch::Contains("\"format_version\": 1"));
+  CHECK_THAT(json.out, Catch::Contains("\"object\": \"table public.customers\""));
+  CliResult sql = run_cli({"show", dir.path() + "/plan.toml", "--format", "sql"});
+  CHECK_THAT(sql.out, Catch::Contains("CREATE TABLE \"public\".\"orders\""));
+  CHECK_THAT(dir.read("plan.toml"), Catch::Contains("[[reverse_steps]]"));
+  CHECK_THAT(dir.read("plan.toml"), Catch::Contains("DROP TABLE \"public\".\"orders\";"));
+  CHECK(run_cli({"show", dir.path() + "/missing.toml"}).code == 1);
+}
+
+TEST_CASE("apply without a plan file needs a terminal or --auto-approve") {
+  TestDb db("autoapprove");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  std::vector<std::string> args = {"apply", "--database", db.url(), "--schema-dir", dir.path() + "/schemas"};
+  CliResult refused = run_cli(args);
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("--auto-approve"));
+  CHECK(db.scalar("SELECT to_regclass('orders') IS NULL") == "t");
+  args.push_back("--auto-approve");
+  CliResult ok = run_cli(args);
+  CHECK(ok.code == 0);
+  CHECK(db.scalar("SELECT to_regclass('orders') IS NOT NULL") == "t");
+  CliResult hist = run_cli({"history", "--database", db.url()});
+  CHECK_THAT(hist.out, Catch::Contains("step(s)"));
+  CliResult hist_json = run_cli({"history", "--database", db.url(), "--json"});
+  CHECK_THAT(hist_json.out, Catch::Contains("\"plan_hash\": \"sha256:"));
+}
+
+TEST_CASE("a second applier fails clearly while the lock is held, or waits with --lock-wait") {
+  TestDb db("lock");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  REQUIRE(plan(db, dir).code == 0);
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction tx(holder);
+  tx.exec("SELECT pg_advisory_lock(" + std::to_string(0x7265636f6e63LL) + ")");
+  CliResult busy = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"});
+  CHECK(busy.code == 1);
+  CHECK_THAT(busy.err, Catch::Contains("another reconcile apply holds the lock"));
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    tx.exec("SELECT pg_advisory_unlock_all()");
+  });
+  CliResult waited = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml", "--lock-wait"});
+  release.join();
+  CHECK(waited.code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM reconcile.history") == "1");
+}
+
+TEST_CASE("Ctrl-C during plan leaves no shadow database behind") {
+  TestDb db("sigint");
+  TempDir dir;
+  std::string big;
+  for (int i = 0; i < 400; ++i)
+    big += "[tables.t" + std::to_string(i) + "]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"v\", type = \"text\", default = \"'x'\" }]\n"
+           "indexes = [{ columns = [\"v\"] }]\n";
+  dir.write("schemas/app.toml", big);
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string bin = std::getenv("RECONCILE_BIN");
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(bin.c_str(), bin.c_str(), "plan", "--database", db.url().c_str(), "--schema-dir",
+          (dir.path() + "/schemas").c_str(), "--out", (dir.path() + "/plan.toml").c_str(), nullptr);
+    _exit(127);
+  }
+  bool seen = false;
+  for (int i = 0; i < 400 && !seen; ++i) {
+    seen = shadow_databases() > 0;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  CHECK(seen);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(shadow_databases() == 0);
+}
