@@ -1,7 +1,8 @@
 # The two set-up commands: `make demo` and `make test` (see README.md).
 BUILD ?= build
 JOBS ?= 2
-PG_URL := postgresql://postgres@127.0.0.1:54329
+PG_PORT ?= 54329
+PG_URL := postgresql://postgres@127.0.0.1:$(PG_PORT)
 DEMO_URL := $(PG_URL)/reconcile_demo
 
 .PHONY: setup build pg-start pg-stop demo test clean
@@ -14,10 +15,10 @@ build: setup
 	cmake --build $(BUILD) -j$(JOBS)
 
 pg-start: setup
-	bash scripts/pg.sh start >/dev/null
+	RECONCILE_PG_PORT=$(PG_PORT) bash scripts/pg.sh start >/dev/null
 
 pg-stop:
-	bash scripts/pg.sh stop
+	RECONCILE_PG_PORT=$(PG_PORT) bash scripts/pg.sh stop
 
 demo: build pg-start
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS reconcile_demo WITH (FORCE)" -c "CREATE DATABASE reconcile_demo"
@@ -30,5 +31,5 @@ test: build pg-start
 	  ctest --output-on-failure -j$(JOBS)
 
 clean:
-	bash scripts/pg.sh stop
+	RECONCILE_PG_PORT=$(PG_PORT) bash scripts/pg.sh stop
 	rm -rf $(BUILD)
