@@ -203,7 +203,7 @@ std::string blockers(const Model& live, const QName& table, const std::string& c
 }
 
 [[noreturn]] void blocked(const std::string& what, const std::string& by) {
-  throw Error("cannot " + what + ": " + by + " depends on it, and reconcile does not manage that kind of object; "
+  throw Error("cannot " + what + ": " + by + (by.find(',') == std::string::npos ? " depends" : " depend") + " on it, and reconcile does not manage that kind of object; "
               "change or drop it first, then plan again");
 }
 
@@ -211,7 +211,12 @@ std::string blockers(const Model& live, const QName& table, const std::string& c
 
 void check_unmanaged_blockers(const std::vector<Change>& changes, const Model& live) {
   for (const auto& ch : changes) {
-    if (auto* d = std::get_if<DropTable>(&ch)) {
+    if (auto* s = std::get_if<DropSchema>(&ch)) {
+      std::string by;
+      for (const auto& u : live.unmanaged)
+        if (u.name.schema == s->schema.name) by += (by.empty() ? "" : ", ") + u.kind + " " + u.name.str();
+      if (!by.empty()) blocked("drop schema " + s->schema.name, by);
+    } else if (auto* d = std::get_if<DropTable>(&ch)) {
       std::string by = blockers(live, d->table.name, "");
       if (!by.empty()) blocked("drop table " + d->table.name.str(), by);
     } else if (auto* c = std::get_if<DropColumn>(&ch)) {

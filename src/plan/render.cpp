@@ -164,8 +164,7 @@ struct Renderer {
     d.creates.insert(col_key(c.table, c.column.name));
     d.uses.insert(key("table", c.table));
     d.uses.insert(type_key(c.column.type));
-    if (c.column.generated || (c.column.default_expr && c.column.default_expr->find('(') != std::string::npos))
-      d.step.hazards.push_back("rewrite");
+    if (c.column.generated) d.step.hazards.push_back("rewrite");
     if (!c.column.nullable && !c.column.default_expr && c.column.identity.empty() && !c.column.generated)
       d.step.hazards.push_back("may-fail");
     d.step.origin = c.column.loc;

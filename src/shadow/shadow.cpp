@@ -92,22 +92,23 @@ class RawConnection {
   PGconn* conn_;
 };
 
-/// Steps joined into one script, remembering where each begins.
+/// Steps joined into one script after a prelude, remembering where each begins.
 struct Script {
   std::string sql;
   std::vector<size_t> starts;
 
-  explicit Script(const std::vector<Step>& steps) {
+  Script(const std::string& prelude, const std::vector<Step>& steps) : sql(prelude) {
     for (const auto& s : steps) {
       starts.push_back(sql.size());
       sql += s.sql + "\n";
     }
   }
-  /// The step that contains byte `offset`, and the offset within it.
-  std::pair<size_t, size_t> locate(size_t offset) const {
+  /// The step that contains byte `offset`, and the offset within it; nullopt for the prelude.
+  std::optional<std::pair<size_t, size_t>> locate(size_t offset) const {
+    if (offset == std::string::npos || starts.empty() || offset < starts[0]) return std::nullopt;
     size_t i = 0;
     while (i + 1 < starts.size() && starts[i + 1] <= offset) ++i;
-    return {i, offset - starts[i]};
+    return std::make_pair(i, offset - starts[i]);
   }
 };
 
@@ -116,6 +117,16 @@ Model empty_database() {
   Model base;
   base.schemas["public"] = Schema{"public", std::string("standard public schema"), {}};
   return base;
+}
+
+/// Schemas that the model's extensions live in but the model does not declare (an `extensions`
+/// schema, say): created first, so that the extensions can be.
+std::string extension_schemas_sql(const Model& m) {
+  std::string out;
+  for (const auto& [n, e] : m.extensions)
+    if (!e.schema.empty() && e.schema != "public" && !m.schemas.count(e.schema))
+      out += "CREATE SCHEMA IF NOT EXISTS " + quote_ident(e.schema) + ";\n";
+  return out;
 }
 
 /// Gives every unnamed constraint and index a marker name, so it can be told apart after the round
@@ -252,17 +263,16 @@ Model Shadow::canonicalize(const Model& desired) {
   Model marked = desired;
   mark_unnamed(marked);
   std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
-  Script script(steps);
+  Script script(extension_schemas_sql(marked), steps);
   RawConnection raw(conninfo_);
   raw.run("BEGIN");
   if (auto failure = raw.run(script.sql)) {
     raw.run("ROLLBACK");
     std::string where = "the desired schema";
     SourceLoc loc;
-    if (failure->byte_offset != std::string::npos) {
-      auto [i, off] = script.locate(failure->byte_offset);
-      loc = steps[i].origin_at(off);
-      where = steps[i].object;
+    if (auto at = script.locate(failure->byte_offset)) {
+      loc = steps[at->first].origin_at(at->second);
+      where = steps[at->first].object;
     } else {
       // No position from the server: find the statement by running them one at a time.
       raw.run("BEGIN");
@@ -280,20 +290,19 @@ Model Shadow::canonicalize(const Model& desired) {
 }
 
 Model Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
-  Script copy(plan_steps(diff(empty_database(), live)));
+  Script copy(extension_schemas_sql(live), plan_steps(diff(empty_database(), live)));
   RawConnection raw(conninfo_);
   if (auto failure = raw.run(copy.sql))
     throw Error("cannot copy the live schema into the shadow database: " + failure->message);
-  Script script(steps);
+  Script script("", steps);
   raw.run("BEGIN");
   if (auto failure = raw.run(script.sql)) {
     raw.run("ROLLBACK");
     std::string where;
-    if (failure->byte_offset != std::string::npos) {
-      auto [i, off] = script.locate(failure->byte_offset);
-      SourceLoc loc = steps[i].origin_at(off);
-      where = "step " + std::to_string(steps[i].id) + " (" + steps[i].object + ")" +
-              (loc.known() ? " from " + loc.str() : "");
+    if (auto at = script.locate(failure->byte_offset)) {
+      const Step& s = steps[at->first];
+      SourceLoc loc = s.origin_at(at->second);
+      where = "step " + std::to_string(s.id) + " (" + s.object + ")" + (loc.known() ? " from " + loc.str() : "");
     }
     reset();
     throw Error("verification failed: the plan does not apply to a copy of the live schema" +

@@ -265,3 +265,15 @@ TEST_CASE("Ctrl-C during plan leaves no shadow database behind") {
   CHECK(WEXITSTATUS(status) == 130);
   CHECK(shadow_databases() == 0);
 }
+
+TEST_CASE("planning the same inputs twice gives byte-identical steps") {
+  TestDb db("deterministic");
+  TempDir dir;
+  dir.write("schemas/app.toml", kShop);
+  REQUIRE(plan(db, dir).code == 0);
+  std::string first = dir.read("plan.toml");
+  REQUIRE(plan(db, dir).code == 0);
+  std::string second = dir.read("plan.toml");
+  auto steps = [](const std::string& s) { return s.substr(s.find("source_fingerprint")); };
+  CHECK(steps(first) == steps(second));
+}

@@ -130,17 +130,14 @@ columns = [{ name = "id", type = "int" }]
   CHECK(position(steps, "index public.c_code_idx") < position(steps, "column public.c.code"));
 }
 
-TEST_CASE("a true cycle is an error that names the objects") {
-  // Two replaced constraints whose drops and creates depend on each other cannot be ordered.
-  Model live = load("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
-  Model desired = live;
-  auto changes = diff(live, desired);
-  CHECK(changes.empty());
-  // Build an artificial cycle through the public entry point: a column whose generated expression
-  // changes is dropped and re-added; the add must come after the drop, which is fine.
-  desired.tables.begin()->second.columns[0].generated = "1";
+TEST_CASE("a column whose generated expression changes is dropped, then added") {
+  Model live = load("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"g\", type = \"int\", generated = \"id + 1\" }]\n");
+  Model desired = load("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"g\", type = \"int\", generated = \"id + 2\" }]\n");
   auto steps = plan_steps(diff(live, desired));
-  CHECK(position(steps, "column public.t.id") == 0);
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].op == "drop");
+  CHECK(steps[1].op == "create");
+  CHECK(steps[1].object == "column public.t.g");
 }
 
 TEST_CASE("plan files round-trip") {
@@ -173,4 +170,37 @@ TEST_CASE("plan files round-trip") {
   CHECK(write_plan_file(back) == text);
   CHECK_THROWS_WITH(parse_plan_text("format = 7\nsource_fingerprint = \"x\"\n", "p.plan.toml"),
                     Catch::Contains("p.plan.toml:1:"));
+}
+
+#include "../../src/plan/draft.hpp"
+
+TEST_CASE("ordering: a true cycle is an error naming the objects in it") {
+  StepDraft a, b, c;
+  a.step.object = "table public.a";
+  a.creates = {"k:a"};
+  a.uses = {"k:b"};
+  b.step.object = "table public.b";
+  b.creates = {"k:b"};
+  b.uses = {"k:a"};
+  c.step.object = "table public.c";
+  CHECK_THROWS_WITH(order_drafts({a, b, c}), Catch::Contains("dependency cycle") &&
+                                                 Catch::Contains("table public.a -> table public.b") ||
+                                             Catch::Contains("table public.b -> table public.a"));
+}
+
+TEST_CASE("ordering: ties break by rank, then object name, whatever the input order") {
+  StepDraft x, y, z;
+  x.step.object = "b";
+  x.rank = 1;
+  y.step.object = "a";
+  y.rank = 1;
+  z.step.object = "z";
+  z.rank = 0;
+  auto one = order_drafts({x, y, z});
+  auto two = order_drafts({z, y, x});
+  REQUIRE(one.size() == 3);
+  CHECK(one[0].object == "z");
+  CHECK(one[1].object == "a");
+  CHECK(one[2].object == "b");
+  for (size_t i = 0; i < 3; ++i) CHECK(one[i].object == two[i].object);
 }
