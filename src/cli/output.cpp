@@ -1,4 +1,5 @@
 // Rendering plans for people and machines: text, JSON, SQL.
+#include "reconcile/text.hpp"
 #include "output.hpp"
 
 #include <unistd.h>
@@ -55,27 +56,8 @@ std::string json_steps(const std::vector<Step>& steps) {
 
 bool use_color() { return isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"); }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(const std::string& s) { return quote_double(s); }
+
 
 std::string render_text(const Plan& p, bool color, bool with_sql) {
   if (p.steps.empty()) return "No changes. The database matches the desired state.\n";

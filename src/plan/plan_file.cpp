@@ -3,32 +3,12 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "reconcile/text.hpp"
 #include "reconcile/plan.hpp"
 
 namespace reconcile {
 namespace {
 
-std::string basic_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 /// SQL reads best as a multi-line literal string; fall back to an escaped string when it cannot be one.
 std::string sql_string(const std::string& s) {
@@ -37,12 +17,12 @@ std::string sql_string(const std::string& s) {
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) literal = false;
   if (literal && s.find('\n') != std::string::npos) return "'''\n" + s + "'''";
   if (literal && s.find('\'') == std::string::npos) return "'" + s + "'";
-  return basic_string(s);
+  return quote_double(s);
 }
 
 std::string string_list(const std::vector<std::string>& v) {
   std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + basic_string(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + quote_double(v[i]);
   return out + "]";
 }
 
@@ -50,8 +30,8 @@ void write_steps(std::ostringstream& out, const std::string& table, const std::v
   for (const auto& s : steps) {
     out << "\n[[" << table << "]]\n";
     out << "id = " << s.id << "\n";
-    out << "op = " << basic_string(s.op) << "\n";
-    out << "object = " << basic_string(s.object) << "\n";
+    out << "op = " << quote_double(s.op) << "\n";
+    out << "object = " << quote_double(s.object) << "\n";
     out << "sql = " << sql_string(s.sql) << "\n";
     out << "transactional = " << (s.transactional ? "true" : "false") << "\n";
     out << "hazards = " << string_list(s.hazards) << "\n";
@@ -125,11 +105,11 @@ std::string write_plan_file(const Plan& p) {
   std::ostringstream out;
   out << "# Review the steps, then: reconcile apply <this file>\n";
   out << "format = " << p.format << "\n";
-  out << "reconcile_version = " << basic_string(p.reconcile_version) << "\n";
+  out << "reconcile_version = " << quote_double(p.reconcile_version) << "\n";
   out << "created_at = " << p.created_at << "\n";
-  out << "database = " << basic_string(p.database) << "\n";
-  out << "source_fingerprint = " << basic_string(p.source_fingerprint) << "\n";
-  out << "target_fingerprint = " << basic_string(p.target_fingerprint) << "\n";
+  out << "database = " << quote_double(p.database) << "\n";
+  out << "source_fingerprint = " << quote_double(p.source_fingerprint) << "\n";
+  out << "target_fingerprint = " << quote_double(p.target_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
   out << "hazards = " << string_list(p.hazards) << "\n";
   out << "\n[summary]\n";

@@ -1,67 +1,47 @@
 // Model -> TOML format 1, as `reconcile inspect` writes it. Loading the output gives the same model.
 #include <sstream>
 
+#include "reconcile/text.hpp"
 #include "reconcile/toml_source.hpp"
 
 namespace reconcile {
 namespace {
 
-std::string toml_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string toml_key(const std::string& k) {
   bool bare = !k.empty();
   for (unsigned char c : k)
     if (!(std::isalnum(c) || c == '_' || c == '-')) bare = false;
-  return bare ? k : toml_string(k);
+  return bare ? k : quote_double(k);
 }
 
 std::string qname_key(const QName& q) { return toml_key(q.schema == "public" ? q.name : q.schema + "." + q.name); }
 
 std::string string_list(const std::vector<std::string>& v) {
   std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_string(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + quote_double(v[i]);
   return out + "]";
 }
 
 std::string column_entry(const Column& c) {
-  std::string out = "{ name = " + toml_string(c.name) + ", type = " + toml_string(c.type);
+  std::string out = "{ name = " + quote_double(c.name) + ", type = " + quote_double(c.type);
   if (!c.nullable && c.identity.empty()) out += ", nullable = false";
-  if (c.default_expr) out += ", default = " + toml_string(*c.default_expr);
-  if (!c.identity.empty()) out += ", identity = " + toml_string(c.identity);
-  if (c.generated) out += ", generated = " + toml_string(*c.generated);
-  if (c.collation) out += ", collation = " + toml_string(*c.collation);
-  if (c.comment) out += ", comment = " + toml_string(*c.comment);
+  if (c.default_expr) out += ", default = " + quote_double(*c.default_expr);
+  if (!c.identity.empty()) out += ", identity = " + quote_double(c.identity);
+  if (c.generated) out += ", generated = " + quote_double(*c.generated);
+  if (c.collation) out += ", collation = " + quote_double(*c.collation);
+  if (c.comment) out += ", comment = " + quote_double(*c.comment);
   return out + " }";
 }
 
-std::string name_part(const std::string& name, bool named) { return named ? "name = " + toml_string(name) + ", " : ""; }
+std::string name_part(const std::string& name, bool named) { return named ? "name = " + quote_double(name) + ", " : ""; }
 
 std::string foreign_key_entry(const Constraint& c) {
   std::string ref = c.ref_table.schema == "public" ? c.ref_table.name : c.ref_table.str();
   std::string out = "{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) +
-                    ", references = { table = " + toml_string(ref) + ", columns = " + string_list(c.ref_columns) + " }";
-  if (c.on_delete != "no action") out += ", on_delete = " + toml_string(c.on_delete);
-  if (c.on_update != "no action") out += ", on_update = " + toml_string(c.on_update);
+                    ", references = { table = " + quote_double(ref) + ", columns = " + string_list(c.ref_columns) + " }";
+  if (c.on_delete != "no action") out += ", on_delete = " + quote_double(c.on_delete);
+  if (c.on_update != "no action") out += ", on_update = " + quote_double(c.on_update);
   if (c.deferrable) out += ", deferrable = true";
   if (c.initially_deferred) out += ", initially_deferred = true";
   return out + " }";
@@ -70,8 +50,8 @@ std::string foreign_key_entry(const Constraint& c) {
 std::string index_entry(const Index& ix) {
   std::string out = "{ " + name_part(ix.name, ix.named) + "columns = " + string_list(ix.keys);
   if (ix.unique) out += ", unique = true";
-  if (ix.method != "btree") out += ", method = " + toml_string(ix.method);
-  if (!ix.where.empty()) out += ", where = " + toml_string(ix.where);
+  if (ix.method != "btree") out += ", method = " + quote_double(ix.method);
+  if (!ix.where.empty()) out += ", where = " + quote_double(ix.where);
   if (!ix.include.empty()) out += ", include = " + string_list(ix.include);
   return out + " }";
 }
@@ -85,7 +65,7 @@ void write_array(std::ostringstream& out, const std::string& key, const std::vec
 
 void write_table(std::ostringstream& out, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
-  if (t.comment) out << "comment = " << toml_string(*t.comment) << "\n";
+  if (t.comment) out << "comment = " << quote_double(*t.comment) << "\n";
   std::vector<std::string> cols, uniques, checks, fks, idx;
   for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
@@ -97,7 +77,7 @@ void write_table(std::ostringstream& out, const Table& t) {
         uniques.push_back("{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + " }");
         break;
       case ConstraintKind::check:
-        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + toml_string(c.expression) + " }");
+        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + " }");
         break;
       case ConstraintKind::foreign_key: fks.push_back(foreign_key_entry(c)); break;
     }
@@ -115,51 +95,49 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
   if (with_extensions)
     for (const auto& [n, e] : m.extensions) {
       out << "\n[extensions." << toml_key(n) << "]\n";
-      if (!e.schema.empty()) out << "schema = " << toml_string(e.schema) << "\n";
+      if (!e.schema.empty()) out << "schema = " << quote_double(e.schema) << "\n";
     }
   auto s = m.schemas.find(schema);
   if (s != m.schemas.end() && (schema != "public" || s->second.comment)) {
     out << "\n[schemas." << toml_key(schema) << "]\n";
-    if (s->second.comment) out << "comment = " << toml_string(*s->second.comment) << "\n";
+    if (s->second.comment) out << "comment = " << quote_double(*s->second.comment) << "\n";
   }
   for (const auto& [n, e] : m.enums) {
     if (n.schema != schema) continue;
     out << "\n[enums." << qname_key(n) << "]\nvalues = " << string_list(e.values) << "\n";
-    if (e.comment) out << "comment = " << toml_string(*e.comment) << "\n";
+    if (e.comment) out << "comment = " << quote_double(*e.comment) << "\n";
   }
 }
 
-std::set<std::string> all_schemas(const Model& m) {
-  auto s = m.managed_schemas();
-  if (s.empty() && !m.extensions.empty()) s.insert("public");
-  return s;
-}
-
-}  // namespace
-
-std::map<std::string, std::string> write_schema_toml(const Model& m) {
+/// One document per schema with its extensions (first document only), schema and enums.
+std::map<std::string, std::string> schema_headers(const Model& m) {
+  auto schemas = m.managed_schemas();
+  if (schemas.empty() && !m.extensions.empty()) schemas.insert("public");
   std::map<std::string, std::string> files;
   bool first = true;
-  for (const auto& schema : all_schemas(m)) {
+  for (const auto& schema : schemas) {
     std::ostringstream out;
     write_header(out, m, schema, first);
     first = false;
-    for (const auto& [n, t] : m.tables)
-      if (n.schema == schema) write_table(out, t);
     files[schema] = out.str();
   }
   return files;
 }
 
-std::map<std::string, std::string> write_schema_toml_split(const Model& m) {
-  std::map<std::string, std::string> files;
-  bool first = true;
-  for (const auto& schema : all_schemas(m)) {
+}  // namespace
+
+std::map<std::string, std::string> write_schema_toml(const Model& m) {
+  auto files = schema_headers(m);
+  for (const auto& [n, t] : m.tables) {
     std::ostringstream out;
-    write_header(out, m, schema, first);
-    first = false;
-    files[schema] = out.str();
+    write_table(out, t);
+    files[n.schema] += out.str();
   }
+  return files;
+}
+
+std::map<std::string, std::string> write_schema_toml_split(const Model& m) {
+  auto files = schema_headers(m);
   for (const auto& [n, t] : m.tables) {
     std::ostringstream out;
     write_table(out, t);
