@@ -40,11 +40,16 @@ struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };
 struct DropIndex { QName table; Index index; };
 
+/// ALTER TABLE ... [SET SCHEMA] RENAME TO: `table` is the table as it stands after the rename.
+struct RenameTable { QName from; Table table; };
+struct RenameColumn { QName table; std::string from; std::string to; };
+struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
+
 using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateExtension,
                             DropExtension, CreateEnum, DropEnum, AddEnumValue, SetEnumComment,
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
-                            CreateIndex, DropIndex>;
+                            CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.
@@ -55,6 +60,15 @@ struct DiffOptions {
 /// server) and restricted to the managed scope. Deterministic: the same inputs give the same
 /// list. Throws Error for a change reconcile cannot make (e.g. removing an enum value).
 std::vector<Change> diff(const Model& current, const Model& desired, const DiffOptions& options = {});
+
+/// Resolves the rename hints of `desired` against `current`: returns the rename changes and
+/// rewrites `current` as it will be after them. A hint whose old name no longer exists is a no-op;
+/// a hint whose old and new names both exist is an Error naming both.
+std::vector<Change> resolve_renames(Model& current, const Model& desired);
+
+/// `expr` with the identifier `from` (bare or quoted, outside string literals, not a function
+/// name) replaced by `to`, spelled as PostgreSQL prints it.
+std::string rename_identifier(const std::string& expr, const std::string& from, const std::string& to);
 
 /// Throws Error naming the object when an object reconcile does not manage (a view, say) would
 /// block one of `changes` on `live`: dropping a table or column it uses, or changing a column's type.

@@ -35,6 +35,10 @@ struct Column {
   std::optional<std::string> generated;  ///< stored generated expression
   std::optional<std::string> collation;
   std::optional<std::string> comment;
+  // Hints that steer a change; they are not part of the schema (not compared, not fingerprinted).
+  std::optional<std::string> renamed_from;  ///< the column's previous name
+  std::optional<std::string> using_expr;    ///< USING expression for a type change
+  std::optional<std::string> backfill;      ///< fills existing rows before NOT NULL is set
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  ///< where each key was written (type, default, ...)
 
@@ -84,9 +88,12 @@ struct Table {
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
   std::optional<std::string> comment;
+  std::optional<QName> renamed_from;  ///< hint: the table's previous name
+  bool prevent_destroy = false;       ///< hint: never drop this table or its columns
   SourceLoc loc;
 
   const Column* find_column(const std::string& name) const;
+  Column* find_column(const std::string& name);
   const Constraint* primary_key() const;
 };
 
@@ -94,6 +101,7 @@ struct Enum {
   QName name;
   std::vector<std::string> values;
   std::optional<std::string> comment;
+  std::map<std::string, std::string> renamed_values;  ///< hint: new value -> previous value
   SourceLoc loc;
 };
 
@@ -129,6 +137,9 @@ struct Model {
   /// A copy holding only objects in `schemas` (extensions are kept whole).
   Model restricted_to(const std::set<std::string>& schemas) const;
   const Table* find_table(const QName& name) const;
+  /// Copies the hints (renames, using, backfill, prevent_destroy) and source locations of
+  /// `from` onto the same objects here: a canonical model keeps what its declaration said.
+  void adopt_hints(const Model& from);
 };
 
 /// SHA-256 over a canonical serialization of the model ("sha256:<hex>"). Source locations and the

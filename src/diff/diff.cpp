@@ -11,6 +11,7 @@ class Differ {
   Differ(const Model& cur, const Model& des, const DiffOptions& opt) : cur_(cur), des_(des), opt_(opt) {}
 
   std::vector<Change> run() {
+    out_ = resolve_renames(cur_, des_);
     extensions();
     schemas();
     enums();
@@ -174,7 +175,7 @@ class Differ {
           [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); });
   }
 
-  const Model& cur_;
+  Model cur_;  ///< the current model, as the rename steps leave it
   const Model& des_;
   const DiffOptions& opt_;
   std::vector<Change> out_;

@@ -54,6 +54,12 @@ const Column* Table::find_column(const std::string& n) const {
   return nullptr;
 }
 
+Column* Table::find_column(const std::string& n) {
+  for (auto& c : columns)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+
 const Constraint* Table::primary_key() const {
   for (const auto& c : constraints)
     if (c.kind == ConstraintKind::primary_key) return &c;
@@ -85,6 +91,30 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
 const Table* Model::find_table(const QName& name) const {
   auto it = tables.find(name);
   return it == tables.end() ? nullptr : &it->second;
+}
+
+void Model::adopt_hints(const Model& from) {
+  for (auto& [name, t] : tables) {
+    const Table* d = from.find_table(name);
+    if (!d) continue;
+    t.loc = d->loc;
+    t.renamed_from = d->renamed_from;
+    t.prevent_destroy = d->prevent_destroy;
+    for (auto& c : t.columns) {
+      const Column* dc = d->find_column(c.name);
+      if (!dc) continue;
+      c.loc = dc->loc;
+      c.key_locs = dc->key_locs;
+      c.renamed_from = dc->renamed_from;
+      c.using_expr = dc->using_expr;
+      c.backfill = dc->backfill;
+    }
+  }
+  for (auto& [name, e] : enums)
+    if (auto it = from.enums.find(name); it != from.enums.end()) {
+      e.loc = it->second.loc;
+      e.renamed_values = it->second.renamed_values;
+    }
 }
 
 }  // namespace reconcile

@@ -38,8 +38,15 @@ Graph build_graph(const std::vector<StepDraft>& drafts) {
   for (size_t s = 0; s < drafts.size(); ++s) {
     const StepDraft& d = drafts[s];
     for (const auto& k : d.uses) {
-      if (d.is_drop) each(ix.droppers, k, [&](size_t dropper) { edge(s, dropper); });
-      else each(ix.creators, k, [&](size_t creator) { edge(creator, s); });
+      if (d.is_drop) {
+        each(ix.droppers, k, [&](size_t dropper) { edge(s, dropper); });
+        // A renamed object is known by its new name only after the rename, to drops too.
+        each(ix.creators, k, [&](size_t creator) {
+          if (drafts[creator].step.op == "rename") edge(creator, s);
+        });
+      } else {
+        each(ix.creators, k, [&](size_t creator) { edge(creator, s); });
+      }
     }
     for (const auto& k : d.releases) each(ix.droppers, k, [&](size_t dropper) { edge(s, dropper); });
     for (const auto& k : d.creates) each(ix.droppers, k, [&](size_t dropper) { edge(dropper, s); });

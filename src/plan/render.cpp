@@ -64,7 +64,7 @@ std::string index_label(const QName& t, const Index& i) {
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
 enum Rank {
   r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_enum, r_drop_schema,
-  r_drop_extension, r_create_extension = 10, r_create_schema, r_create_enum, r_enum_value, r_create_table,
+  r_drop_extension, r_rename, r_create_extension = 10, r_create_schema, r_create_enum, r_enum_value, r_create_table,
   r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_comment
 };
 
@@ -183,6 +183,7 @@ struct Renderer {
   void operator()(const SetColumnComment& c) {
     auto d = draft("alter", "column " + c.table.str() + "." + c.column,
                    comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column), c.comment), r_comment);
+    d.uses.insert(key("table", c.table));
     d.uses.insert(col_key(c.table, c.column));
     out.push_back(d);
   }
@@ -222,6 +223,41 @@ struct Renderer {
     auto d = draft("drop", index_label(c.table, c.index),
                    "DROP INDEX " + quote_qualified(c.table.schema, c.index.name) + ";", r_drop_index);
     index_keys(d, c.table, c.index, true);
+    out.push_back(d);
+  }
+
+  void operator()(const RenameTable& c) {
+    const QName& to = c.table.name;
+    std::string sql;
+    QName at = c.from;
+    if (c.from.schema != to.schema) {
+      sql = "ALTER TABLE " + at.sql() + " SET SCHEMA " + quote_ident(to.schema) + ";";
+      at.schema = to.schema;
+    }
+    if (at.name != to.name) sql += (sql.empty() ? "" : "\n") + ("ALTER TABLE " + at.sql() + " RENAME TO " + quote_ident(to.name) + ";");
+    auto d = draft("rename", "table " + to.str() + " (was " + c.from.str() + ")", sql, r_rename);
+    d.creates.insert(key("table", to));
+    d.drops.insert(key("table", c.from));
+    for (const auto& k : c.table.constraints)
+      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(keys_key(to, k.columns));
+    d.uses.insert("schema:" + to.schema);
+    d.step.origin = c.table.loc;
+    out.push_back(d);
+  }
+  void operator()(const RenameColumn& c) {
+    auto d = draft("rename", "column " + c.table.str() + "." + c.to + " (was " + c.from + ")",
+                   "ALTER TABLE " + c.table.sql() + " RENAME COLUMN " + quote_ident(c.from) + " TO " + quote_ident(c.to) + ";",
+                   r_rename);
+    d.creates.insert(col_key(c.table, c.to));
+    d.drops.insert(col_key(c.table, c.from));
+    d.uses.insert(key("table", c.table));
+    out.push_back(d);
+  }
+  void operator()(const RenameEnumValue& c) {
+    auto d = draft("rename", "enum " + c.enumeration.str() + " value " + c.to + " (was " + c.from + ")",
+                   "ALTER TYPE " + c.enumeration.sql() + " RENAME VALUE " + quote_literal(c.from) + " TO " + quote_literal(c.to) + ";",
+                   r_rename);
+    d.creates.insert(key("type", c.enumeration));
     out.push_back(d);
   }
 
@@ -371,6 +407,7 @@ void Renderer::operator()(const AlterColumn& c) {
   }
   std::string sql = "ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";";
   auto d = draft("alter", "column " + c.table.str() + "." + to.name, sql, r_alter_column);
+  d.uses.insert(key("table", c.table));
   d.uses.insert(col_key(c.table, to.name));
   d.uses.insert(type_key(to.type));
   if (c.what & delta_type) d.releases.insert(type_key(from.type));

@@ -147,9 +147,6 @@ void restore_origins(Model& canonical, const Model& desired, const Model& marked
     const Table* d = desired.find_table(name);
     const Table* mk = marked.find_table(name);
     if (!d || !mk) continue;
-    t.loc = d->loc;
-    for (auto& c : t.columns)
-      if (const Column* dc = d->find_column(c.name)) { c.loc = dc->loc; c.key_locs = dc->key_locs; }
     for (auto& c : t.constraints) {
       for (size_t i = 0; i < mk->constraints.size(); ++i)
         if (mk->constraints[i].name == c.name) c.loc = d->constraints[i].loc;
@@ -161,8 +158,7 @@ void restore_origins(Model& canonical, const Model& desired, const Model& marked
       if (ix.name.rfind(kMarker, 0) == 0) { ix.name.clear(); ix.named = false; }
     }
   }
-  for (auto& [name, e] : canonical.enums)
-    if (auto it = desired.enums.find(name); it != desired.enums.end()) e.loc = it->second.loc;
+  canonical.adopt_hints(desired);
   // Only declared schemas carry an opinion about their comment.
   for (auto it = canonical.schemas.begin(); it != canonical.schemas.end();) {
     auto d = desired.schemas.find(it->first);

@@ -155,11 +155,6 @@ std::vector<std::string> require_strings(Fields& f, const std::string& key) {
   return *v;
 }
 
-void reject_unsupported(Fields& f, const std::vector<std::string>& keys) {
-  for (const auto& k : keys)
-    if (f.get(k)) throw Error(f.loc(k), "key \"" + k + "\" is not supported by this version of reconcile yet");
-}
-
 std::string fk_action(Fields& f, const std::string& key) {
   auto v = f.string(key);
   if (!v) return "no action";
@@ -186,8 +181,11 @@ Column read_column(Fields& f) {
   c.generated = f.string("generated");
   c.collation = f.string("collation");
   c.comment = f.string("comment");
-  reject_unsupported(f, {"renamed_from", "using", "backfill"});
-  for (const char* k : {"type", "default", "generated", "collation", "name"}) c.key_locs[k] = f.loc(k);
+  c.renamed_from = f.string("renamed_from");
+  c.using_expr = f.string("using");
+  c.backfill = f.string("backfill");
+  for (const char* k : {"type", "default", "generated", "collation", "name", "using", "backfill", "renamed_from"})
+    c.key_locs[k] = f.loc(k);
   if (c.default_expr && !c.identity.empty()) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
   if (c.generated && (c.default_expr || !c.identity.empty()))
     throw Error(f.loc("generated"), "a generated column cannot have a default or an identity");
@@ -270,7 +268,12 @@ void read_table_body(Fields& f, Table& t) {
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   t.comment = f.string("comment");
-  reject_unsupported(f, {"renamed_from", "prevent_destroy"});
+  if (auto from = f.string("renamed_from")) {
+    QName old = parse_qname(*from);
+    if (from->find('.') == std::string::npos) old.schema = t.name.schema;  // a rename stays in its schema
+    t.renamed_from = old;
+  }
+  t.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
 }
 
 /// Accumulates objects from all files; remembers where each was first defined.
@@ -293,7 +296,12 @@ class Loader {
       e.loc = f.loc();
       e.values = require_strings(f, "values");
       e.comment = f.string("comment");
-      reject_unsupported(f, {"renamed_values"});
+      if (const toml::node* rv = f.get("renamed_values")) {
+        Fields r(expect_table(*rv, f.sub("renamed_values")), f.sub("renamed_values"),
+                 std::set<std::string>(e.values.begin(), e.values.end()));
+        for (const auto& v : e.values)
+          if (auto old = r.string(v)) e.renamed_values[v] = *old;
+      }
       define("type", e.name.str(), f.loc());
       model_.enums[e.name] = e;
     });

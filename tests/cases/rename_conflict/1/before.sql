@@ -1,0 +1,2 @@
+CREATE TABLE old_t (id int);
+CREATE TABLE new_t (id int);
