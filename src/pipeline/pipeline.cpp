@@ -41,6 +41,27 @@ Model verify(Shadow& shadow, const Model& live, const Model& desired, const std:
   return result;
 }
 
+/// The live model with the forward plan's renames as hints pointing back, so that the reverse plan
+/// renames back instead of dropping and re-creating.
+Model with_reverse_hints(Model live, const std::vector<Change>& forward) {
+  std::map<QName, QName> original;  // table name after the plan -> before
+  for (const auto& c : forward)
+    if (auto* r = std::get_if<RenameTable>(&c)) {
+      original[r->table.name] = r->from;
+      if (auto it = live.tables.find(r->from); it != live.tables.end()) it->second.renamed_from = r->table.name;
+    }
+  for (const auto& c : forward) {
+    if (auto* r = std::get_if<RenameColumn>(&c)) {
+      QName t = original.count(r->table) ? original[r->table] : r->table;
+      if (auto it = live.tables.find(t); it != live.tables.end())
+        if (Column* col = it->second.find_column(r->from)) col->renamed_from = r->to;
+    } else if (auto* v = std::get_if<RenameEnumValue>(&c)) {
+      if (auto it = live.enums.find(v->enumeration); it != live.enums.end()) it->second.renamed_values[v->from] = v->to;
+    }
+  }
+  return live;
+}
+
 }  // namespace
 
 std::string utc_now_rfc3339() { return format_time("%Y-%m-%dT%H:%M:%SZ"); }
@@ -84,7 +105,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
     plan.target_fingerprint = plan.source_fingerprint;
   }
   try {
-    plan.reverse_steps = plan_steps(diff(after, live, DiffOptions{true}));
+    plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
   } catch (const Error& e) {
     out.warnings.push_back(std::string("no reverse steps for this plan: ") + e.what());
   }
