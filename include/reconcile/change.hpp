@@ -44,12 +44,15 @@ struct DropIndex { QName table; Index index; };
 struct RenameTable { QName from; Table table; };
 struct RenameColumn { QName table; std::string from; std::string to; };
 struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
+/// UPDATE ... SET column = expression WHERE column IS NULL, before NOT NULL is set.
+struct BackfillColumn { QName table; std::string column; std::string expression; SourceLoc loc; };
 
 using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateExtension,
                             DropExtension, CreateEnum, DropEnum, AddEnumValue, SetEnumComment,
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
-                            CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue>;
+                            CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue,
+                            BackfillColumn>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/change.hpp"
 #include "reconcile/model.hpp"
 #include "reconcile/plan.hpp"
 
@@ -28,6 +29,12 @@ struct InspectScope {
 Model inspect_database(const std::string& conninfo, const InspectScope& scope);
 /// True when `name` matches one of the exclude patterns.
 bool excluded(const std::vector<std::string>& patterns, const QName& name);
+
+/// Checks today's data for changes that would certainly fail on it (a NOT NULL column added to a
+/// table with rows, NOT NULL on a column with NULLs, a unique key over duplicates, a check or
+/// foreign key that rows violate, a type change some values do not fit). Throws Error listing
+/// each problem with its table and column. Checks that cannot run cheaply are skipped.
+void check_data(const std::string& conninfo, const std::vector<Change>& changes);
 
 /// A throwaway database: the given shadow URL, or a temporary database created on the target's
 /// server and always dropped (on success, error and SIGINT / SIGTERM).
@@ -79,8 +86,13 @@ struct HistoryEntry {
   int steps = 0;
 };
 std::vector<HistoryEntry> read_history(const std::string& conninfo);
-/// The managed schemas recorded by the last applied plan (so that a schema removed from the files
-/// is still in scope, and its removal is planned). Empty when nothing was applied yet.
-std::vector<std::string> last_managed_schemas(const std::string& conninfo);
+/// What the last applied plan recorded: its managed schemas (so that a schema removed from the
+/// files is still in scope, and its removal is planned) and its prevent_destroy tables (so that a
+/// protected table removed from the files is still protected). Empty when nothing was applied.
+struct AppliedState {
+  std::vector<std::string> managed_schemas;
+  std::vector<std::string> protected_tables;  ///< "schema.table"
+};
+AppliedState read_applied_state(const std::string& conninfo);
 
 }  // namespace reconcile

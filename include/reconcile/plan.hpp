@@ -38,12 +38,15 @@ struct Plan {
   std::string source_fingerprint;
   std::string target_fingerprint;  ///< empty when the plan was not verified
   std::vector<std::string> managed_schemas;
+  std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
+  bool protection_changed = false;            ///< protected_tables differs from the last applied plan
   std::vector<std::string> hazards;
   std::map<std::string, int> summary;  ///< create / alter / drop / rename counts
   std::vector<Step> steps;
   std::vector<Step> reverse_steps;
 
-  bool empty() const { return steps.empty(); }
+  /// Steps to run, or a prevent_destroy change to record.
+  bool has_changes() const { return !steps.empty() || protection_changed; }
 };
 
 /// Renders changes as steps ordered through the dependency graph. Deterministic; throws Error

@@ -20,13 +20,9 @@ const char* kHistoryDdl =
     "  source_fingerprint text NOT NULL,"
     "  target_fingerprint text NOT NULL,"
     "  managed_schemas text[] NOT NULL,"
+    "  protected_tables text[] NOT NULL DEFAULT '{}',"
     "  steps integer NOT NULL,"
     "  reconcile_version text NOT NULL)";
-
-std::string first_line(const std::string& s) {
-  std::string out = s.substr(0, s.find('\n'));
-  return out;
-}
 
 void take_lock(pqxx::connection& conn, bool wait) {
   pqxx::nontransaction tx(conn);
@@ -61,10 +57,11 @@ void check_fingerprint(pqxx::work& tx, const Plan& plan, const std::string& expe
 void record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, int steps) {
   tx.exec(kHistoryDdl);
   tx.exec_params(
-      "INSERT INTO reconcile.history (plan_hash, source_fingerprint, target_fingerprint, managed_schemas, steps,"
-      " reconcile_version) VALUES ($1, $2, $3, string_to_array($4, chr(31)), $5, $6)",
-      opt.plan_hash, plan.source_fingerprint, plan.target_fingerprint, join_schemas(plan.managed_schemas), steps,
-      plan.reconcile_version);
+      "INSERT INTO reconcile.history (plan_hash, source_fingerprint, target_fingerprint, managed_schemas,"
+      " protected_tables, steps, reconcile_version)"
+      " VALUES ($1, $2, $3, string_to_array($4, chr(31)), string_to_array($5, chr(31)), $6, $7)",
+      opt.plan_hash, plan.source_fingerprint, plan.target_fingerprint, join_schemas(plan.managed_schemas),
+      join_schemas(plan.protected_tables), steps, plan.reconcile_version);
 }
 
 }  // namespace
@@ -85,7 +82,7 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
     try {
       tx.exec(s.sql);
     } catch (const pqxx::sql_error& e) {
-      throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + first_line(e.what()) +
+      throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) +
                   "; rolled back, nothing was applied");
     }
     ++result.steps_run;
@@ -111,15 +108,26 @@ std::vector<HistoryEntry> read_history(const std::string& conninfo) {
   return out;
 }
 
-std::vector<std::string> last_managed_schemas(const std::string& conninfo) {
+AppliedState read_applied_state(const std::string& conninfo) {
   auto conn = connect(conninfo);
   pqxx::read_transaction tx(*conn);
-  std::vector<std::string> out;
+  AppliedState out;
   auto exists = tx.exec("SELECT to_regclass('reconcile.history') IS NOT NULL");
   if (!exists[0][0].as<bool>()) return out;
-  auto rows = tx.exec("SELECT unnest(managed_schemas) FROM (SELECT managed_schemas FROM reconcile.history"
-                      " ORDER BY id DESC LIMIT 1) h");
-  for (const auto& r : rows) out.push_back(r[0].c_str());
+  auto rows = tx.exec(
+      "SELECT array_to_string(managed_schemas, chr(31)), array_to_string(protected_tables, chr(31))"
+      " FROM reconcile.history ORDER BY id DESC LIMIT 1");
+  if (rows.empty()) return out;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> v;
+    size_t start = 0;
+    if (s.empty()) return v;
+    for (size_t p; (p = s.find('\x1f', start)) != std::string::npos; start = p + 1) v.push_back(s.substr(start, p - start));
+    v.push_back(s.substr(start));
+    return v;
+  };
+  out.managed_schemas = split(rows[0][0].c_str());
+  out.protected_tables = split(rows[0][1].c_str());
   return out;
 }
 

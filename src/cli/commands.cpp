@@ -68,7 +68,7 @@ bool confirm(const Plan& plan) {
 }
 
 int run_apply(const Global& g, const Plan& plan, const std::string& hash, const ApplyOptionsCli& o) {
-  if (plan.steps.empty()) {
+  if (!plan.has_changes()) {
     if (g.json) std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": 0}\n";
     else std::cout << "No changes to apply.\n";
     return 0;
@@ -101,7 +101,7 @@ int cmd_plan(const Global& g, const PlanOptions& o) {
   PlanOutcome outcome = plan_now(g, o);
   const Plan& plan = outcome.plan;
   std::string path;
-  if (!plan.steps.empty() || !o.out.empty()) path = save_plan(plan, o);
+  if (plan.has_changes() || !o.out.empty()) path = save_plan(plan, o);
   if (g.json) {
     std::string json = render_json(plan);
     json.insert(json.size() - 2, ",\n  \"plan_file\": " + json_string(path));
@@ -109,9 +109,9 @@ int cmd_plan(const Global& g, const PlanOptions& o) {
   } else {
     std::cout << render_text(plan, use_color(), o.sql);
     if (!path.empty()) std::cout << "\nPlan written to " << path << "\n";
-    if (!plan.steps.empty()) std::cout << "Apply it with: reconcile apply " << path << "\n";
+    if (plan.has_changes()) std::cout << "Apply it with: reconcile apply " << path << "\n";
   }
-  return o.detailed_exitcode && !plan.steps.empty() ? 2 : 0;
+  return o.detailed_exitcode && plan.has_changes() ? 2 : 0;
 }
 
 int cmd_apply(const Global& g, const ApplyOptionsCli& o) {
@@ -124,7 +124,7 @@ int cmd_apply(const Global& g, const ApplyOptionsCli& o) {
     throw Error("apply without a plan file needs a terminal to confirm, or --auto-approve");
   Plan plan = plan_now(g, o.plan).plan;
   if (!g.json) std::cout << render_text(plan, use_color(), false);
-  if (plan.steps.empty()) return 0;
+  if (!plan.has_changes()) return 0;
   if (!o.auto_approve && !confirm(plan)) {
     std::cout << "Apply cancelled; nothing was changed.\n";
     return 1;

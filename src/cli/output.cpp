@@ -60,7 +60,9 @@ std::string json_string(const std::string& s) { return quote_double(s); }
 
 
 std::string render_text(const Plan& p, bool color, bool with_sql) {
-  if (p.steps.empty()) return "No changes. The database matches the desired state.\n";
+  if (p.steps.empty() && !p.protection_changed) return "No changes. The database matches the desired state.\n";
+  if (p.steps.empty())
+    return "No schema changes. To record: prevent_destroy now protects [" + join(p.protected_tables) + "].\n";
   std::string reset = color ? "\033[0m" : "";
   std::string out = "Plan: " + std::to_string(count(p, "create")) + " to create, " + std::to_string(count(p, "alter")) +
                     " to alter, " + std::to_string(count(p, "drop")) + " to drop";
@@ -94,7 +96,7 @@ std::string render_json(const Plan& p) {
   out += "  \"summary\": {\"create\": " + std::to_string(count(p, "create")) + ", \"alter\": " +
          std::to_string(count(p, "alter")) + ", \"drop\": " + std::to_string(count(p, "drop")) +
          ", \"rename\": " + std::to_string(count(p, "rename")) + "},\n";
-  out += "  \"changes\": " + std::string(p.steps.empty() ? "false" : "true") + ",\n";
+  out += "  \"changes\": " + std::string(p.has_changes() ? "true" : "false") + ",\n";
   out += "  \"steps\": " + json_steps(p.steps) + ",\n";
   out += "  \"reverse_steps\": " + json_steps(p.reverse_steps) + "\n}\n";
   return out;

@@ -124,7 +124,7 @@ class Differ {
       const Column* old = from.find_column(c.name);
       if (!old || old->generated != c.generated) {
         if (old) out_.push_back(DropColumn{to.name, *old});
-        out_.push_back(AddColumn{to.name, c});
+        add_column(to.name, c);
         continue;
       }
       unsigned what = 0;
@@ -133,11 +133,27 @@ class Differ {
       if (old->default_expr != c.default_expr) what |= delta_default;
       if (old->identity != c.identity) what |= delta_identity;
       if (old->collation != c.collation) what |= delta_collation;
+      if ((what & delta_nullable) && !c.nullable && c.backfill)
+        out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_locs.count("backfill") ? c.key_locs.at("backfill") : c.loc});
       if (what) out_.push_back(AlterColumn{to.name, *old, c, what});
       if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment});
     }
     for (const auto& c : from.columns)
       if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});
+  }
+
+  /// A NOT NULL column with a backfill and no default is added nullable, filled, then set NOT NULL.
+  void add_column(const QName& table, const Column& c) {
+    bool fill = !c.nullable && c.backfill && !c.default_expr && c.identity.empty() && !c.generated;
+    if (!fill) {
+      out_.push_back(AddColumn{table, c});
+      return;
+    }
+    Column nullable = c;
+    nullable.nullable = true;
+    out_.push_back(AddColumn{table, nullable});
+    out_.push_back(BackfillColumn{table, c.name, *c.backfill, c.key_locs.count("backfill") ? c.key_locs.at("backfill") : c.loc});
+    out_.push_back(AlterColumn{table, nullable, c, delta_nullable});
   }
 
   /// Named desired objects match by name (and must have the same definition); unnamed ones

@@ -41,6 +41,26 @@ Model verify(Shadow& shadow, const Model& live, const Model& desired, const std:
   return result;
 }
 
+/// A destructive change to a prevent_destroy table fails the plan, --allow-destructive or not. A
+/// table is protected while its declaration says so, or, once removed from the files, while the
+/// last applied plan recorded it as protected.
+void check_prevent_destroy(const std::vector<Change>& changes, const Model& desired, const AppliedState& applied) {
+  auto is_protected = [&](const QName& t) {
+    if (const Table* d = desired.find_table(t)) return d->prevent_destroy;
+    return std::count(applied.protected_tables.begin(), applied.protected_tables.end(), t.str()) > 0;
+  };
+  std::string list;
+  for (const auto& c : changes) {
+    if (auto* d = std::get_if<DropTable>(&c); d && is_protected(d->table.name))
+      list += "\n  - drop table " + d->table.name.str();
+    if (auto* d = std::get_if<DropColumn>(&c); d && is_protected(d->table))
+      list += "\n  - drop column " + d->table.str() + "." + d->column.name;
+  }
+  if (!list.empty())
+    throw Error("the plan would destroy data that prevent_destroy = true protects (--allow-destructive does not override it):" +
+                list + "\nTo allow it, first remove prevent_destroy from the table and apply that, then plan again.");
+}
+
 /// The live model with the forward plan's renames as hints pointing back, so that the reverse plan
 /// renames back instead of dropping and re-creating.
 Model with_reverse_hints(Model live, const std::vector<Change>& forward) {
@@ -78,7 +98,8 @@ PlanOutcome make_plan(const PlanRequest& req) {
   PlanOutcome out;
   Model desired = load_schema_dir(req.schema_dir);
   std::set<std::string> scope = desired.managed_schemas();
-  for (const auto& s : last_managed_schemas(req.conninfo)) scope.insert(s);
+  AppliedState applied = read_applied_state(req.conninfo);
+  scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
   Model live = inspect_database(req.conninfo, InspectScope{scope, req.exclude, false});
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
 
@@ -86,12 +107,17 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model canonical = shadow.canonicalize(desired);
   auto changes = diff(live, canonical);
   check_unmanaged_blockers(changes, live);
+  check_prevent_destroy(changes, desired, applied);
+  check_data(req.conninfo, changes);
 
   Plan& plan = out.plan;
   plan.reconcile_version = req.version;
   plan.created_at = utc_now_rfc3339();
   plan.database = redact_conninfo(req.conninfo);
   plan.managed_schemas.assign(scope.begin(), scope.end());
+  for (const auto& [name, t] : desired.tables)
+    if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
+  plan.protection_changed = plan.protected_tables != applied.protected_tables;
   plan.source_fingerprint = fingerprint(live);
   plan.steps = plan_steps(changes);
   summarize(plan);

@@ -111,6 +111,8 @@ std::string write_plan_file(const Plan& p) {
   out << "source_fingerprint = " << quote_double(p.source_fingerprint) << "\n";
   out << "target_fingerprint = " << quote_double(p.target_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
+  out << "protected_tables = " << string_list(p.protected_tables) << "\n";
+  if (p.protection_changed) out << "protection_changed = true\n";
   out << "hazards = " << string_list(p.hazards) << "\n";
   out << "\n[summary]\n";
   for (const char* k : {"create", "alter", "drop", "rename"}) {
@@ -141,6 +143,8 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   p.source_fingerprint = get_string(doc, "source_fingerprint", path, true);
   p.target_fingerprint = get_string(doc, "target_fingerprint", path, false);
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
+  p.protected_tables = get_strings(doc, "protected_tables", path);
+  if (const toml::node* pc = doc.get("protection_changed"); pc && pc->is_boolean()) p.protection_changed = pc->as_boolean()->get();
   p.hazards = get_strings(doc, "hazards", path);
   if (const toml::table* s = doc["summary"].as_table())
     for (auto&& [k, v] : *s)

@@ -261,6 +261,19 @@ struct Renderer {
     out.push_back(d);
   }
 
+  void operator()(const BackfillColumn& c) {
+    auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)",
+                   "UPDATE " + c.table.sql() + " SET " + quote_ident(c.column) + " = " + c.expression + " WHERE " +
+                       quote_ident(c.column) + " IS NULL;",
+                   r_alter_column);
+    d.uses.insert(key("table", c.table));
+    d.uses.insert(col_key(c.table, c.column));
+    d.creates.insert("filled:" + c.table.str() + "." + c.column);
+    d.step.hazards = {"rewrite"};
+    d.step.origin = c.loc;
+    out.push_back(d);
+  }
+
   static std::string column_sql(const Column& c) {
     std::vector<SqlOrigin> ignored;
     return column_sql(c, 0, ignored);
@@ -390,6 +403,7 @@ void Renderer::operator()(const AlterColumn& c) {
   if (c.what & (delta_type | delta_collation)) {
     std::string p = col + " TYPE " + to.type;
     if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
+    if (to.using_expr) p += " USING " + *to.using_expr;
     parts.push_back(p);
     hazards = {"rewrite", "may-fail"};
   }
@@ -410,6 +424,7 @@ void Renderer::operator()(const AlterColumn& c) {
   d.uses.insert(key("table", c.table));
   d.uses.insert(col_key(c.table, to.name));
   d.uses.insert(type_key(to.type));
+  if ((c.what & delta_nullable) && !to.nullable) d.uses.insert("filled:" + c.table.str() + "." + to.name);
   if (c.what & delta_type) d.releases.insert(type_key(from.type));
   std::sort(hazards.begin(), hazards.end());
   hazards.erase(std::unique(hazards.begin(), hazards.end()), hazards.end());

@@ -219,7 +219,7 @@ Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url
     tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
   } catch (const pqxx::sql_error& e) {
     register_live(admin_conninfo_, db, false);
-    throw Error(std::string("cannot create a temporary shadow database on the target server (") + e.what() +
+    throw Error("cannot create a temporary shadow database on the target server (" + server_message(e) +
                 "); give one with --shadow-url or RECONCILE_SHADOW_URL");
   }
   created_db_ = db;

@@ -68,6 +68,13 @@ std::string conninfo_with_dbname(const std::string& conninfo, const std::string&
   return out;
 }
 
+std::string server_message(const std::exception& e) {
+  std::string msg = e.what();
+  msg = msg.substr(0, msg.find('\n'));
+  if (msg.rfind("ERROR:", 0) == 0) msg = msg.substr(std::min(msg.size(), msg.find_first_not_of(' ', 6)));
+  return msg;
+}
+
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
   parse_conninfo(conninfo);  // a malformed string fails here, without echoing it
   try {

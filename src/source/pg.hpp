@@ -11,6 +11,9 @@ namespace reconcile {
 /// reconcile::Error with the redacted target named and no password.
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo);
 
+/// The first line of a server error, without libpq's "ERROR:  " prefix.
+std::string server_message(const std::exception& e);
+
 /// Reads the live schema into the model inside `tx`, with a fixed number of bulk catalog queries.
 Model inspect(pqxx::transaction_base& tx, const InspectScope& scope);
 

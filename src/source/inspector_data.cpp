@@ -1,0 +1,175 @@
+// Data checks: does today's data make a planned change certain to fail? One query per risky change.
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "pg.hpp"
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+namespace {
+
+constexpr double kMaxRows = 5e6;  // larger tables are not scanned at plan time
+
+std::string column_list(const std::vector<std::string>& cols) { return quote_ident_list(cols); }
+
+std::string not_null_all(const std::vector<std::string>& cols) {
+  std::string out;
+  for (const auto& c : cols) out += (out.empty() ? "" : " AND ") + quote_ident(c) + " IS NOT NULL";
+  return out;
+}
+
+/// The expression of an index key without its opclass / ordering, or "" when it is not simple.
+std::string key_expression(const std::string& key) {
+  std::string k = key;
+  for (const char* suffix : {" NULLS FIRST", " NULLS LAST", " DESC", " ASC"}) {
+    std::string s = suffix;
+    if (k.size() > s.size() && k.compare(k.size() - s.size(), s.size(), s) == 0) k.resize(k.size() - s.size());
+  }
+  if (!k.empty() && k.front() == '(' && k.back() == ')') return k;
+  for (char c : k)
+    if (c == ' ' || c == '(') return "";
+  return k;
+}
+
+/// Runs the checks, each in its own savepoint: a check that cannot run is skipped, not fatal.
+class Checker {
+ public:
+  explicit Checker(pqxx::dbtransaction& tx) : tx_(tx) {}
+
+  void operator()(const AddColumn& c) {
+    const Column& col = c.column;
+    if (col.nullable || col.default_expr || !col.identity.empty() || col.generated) return;
+    if (yes("SELECT EXISTS (SELECT 1 FROM " + c.table.sql() + ")", c.table))
+      problem("column " + c.table.str() + "." + col.name + " is NOT NULL without a default, and the table has rows: "
+              "give it a default or a backfill");
+  }
+  void operator()(const AlterColumn& c) {
+    std::string col = quote_ident(c.to.name);
+    if ((c.what & delta_type)) type_fits(c);
+    if ((c.what & delta_nullable) && !c.to.nullable && !c.to.backfill) {
+      std::string n = scalar("SELECT count(*) FROM " + c.table.sql() + " WHERE " + col + " IS NULL", c.table);
+      if (!n.empty() && n != "0")
+        problem("column " + c.table.str() + "." + c.to.name + " has " + n + " NULL value(s), so SET NOT NULL would fail: "
+                "fill them first or add backfill = \"<expression>\"");
+    }
+  }
+  void operator()(const AddConstraint& c) {
+    if (c.new_table) return;
+    const Constraint& k = c.constraint;
+    std::string t = c.table.sql();
+    if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) {
+      duplicates(c.table, column_list(k.columns), not_null_all(k.columns), to_string(k.kind) + " (" + column_list(k.columns) + ")");
+      if (k.kind == ConstraintKind::primary_key) {
+        std::string any_null;
+        for (const auto& col : k.columns) any_null += (any_null.empty() ? "" : " OR ") + quote_ident(col) + " IS NULL";
+        if (yes("SELECT EXISTS (SELECT 1 FROM " + t + " WHERE " + any_null + ")", c.table))
+          problem("primary key (" + column_list(k.columns) + ") on " + c.table.str() + ": some rows have NULLs in it");
+      }
+    } else if (k.kind == ConstraintKind::check) {
+      if (yes("SELECT EXISTS (SELECT 1 FROM " + t + " WHERE NOT (" + k.expression + "))", c.table))
+        problem("check (" + k.expression + ") on " + c.table.str() + ": some rows violate it");
+    } else {
+      std::string match;
+      for (size_t i = 0; i < k.columns.size(); ++i)
+        match += (i ? " AND " : "") + std::string("p.") + quote_ident(k.ref_columns[i]) + " = c." + quote_ident(k.columns[i]);
+      std::string nn;
+      for (const auto& col : k.columns) nn += (nn.empty() ? "" : " AND ") + std::string("c.") + quote_ident(col) + " IS NOT NULL";
+      if (yes("SELECT EXISTS (SELECT 1 FROM " + t + " c WHERE " + nn + " AND NOT EXISTS (SELECT 1 FROM " +
+                  k.ref_table.sql() + " p WHERE " + match + "))", c.table))
+        problem("foreign key (" + column_list(k.columns) + ") on " + c.table.str() + " -> " + k.ref_table.str() +
+                ": some rows reference keys that do not exist");
+    }
+  }
+  void operator()(const CreateIndex& c) {
+    if (c.new_table || !c.index.unique) return;
+    std::string keys;
+    for (const auto& k : c.index.keys) {
+      std::string e = key_expression(k);
+      if (e.empty()) return;
+      keys += (keys.empty() ? "" : ", ") + e;
+    }
+    std::string where;
+    for (const auto& k : c.index.keys) where += (where.empty() ? "" : " AND ") + key_expression(k) + " IS NOT NULL";
+    if (!c.index.where.empty()) where += " AND (" + c.index.where + ")";
+    duplicates(c.table, keys, where, "unique index (" + keys + ")");
+  }
+  template <class T>
+  void operator()(const T&) {}
+
+  const std::string& problems() const { return problems_; }
+
+ private:
+  void type_fits(const AlterColumn& c) {
+    std::string expr = c.to.using_expr ? "(" + *c.to.using_expr + ")" : quote_ident(c.to.name);
+    std::string what = "changing " + c.table.str() + "." + c.to.name + " from " + c.from.type + " to " + c.to.type;
+    try_query("SELECT count((" + expr + ")::" + c.to.type + ") FROM " + c.table.sql(), c.table, what);
+    // An explicit cast truncates character types where ALTER TYPE would fail: check lengths too.
+    auto open = c.to.type.find('(');
+    bool chars = c.to.type.rfind("character varying(", 0) == 0 || c.to.type.rfind("character(", 0) == 0;
+    if (chars && open != std::string::npos) {
+      std::string n = c.to.type.substr(open + 1, c.to.type.find(')') - open - 1);
+      std::string longer = scalar("SELECT count(*) FROM " + c.table.sql() + " WHERE length((" + expr + ")::text) > " + n, c.table);
+      if (!longer.empty() && longer != "0") problem(what + ": " + longer + " value(s) are longer than " + n + " characters");
+    }
+  }
+
+  void duplicates(const QName& table, const std::string& keys, const std::string& where, const std::string& what) {
+    if (yes("SELECT EXISTS (SELECT 1 FROM " + table.sql() + (where.empty() ? "" : " WHERE " + where) + " GROUP BY " +
+                keys + " HAVING count(*) > 1)", table))
+      problem(what + " on " + table.str() + ": the table has duplicate values");
+  }
+
+  bool small(const QName& table) {
+    auto r = run("SELECT reltuples FROM pg_class WHERE oid = to_regclass(" + quote_literal(table.sql()) + ")");
+    return r && !r->empty() && (*r)[0][0].as<double>() <= kMaxRows;
+  }
+
+  bool yes(const std::string& sql, const QName& table) { return scalar(sql, table) == "t"; }
+
+  std::string scalar(const std::string& sql, const QName& table) {
+    if (!small(table)) return "";
+    auto r = run(sql);
+    return r && !r->empty() && !(*r)[0][0].is_null() ? (*r)[0][0].c_str() : "";
+  }
+
+  void try_query(const std::string& sql, const QName& table, const std::string& what) {
+    if (!small(table)) return;
+    try {
+      pqxx::subtransaction sub(tx_, "check");
+      sub.exec(sql);
+    } catch (const pqxx::sql_error& e) {
+      problem(what + " fails on today's data: " + server_message(e));
+    }
+  }
+
+  std::optional<pqxx::result> run(const std::string& sql) {
+    try {
+      pqxx::subtransaction sub(tx_, "check");
+      auto r = sub.exec(sql);
+      sub.commit();
+      return r;
+    } catch (const pqxx::sql_error& e) {
+      spdlog::debug("data check skipped ({}): {}", sql, e.what());
+      return std::nullopt;
+    }
+  }
+
+  void problem(const std::string& p) { problems_ += "\n  - " + p; }
+
+  pqxx::dbtransaction& tx_;
+  std::string problems_;
+};
+
+}  // namespace
+
+void check_data(const std::string& conninfo, const std::vector<Change>& changes) {
+  auto conn = connect(conninfo);
+  pqxx::work tx(*conn);
+  tx.exec("SET LOCAL statement_timeout = '30s'");
+  Checker checker(tx);
+  for (const auto& c : changes) std::visit(checker, c);
+  if (!checker.problems().empty())
+    throw Error("the plan would fail on the data in the database today:" + checker.problems());
+}
+
+}  // namespace reconcile

@@ -1,0 +1,1 @@
+INSERT INTO items VALUES (1, 'one'), (2, NULL), (3, 'three');

@@ -1,0 +1,1 @@
+SELECT sum(v) = 30 FROM t
