@@ -44,6 +44,9 @@ struct DropIndex { QName table; Index index; };
 struct RenameTable { QName from; Table table; };
 struct RenameColumn { QName table; std::string from; std::string to; };
 struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
+/// Removing (or reordering) enum values rebuilds the type: rename the old one, create the new one,
+/// convert every column that uses it (`columns`: table and current column), drop the old one.
+struct RebuildEnum { Enum from; Enum to; std::vector<std::pair<QName, Column>> columns; };
 /// UPDATE ... SET column = expression WHERE column IS NULL, before NOT NULL is set.
 struct BackfillColumn { QName table; std::string column; std::string expression; SourceLoc loc; };
 
@@ -52,7 +55,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue,
-                            BackfillColumn>;
+                            BackfillColumn, RebuildEnum>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

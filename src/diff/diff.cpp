@@ -55,15 +55,16 @@ class Differ {
       if (!des_.enums.count(n)) out_.push_back(DropEnum{e});
   }
 
-  /// New values are added at their declared position; the existing ones must keep their order.
+  /// New values are added at their declared position. Removing or reordering existing values
+  /// rebuilds the type.
   void enum_values(const Enum& from, const Enum& to) {
     std::vector<std::string> kept;
     for (const auto& v : to.values)
       if (std::find(from.values.begin(), from.values.end(), v) != from.values.end()) kept.push_back(v);
-    if (kept != from.values)
-      throw Error(to.loc, "enum " + to.name.str() +
-                              ": removing or reordering existing values is not supported yet (values now: " +
-                              join(from.values) + ")");
+    if (kept != from.values) {
+      out_.push_back(RebuildEnum{from, to, enum_columns(to.name)});
+      return;
+    }
     for (size_t i = 0; i < to.values.size(); ++i) {
       const auto& v = to.values[i];
       if (std::find(from.values.begin(), from.values.end(), v) != from.values.end()) continue;
@@ -73,6 +74,26 @@ class Differ {
       if (add.before.empty() && i > 0) add.after = to.values[i - 1];
       out_.push_back(add);
     }
+  }
+
+  /// The current columns of type `e` (or an array of it) that the desired model keeps.
+  std::vector<std::pair<QName, Column>> enum_columns(const QName& e) {
+    std::vector<std::pair<QName, Column>> out;
+    std::string plain = e.schema == "public" ? e.name : e.str();
+    for (auto& [tn, t] : cur_.tables) {
+      const Table* keep = des_.find_table(tn);
+      if (!keep) continue;
+      for (auto& c : t.columns) {
+        std::string base = c.type.substr(0, c.type.find('['));
+        std::erase(base, '"');
+        const Column* wanted = keep->find_column(c.name);
+        if ((base != plain && base != e.str()) || !wanted) continue;
+        // The rebuilt column gets its desired default (the old one may name a removed value).
+        c.default_expr = wanted->type == c.type ? wanted->default_expr : std::nullopt;
+        out.emplace_back(tn, c);
+      }
+    }
+    return out;
   }
 
   static std::string join(const std::vector<std::string>& v) {

@@ -261,6 +261,35 @@ struct Renderer {
     out.push_back(d);
   }
 
+  void operator()(const RebuildEnum& c) {
+    const QName& e = c.to.name;
+    QName old{e.schema, e.name + "__reconcile_old"};
+    std::vector<std::string> vals;
+    for (const auto& v : c.to.values) vals.push_back(quote_literal(v));
+    std::vector<std::string> removed;
+    for (const auto& v : c.from.values)
+      if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end()) removed.push_back(v);
+    std::string sql = "ALTER TYPE " + e.sql() + " RENAME TO " + quote_ident(old.name) + ";\n" + "CREATE TYPE " + e.sql() +
+                      " AS ENUM (" + join(vals, ", ") + ");";
+    auto d = draft("alter", "enum " + e.str() + " (rebuilt" + (removed.empty() ? "" : ", without " + join(removed, ", ")) + ")",
+                   "", r_enum_value);
+    for (const auto& [table, col] : c.columns) {
+      std::string target = e.sql() + (col.type.find('[') != std::string::npos ? "[]" : "");
+      std::string at = "ALTER TABLE " + table.sql() + " ALTER COLUMN " + quote_ident(col.name);
+      if (col.default_expr) sql += "\n" + at + " DROP DEFAULT;";
+      sql += "\n" + at + " TYPE " + target + " USING " + quote_ident(col.name) + "::text" +
+             (target.back() == ']' ? "[]" : "") + "::" + target + ";";
+      if (col.default_expr) sql += "\n" + at + " SET DEFAULT " + *col.default_expr + ";";
+      d.uses.insert(col_key(table, col.name));
+    }
+    sql += "\nDROP TYPE " + old.sql() + ";";
+    d.step.sql = sql;
+    d.creates.insert(key("type", e));
+    d.step.hazards = removed.empty() ? std::vector<std::string>{"rewrite"} : std::vector<std::string>{"destructive", "may-fail", "rewrite"};
+    d.step.origin = c.to.loc;
+    out.push_back(d);
+  }
+
   void operator()(const BackfillColumn& c) {
     auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)",
                    "UPDATE " + c.table.sql() + " SET " + quote_ident(c.column) + " = " + c.expression + " WHERE " +

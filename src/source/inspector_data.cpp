@@ -93,6 +93,23 @@ class Checker {
     if (!c.index.where.empty()) where += " AND (" + c.index.where + ")";
     duplicates(c.table, keys, where, "unique index (" + keys + ")");
   }
+  void operator()(const RebuildEnum& c) {
+    std::vector<std::string> removed;
+    for (const auto& v : c.from.values)
+      if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end()) removed.push_back(quote_literal(v));
+    if (removed.empty()) return;
+    std::string list;
+    for (const auto& r : removed) list += (list.empty() ? "" : ", ") + r;
+    for (const auto& [table, col] : c.columns) {
+      std::string use = col.type.find('[') != std::string::npos
+                            ? quote_ident(col.name) + "::text[] && ARRAY[" + list + "]"
+                            : quote_ident(col.name) + "::text IN (" + list + ")";
+      std::string n = scalar("SELECT count(*) FROM " + table.sql() + " WHERE " + use, table);
+      if (!n.empty() && n != "0")
+        problem("enum " + c.to.name.str() + ": " + n + " row(s) of " + table.str() + "." + col.name +
+                " still use the value(s) being removed (" + list + "); change those rows first");
+    }
+  }
   template <class T>
   void operator()(const T&) {}
 

@@ -1,0 +1,1 @@
+INSERT INTO tasks VALUES ('new', '{new,done}'), ('legacy', '{legacy}');

@@ -1,0 +1,1 @@
+UPDATE tasks SET s = 'done', history = '{done}' WHERE s = 'legacy';
