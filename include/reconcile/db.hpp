@@ -49,9 +49,15 @@ class Shadow {
   /// Materializes `desired` in an empty shadow and reads it back, spelled by the server. A
   /// fragment the server rejects throws Error naming the TOML file, line and object.
   Model canonicalize(const Model& desired);
-  /// Replays `steps` on a copy of `live` and returns the resulting model (scope: `schemas`).
-  /// A failing step throws Error naming the step.
-  Model replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
+  /// What a replay left: the schema after the transactional steps, and after all of them.
+  struct Replay {
+    Model after_transaction;
+    Model result;
+  };
+  /// Replays `steps` on a copy of `live` as apply would: the transactional ones in one
+  /// transaction, then the others one by one (scope: `schemas`). A failing step throws Error
+  /// naming the step.
+  Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
 
  private:
   void reset();
@@ -67,6 +73,8 @@ struct ApplyOptions {
   bool lock_wait = false;
   int lock_timeout_ms = 5000;
   int statement_timeout_ms = 0;
+  int lock_retries = 3;          ///< further attempts when a lock is not granted in time
+  int retry_backoff_ms = 1000;   ///< wait before retry n: backoff * 2^(n-1)
   std::string plan_hash;
   std::function<void(const Step&, int index, int total)> on_step;
 };

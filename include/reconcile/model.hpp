@@ -77,6 +77,7 @@ struct Index {
   std::vector<std::string> keys;  ///< each a column or (expression), with opclass / DESC / NULLS
   std::string where;
   std::vector<std::string> include;
+  bool valid = true;  ///< false: left invalid by a failed CREATE INDEX CONCURRENTLY (rebuilt)
   SourceLoc loc;
 
   bool same_definition(const Index& o) const;

@@ -37,6 +37,9 @@ struct Plan {
   std::string database;    ///< redacted connection string
   std::string source_fingerprint;
   std::string target_fingerprint;  ///< empty when the plan was not verified
+  /// The schema after the transactional steps, checked before COMMIT; equals target_fingerprint
+  /// when every step is transactional.
+  std::string transaction_fingerprint;
   std::vector<std::string> managed_schemas;
   std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
   bool protection_changed = false;            ///< protected_tables differs from the last applied plan
@@ -49,9 +52,16 @@ struct Plan {
   bool has_changes() const { return !steps.empty() || protection_changed; }
 };
 
+/// How steps are written where there is a choice.
+struct RenderOptions {
+  bool concurrently = false;  ///< new indexes on existing tables: CREATE INDEX CONCURRENTLY
+  long batch_size = 0;        ///< > 0: backfills run in committed batches of this many rows
+};
+
 /// Renders changes as steps ordered through the dependency graph. Deterministic; throws Error
-/// naming the objects when the steps form a true cycle. Step ids start at 1.
-std::vector<Step> plan_steps(const std::vector<Change>& changes);
+/// naming the objects when the steps form a true cycle. Step ids start at 1. Steps that cannot run
+/// in a transaction, and every step that depends on one, come last, marked non-transactional.
+std::vector<Step> plan_steps(const std::vector<Change>& changes, const RenderOptions& options = {});
 
 /// Fills hazards and summary from the steps.
 void summarize(Plan& plan);

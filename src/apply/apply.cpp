@@ -2,6 +2,10 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "../source/pg.hpp"
 #include "reconcile/sql.hpp"
 
@@ -64,17 +68,21 @@ void record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, i
       join_schemas(plan.protected_tables), steps, plan.reconcile_version);
 }
 
-}  // namespace
 
-ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const ApplyOptions& opt) {
-  auto conn = connect(conninfo);
-  take_lock(*conn, opt.lock_wait);
-  ApplyResult result;
-  pqxx::work tx(*conn);
+/// A step could not get its lock within lock_timeout: the whole attempt may be retried.
+struct LockTimeout {
+  std::string message;
+};
+
+bool is_lock_timeout(const pqxx::sql_error& e) { return e.sqlstate() == "55P03"; }
+
+/// One attempt at the transactional part: all of it commits, or none of it.
+void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
+  pqxx::work tx(conn);
   tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
   tx.exec("SET LOCAL statement_timeout = " + std::to_string(opt.statement_timeout_ms));
   check_fingerprint(tx, plan, plan.source_fingerprint, true);
-  int total = static_cast<int>(plan.steps.size());
+  int total = static_cast<int>(plan.steps.size()), ran = 0;
   for (int i = 0; i < total; ++i) {
     const Step& s = plan.steps[i];
     if (!s.transactional) continue;
@@ -82,14 +90,78 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
     try {
       tx.exec(s.sql);
     } catch (const pqxx::sql_error& e) {
+      if (is_lock_timeout(e)) throw LockTimeout{"step " + std::to_string(s.id) + " (" + s.object + "): " + server_message(e)};
       throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) +
                   "; rolled back, nothing was applied");
     }
+    ++ran;
+  }
+  if (!plan.transaction_fingerprint.empty()) check_fingerprint(tx, plan, plan.transaction_fingerprint, false);
+  record_history(tx, plan, opt, ran);
+  tx.commit();
+  result.steps_run = ran;
+}
+
+/// Steps that cannot run in a transaction, one by one after the commit. A failure stops here and
+/// says what ran and how to finish.
+void run_outside(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
+  pqxx::nontransaction tx(conn);
+  tx.exec("SET lock_timeout = " + std::to_string(opt.lock_timeout_ms));
+  tx.exec("SET statement_timeout = " + std::to_string(opt.statement_timeout_ms));
+  int total = static_cast<int>(plan.steps.size());
+  for (int i = 0; i < total; ++i) {
+    const Step& s = plan.steps[i];
+    if (s.transactional) continue;
+    if (opt.on_step) opt.on_step(s, i + 1, total);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        tx.exec(s.sql);
+        break;
+      } catch (const pqxx::sql_error& e) {
+        if (is_lock_timeout(e) && attempt <= opt.lock_retries) {
+          spdlog::warn("step {} could not get its lock ({}); retrying", s.id, server_message(e));
+          std::this_thread::sleep_for(std::chrono::milliseconds(opt.retry_backoff_ms << (attempt - 1)));
+          continue;
+        }
+        throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) + ". Steps 1 to " +
+                    std::to_string(s.id - 1) + " are applied and committed; step " + std::to_string(s.id) +
+                    " and the ones after it did not run. To finish, run `reconcile plan` and `reconcile apply` again: "
+                    "the new plan holds what is left (an index this step left invalid is dropped and built again).");
+      }
+    }
     ++result.steps_run;
   }
-  if (!plan.target_fingerprint.empty()) check_fingerprint(tx, plan, plan.target_fingerprint, false);
-  record_history(tx, plan, opt, result.steps_run);
-  tx.commit();
+}
+
+}  // namespace
+
+ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const ApplyOptions& opt) {
+  auto conn = connect(conninfo);
+  take_lock(*conn, opt.lock_wait);
+  ApplyResult result;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      run_transaction(*conn, plan, opt, result);
+      break;
+    } catch (const LockTimeout& e) {
+      if (attempt > opt.lock_retries)
+        throw Error("could not get a lock for " + e.message + " after " + std::to_string(attempt) +
+                    " attempts; rolled back, nothing was applied. Try again later or raise --lock-timeout.");
+      spdlog::warn("a lock was not granted within {} ms ({}); retrying the whole transaction (attempt {} of {})",
+                   opt.lock_timeout_ms, e.message, attempt + 1, opt.lock_retries + 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(opt.retry_backoff_ms << (attempt - 1)));
+    }
+  }
+  bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
+  if (!outside) return result;
+  run_outside(*conn, plan, opt, result);
+  pqxx::read_transaction tx(*conn);
+  InspectScope scope;
+  scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
+  std::string live = fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
+  if (!plan.target_fingerprint.empty() && live != plan.target_fingerprint)
+    throw Error("every step ran, but the schema does not match the plan's target (expected " + plan.target_fingerprint +
+                ", got " + live + "); run `reconcile plan` to see what differs");
   return result;
 }
 

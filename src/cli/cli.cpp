@@ -28,6 +28,10 @@ void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
       ->envname("RECONCILE_SHADOW_URL");
   cmd->add_flag("--allow-destructive", o.allow_destructive, "Allow steps that drop tables, columns, enums or schemas");
   cmd->add_flag("--no-verify", o.no_verify, "Skip replaying the plan in the shadow database");
+  cmd->add_flag("--concurrently", o.concurrently,
+                "Build new indexes on existing tables with CREATE INDEX CONCURRENTLY, after the transaction");
+  cmd->add_option("--batch-size", o.batch_size,
+                  "Backfill in committed batches of N rows, outside the transaction (resumable)");
 }
 
 }  // namespace
@@ -58,6 +62,8 @@ int run(int argc, char** argv) {
   apply_cmd->add_flag("--auto-approve", apply.auto_approve, "Apply without asking (when no plan file is given)");
   apply_cmd->add_flag("--lock-wait", apply.lock_wait, "Wait for another apply to finish instead of failing");
   apply_cmd->add_option("--lock-timeout", apply.lock_timeout_ms, "lock_timeout for the steps, in ms")->capture_default_str();
+  apply_cmd->add_option("--lock-retries", apply.lock_retries, "Retries (with backoff) when a lock is not granted")
+      ->capture_default_str();
   apply_cmd->add_option("--statement-timeout", apply.statement_timeout_ms, "statement_timeout, in ms (0: none)")
       ->capture_default_str();
   add_plan_flags(apply_cmd, apply.plan);

@@ -41,6 +41,8 @@ PlanRequest request_of(const Global& g, const PlanOptions& o) {
   r.shadow_url = o.shadow_url;
   r.allow_destructive = o.allow_destructive;
   r.verify = !o.no_verify;
+  r.render.concurrently = o.concurrently;
+  r.render.batch_size = o.batch_size;
   return r;
 }
 
@@ -77,6 +79,7 @@ int run_apply(const Global& g, const Plan& plan, const std::string& hash, const 
   opt.lock_wait = o.lock_wait;
   opt.lock_timeout_ms = o.lock_timeout_ms;
   opt.statement_timeout_ms = o.statement_timeout_ms;
+  opt.lock_retries = o.lock_retries;
   opt.plan_hash = hash;
   auto started = std::chrono::steady_clock::now();
   opt.on_step = [&](const Step& s, int i, int n) {

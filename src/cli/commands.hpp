@@ -19,6 +19,8 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool no_verify = false;
   bool sql = false;
+  bool concurrently = false;
+  long batch_size = 0;
 };
 
 struct ApplyOptionsCli {
@@ -27,6 +29,7 @@ struct ApplyOptionsCli {
   bool lock_wait = false;
   int lock_timeout_ms = 5000;
   int statement_timeout_ms = 0;
+  int lock_retries = 3;
   PlanOptions plan;  ///< used when no plan file is given
 };
 

@@ -28,17 +28,17 @@ void refuse_destructive(const Plan& plan) {
 }
 
 /// Replays the steps on a copy of the live schema; the result must equal the desired model.
-Model verify(Shadow& shadow, const Model& live, const Model& desired, const std::vector<Step>& steps,
-             const std::set<std::string>& scope) {
-  Model result = shadow.replay(live, steps, scope);
-  auto left = diff(result, desired);
+Shadow::Replay verify(Shadow& shadow, const Model& live, const Model& desired, const std::vector<Step>& steps,
+                      const std::set<std::string>& scope) {
+  Shadow::Replay replay = shadow.replay(live, steps, scope);
+  auto left = diff(replay.result, desired);
   if (!left.empty()) {
     std::string what;
     for (const auto& c : left) what += "\n  - " + describe(c);
     throw Error("verification failed: after replaying the plan on a copy of the live schema, these objects still differ "
                 "from the desired state:" + what);
   }
-  return result;
+  return replay;
 }
 
 /// A destructive change to a prevent_destroy table fails the plan, --allow-destructive or not. A
@@ -119,16 +119,18 @@ PlanOutcome make_plan(const PlanRequest& req) {
     if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
   plan.protection_changed = plan.protected_tables != applied.protected_tables;
   plan.source_fingerprint = fingerprint(live);
-  plan.steps = plan_steps(changes);
+  plan.steps = plan_steps(changes, req.render);
   summarize(plan);
   if (!req.allow_destructive) refuse_destructive(plan);
 
   Model after = canonical;
   if (req.verify && !plan.steps.empty()) {
-    after = verify(shadow, live, canonical, plan.steps, scope);
+    Shadow::Replay replay = verify(shadow, live, canonical, plan.steps, scope);
+    after = replay.result;
     plan.target_fingerprint = fingerprint(after);
+    plan.transaction_fingerprint = fingerprint(replay.after_transaction);
   } else if (plan.steps.empty()) {
-    plan.target_fingerprint = plan.source_fingerprint;
+    plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
   }
   try {
     plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));

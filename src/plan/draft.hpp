@@ -23,7 +23,7 @@ struct StepDraft {
 };
 
 /// One or more drafts for a change.
-std::vector<StepDraft> render(const Change& change);
+std::vector<StepDraft> render(const Change& change, const RenderOptions& options = {});
 
 /// Orders drafts topologically (ties by rank, object, sql) and numbers them from 1.
 std::vector<Step> order_drafts(std::vector<StepDraft> drafts);

@@ -1,5 +1,6 @@
 // Orders step drafts through a Boost.Graph dependency graph: deterministic topological order.
 #include <boost/graph/adjacency_list.hpp>
+#include <algorithm>
 #include <map>
 #include <queue>
 
@@ -75,6 +76,25 @@ std::string describe_cycle(const Graph& g, const std::vector<StepDraft>& drafts,
   return out + drafts[v].step.object;
 }
 
+/// Marks every step that depends on a non-transactional one as non-transactional too, then moves
+/// the non-transactional steps after the others, keeping the topological order within each part.
+std::vector<Step> transactional_first(const std::vector<size_t>& order, const Graph& g, const std::vector<StepDraft>& drafts) {
+  std::vector<bool> outside(drafts.size(), false);
+  for (size_t v : order) {
+    outside[v] = !drafts[v].step.transactional;
+    for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) outside[v] = outside[v] || outside[boost::source(*e, g)];
+  }
+  std::vector<Step> out;
+  for (bool second : {false, true})
+    for (size_t v : order)
+      if (outside[v] == second) {
+        out.push_back(drafts[v].step);
+        out.back().transactional = !second;
+        out.back().id = static_cast<int>(out.size());
+      }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Step> order_drafts(std::vector<StepDraft> drafts) {
@@ -89,12 +109,11 @@ std::vector<Step> order_drafts(std::vector<StepDraft> drafts) {
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);
   for (size_t v = 0; v < drafts.size(); ++v)
     if (indegree[v] == 0) ready.push(v);
-  std::vector<Step> out;
+  std::vector<size_t> out;
   while (!ready.empty()) {
     size_t v = ready.top();
     ready.pop();
-    out.push_back(drafts[v].step);
-    out.back().id = static_cast<int>(out.size());
+    out.push_back(v);
     for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
       size_t w = boost::target(*e, g);
       if (--indegree[w] == 0) ready.push(w);
@@ -102,13 +121,13 @@ std::vector<Step> order_drafts(std::vector<StepDraft> drafts) {
   }
   if (out.size() != drafts.size())
     throw Error("dependency cycle between planned steps: " + describe_cycle(g, drafts, indegree));
-  return out;
+  return transactional_first(out, g, drafts);
 }
 
-std::vector<Step> plan_steps(const std::vector<Change>& changes) {
+std::vector<Step> plan_steps(const std::vector<Change>& changes, const RenderOptions& options) {
   std::vector<StepDraft> drafts;
   for (const auto& c : changes)
-    for (auto& d : render(c)) drafts.push_back(std::move(d));
+    for (auto& d : render(c, options)) drafts.push_back(std::move(d));
   return order_drafts(std::move(drafts));
 }
 

@@ -110,6 +110,8 @@ std::string write_plan_file(const Plan& p) {
   out << "database = " << quote_double(p.database) << "\n";
   out << "source_fingerprint = " << quote_double(p.source_fingerprint) << "\n";
   out << "target_fingerprint = " << quote_double(p.target_fingerprint) << "\n";
+  if (!p.transaction_fingerprint.empty() && p.transaction_fingerprint != p.target_fingerprint)
+    out << "transaction_fingerprint = " << quote_double(p.transaction_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
   out << "protected_tables = " << string_list(p.protected_tables) << "\n";
   if (p.protection_changed) out << "protection_changed = true\n";
@@ -142,6 +144,8 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   p.database = get_string(doc, "database", path, false);
   p.source_fingerprint = get_string(doc, "source_fingerprint", path, true);
   p.target_fingerprint = get_string(doc, "target_fingerprint", path, false);
+  p.transaction_fingerprint = get_string(doc, "transaction_fingerprint", path, false);
+  if (p.transaction_fingerprint.empty()) p.transaction_fingerprint = p.target_fingerprint;
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
   p.protected_tables = get_strings(doc, "protected_tables", path);
   if (const toml::node* pc = doc.get("protection_changed"); pc && pc->is_boolean()) p.protection_changed = pc->as_boolean()->get();

@@ -69,6 +69,7 @@ enum Rank {
 };
 
 struct Renderer {
+  const RenderOptions& options;
   std::vector<StepDraft> out;
 
   void operator()(const CreateSchema& c) {
@@ -207,7 +208,8 @@ struct Renderer {
   }
   void operator()(const CreateIndex& c) {
     const Index& ix = c.index;
-    std::string sql = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " +
+    bool online = options.concurrently && !c.new_table;
+    std::string sql = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + (online ? "CONCURRENTLY " : "") +
                       (ix.named ? quote_ident(ix.name) + " " : "") + "ON " + c.table.sql();
     if (ix.method != "btree") sql += " USING " + ix.method;
     sql += " (" + join(ix.keys, ", ") + ")";
@@ -215,7 +217,9 @@ struct Renderer {
     if (!ix.where.empty()) sql += " WHERE " + ix.where;
     auto d = draft("create", index_label(c.table, ix), sql + ";", r_create_index);
     index_keys(d, c.table, ix, false);
-    if (!c.new_table) d.step.hazards = ix.unique ? std::vector<std::string>{"locks", "may-fail"} : std::vector<std::string>{"locks"};
+    if (!c.new_table && !online) d.step.hazards = {"locks"};
+    if (!c.new_table && ix.unique) d.step.hazards.push_back("may-fail");
+    d.step.transactional = !online;
     d.step.origin = ix.loc;
     out.push_back(d);
   }
@@ -291,10 +295,15 @@ struct Renderer {
   }
 
   void operator()(const BackfillColumn& c) {
-    auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)",
-                   "UPDATE " + c.table.sql() + " SET " + quote_ident(c.column) + " = " + c.expression + " WHERE " +
-                       quote_ident(c.column) + " IS NULL;",
-                   r_alter_column);
+    std::string col = quote_ident(c.column);
+    std::string sql = "UPDATE " + c.table.sql() + " SET " + col + " = " + c.expression + " WHERE " + col + " IS NULL;";
+    if (options.batch_size > 0)  // committed batches, outside the apply transaction: resumable
+      sql = "DO $reconcile$\nDECLARE n bigint;\nBEGIN\n  LOOP\n    UPDATE " + c.table.sql() + " SET " + col + " = " +
+            c.expression + "\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
+            " IS NULL LIMIT " + std::to_string(options.batch_size) +
+            "));\n    GET DIAGNOSTICS n = ROW_COUNT;\n    EXIT WHEN n = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
+    auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)", sql, r_alter_column);
+    d.step.transactional = options.batch_size <= 0;
     d.uses.insert(key("table", c.table));
     d.uses.insert(col_key(c.table, c.column));
     d.creates.insert("filled:" + c.table.str() + "." + c.column);
@@ -464,8 +473,8 @@ void Renderer::operator()(const AlterColumn& c) {
 
 }  // namespace
 
-std::vector<StepDraft> render(const Change& change) {
-  Renderer r;
+std::vector<StepDraft> render(const Change& change, const RenderOptions& options) {
+  Renderer r{options, {}};
   std::visit(r, change);
   return std::move(r.out);
 }

@@ -285,29 +285,39 @@ Model Shadow::canonicalize(const Model& desired) {
   return canonical;
 }
 
-Model Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
+Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
   Script copy(extension_schemas_sql(live), plan_steps(diff(empty_database(), live)));
   RawConnection raw(conninfo_);
   if (auto failure = raw.run(copy.sql))
     throw Error("cannot copy the live schema into the shadow database: " + failure->message);
-  Script script("", steps);
+  std::vector<Step> in_tx, outside;
+  for (const auto& s : steps) (s.transactional ? in_tx : outside).push_back(s);
+  auto fail = [&](const Step* s, size_t offset, const std::string& message) {
+    std::string where;
+    if (s) {
+      SourceLoc loc = s->origin_at(offset);
+      where = " at step " + std::to_string(s->id) + " (" + s->object + ")" + (loc.known() ? " from " + loc.str() : "");
+    }
+    reset();
+    throw Error("verification failed: the plan does not apply to a copy of the live schema" + where + ": " + message);
+  };
+  Script script("", in_tx);
   raw.run("BEGIN");
   if (auto failure = raw.run(script.sql)) {
     raw.run("ROLLBACK");
-    std::string where;
-    if (auto at = script.locate(failure->byte_offset)) {
-      const Step& s = steps[at->first];
-      SourceLoc loc = s.origin_at(at->second);
-      where = "step " + std::to_string(s.id) + " (" + s.object + ")" + (loc.known() ? " from " + loc.str() : "");
-    }
-    reset();
-    throw Error("verification failed: the plan does not apply to a copy of the live schema" +
-                (where.empty() ? "" : " at " + where) + ": " + failure->message);
+    auto at = script.locate(failure->byte_offset);
+    fail(at ? &in_tx[at->first] : nullptr, at ? at->second : 0, failure->message);
   }
   raw.run("COMMIT");
-  Model result = inspect_database(conninfo_, InspectScope{schemas, {}});
+  Replay out;
+  InspectScope scope{schemas, {}, false};
+  if (!outside.empty()) out.after_transaction = inspect_database(conninfo_, scope);
+  for (const auto& s : outside)
+    if (auto failure = raw.run(s.sql)) fail(&s, failure->byte_offset, failure->message);
+  out.result = inspect_database(conninfo_, scope);
+  if (outside.empty()) out.after_transaction = out.result;
   reset();
-  return result;
+  return out;
 }
 
 }  // namespace reconcile

@@ -199,7 +199,7 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)),"
       "  array_to_string(ARRAY(SELECT a.attname FROM generate_series(i.indnkeyatts + 1, i.indnatts) k"
       "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31)),"
-      "  pg_get_expr(i.indpred, i.indrelid, true)"
+      "  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid"
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
       " WHERE c.relkind = 'r' AND") + kSchemaFilter +
@@ -216,6 +216,7 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
     ix.keys = split(r[5]);
     ix.include = split(r[6]);
     ix.where = str(r[7]);
+    ix.valid = r[8].as<bool>();
     it->second.indexes.push_back(ix);
   }
 }

@@ -63,7 +63,11 @@ TEST_CASE("new enum values are added at their declared position") {
   CHECK_THAT(sql[0] + sql[1] + sql[2], Catch::Contains("ADD VALUE 'first' BEFORE 'a'"));
   CHECK_THAT(sql[0] + sql[1] + sql[2], Catch::Contains("ADD VALUE 'z' AFTER 'c'"));
   Model removed = load("[enums.s]\nvalues = [\"a\"]\n");
-  CHECK_THROWS_WITH(diff(live, removed), Catch::Contains("removing or reordering"));
+  auto rebuild = diff(live, removed);
+  REQUIRE(rebuild.size() == 1);
+  CHECK(std::holds_alternative<RebuildEnum>(rebuild[0]));
+  auto rebuilt = plan_steps(rebuild);
+  CHECK(rebuilt[0].hazards == std::vector<std::string>{"destructive", "may-fail", "rewrite"});
 }
 
 TEST_CASE("creation follows dependencies: enum, table, referenced key, foreign key") {
@@ -203,4 +207,28 @@ TEST_CASE("ordering: ties break by rank, then object name, whatever the input or
   CHECK(one[1].object == "a");
   CHECK(one[2].object == "b");
   for (size_t i = 0; i < 3; ++i) CHECK(one[i].object == two[i].object);
+}
+
+TEST_CASE("non-transactional steps, and the steps that depend on them, come last") {
+  Model live = load(R"TOML(
+[tables.p]
+columns = [{ name = "id", type = "int" }, { name = "code", type = "text" }]
+[tables.c]
+columns = [{ name = "code", type = "text" }]
+)TOML");
+  Model desired = load(R"TOML(
+[tables.p]
+columns = [{ name = "id", type = "int" }, { name = "code", type = "text" }, { name = "n", type = "int" }]
+indexes = [{ name = "p_code", columns = ["code"], unique = true }, { name = "p_id", columns = ["id"] }]
+[tables.c]
+columns = [{ name = "code", type = "text" }]
+foreign_keys = [{ name = "c_code_fk", columns = ["code"], references = { table = "p", columns = ["code"] } }]
+)TOML");
+  auto steps = plan_steps(diff(live, desired), RenderOptions{true, 0});
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0].object == "column public.p.n");
+  CHECK(steps[0].transactional);
+  for (size_t i = 1; i < 4; ++i) CHECK_FALSE(steps[i].transactional);
+  CHECK(position(steps, "index public.p_code") < position(steps, "constraint public.c.c_code_fk"));
+  CHECK_THAT(steps[position(steps, "index public.p_id")].sql, Catch::StartsWith("CREATE INDEX CONCURRENTLY"));
 }
