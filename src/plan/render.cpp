@@ -298,10 +298,10 @@ struct Renderer {
     std::string col = quote_ident(c.column);
     std::string sql = "UPDATE " + c.table.sql() + " SET " + col + " = " + c.expression + " WHERE " + col + " IS NULL;";
     if (options.batch_size > 0)  // committed batches, outside the apply transaction: resumable
-      sql = "DO $reconcile$\nDECLARE n bigint;\nBEGIN\n  LOOP\n    UPDATE " + c.table.sql() + " SET " + col + " = " +
+      sql = "DO $reconcile$\nDECLARE reconcile_rows bigint;\nBEGIN\n  LOOP\n    UPDATE " + c.table.sql() + " SET " + col + " = " +
             c.expression + "\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
             " IS NULL LIMIT " + std::to_string(options.batch_size) +
-            "));\n    GET DIAGNOSTICS n = ROW_COUNT;\n    EXIT WHEN n = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
+            "));\n    GET DIAGNOSTICS reconcile_rows = ROW_COUNT;\n    EXIT WHEN reconcile_rows = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
     auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)", sql, r_alter_column);
     d.step.transactional = options.batch_size <= 0;
     d.uses.insert(key("table", c.table));

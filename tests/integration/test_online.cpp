@@ -1,0 +1,114 @@
+// Online steps: concurrent index builds, batched backfills, lock timeouts.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace reconcile::test;
+
+namespace {
+
+CliResult plan_to(const TestDb& db, const TempDir& dir, const std::string& file, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                                   dir.path() + "/" + file};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_cli(args);
+}
+
+CliResult apply(const TestDb& db, const TempDir& dir, const std::string& file, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"apply", "--database", db.url(), dir.path() + "/" + file};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_cli(args);
+}
+
+void setup(const TestDb& db, const TempDir& dir, const std::string& toml) {
+  dir.write("schemas/app.toml", toml);
+  REQUIRE(plan_to(db, dir, "setup.toml").code == 0);
+  REQUIRE(apply(db, dir, "setup.toml").code == 0);
+}
+
+const char* kTable = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"code\", type = \"text\" }]\n";
+
+}  // namespace
+
+TEST_CASE("an interrupted concurrent index build is finished by the next plan and apply") {
+  TestDb db("concurrent");
+  TempDir dir;
+  setup(db, dir, kTable);
+  db.exec("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  dir.write("schemas/app.toml", std::string(kTable) + "indexes = [{ name = \"ix_code\", columns = [\"code\"], unique = true }]\n");
+  REQUIRE(plan_to(db, dir, "p1.toml", {"--concurrently"}).code == 0);
+  std::string plan = dir.read("p1.toml");
+  CHECK_THAT(plan, Catch::Contains("CREATE UNIQUE INDEX CONCURRENTLY \"ix_code\""));
+  CHECK_THAT(plan, Catch::Contains("transactional = false"));
+
+  db.exec("INSERT INTO t VALUES (3, 'a')");  // the build will now fail on a duplicate
+  CliResult failed = apply(db, dir, "p1.toml");
+  CHECK(failed.code == 1);
+  CHECK_THAT(failed.err, Catch::Contains("To finish, run `reconcile plan` and `reconcile apply` again"));
+  CHECK(db.scalar("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = 'ix_code'::regclass") == "t");
+
+  db.exec("DELETE FROM t WHERE id = 3");
+  CliResult again = plan_to(db, dir, "p2.toml", {"--concurrently"});
+  INFO(again.out << again.err);
+  REQUIRE(again.code == 0);
+  CHECK_THAT(again.out, Catch::Contains("- index public.ix_code"));
+  CHECK_THAT(again.out, Catch::Contains("+ index public.ix_code"));
+  CliResult done = apply(db, dir, "p2.toml");
+  INFO(done.out << done.err);
+  CHECK(done.code == 0);
+  CHECK(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_code'::regclass") == "t");
+  CHECK(plan_to(db, dir, "p3.toml", {"--detailed-exitcode"}).code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM t") == "2");
+}
+
+TEST_CASE("a batched backfill fills a large table outside the transaction") {
+  TestDb db("batched");
+  TempDir dir;
+  setup(db, dir, kTable);
+  db.exec("INSERT INTO t SELECT g, NULL FROM generate_series(1, 2500) g");
+  dir.write("schemas/app.toml",
+            "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"code\", type = \"text\" },"
+            " { name = \"n\", type = \"int\", nullable = false, backfill = \"id * 2\" }]\n");
+  CliResult p = plan_to(db, dir, "p.toml", {"--batch-size", "1000"});
+  INFO(p.out << p.err);
+  REQUIRE(p.code == 0);
+  CHECK_THAT(dir.read("p.toml"), Catch::Contains("LIMIT 1000"));
+  CliResult a = apply(db, dir, "p.toml");
+  INFO(a.out << a.err);
+  REQUIRE(a.code == 0);
+  CHECK(db.scalar("SELECT count(*) = 2500 AND sum(n) = 2 * sum(id) FROM t") == "t");
+  CHECK(db.scalar("SELECT attnotnull FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'n'") == "t");
+  CHECK(plan_to(db, dir, "again.toml", {"--detailed-exitcode"}).code == 0);
+}
+
+TEST_CASE("a lock that is not granted is retried with backoff, then given up cleanly") {
+  TestDb db("locktimeout");
+  TempDir dir;
+  setup(db, dir, kTable);
+  dir.write("schemas/app.toml",
+            "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"code\", type = \"text\" }, { name = \"x\", type = \"int\" }]\n");
+  REQUIRE(plan_to(db, dir, "p.toml").code == 0);
+  pqxx::connection holder(db.url());
+  auto tx = std::make_unique<pqxx::work>(holder);
+  tx->exec("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+
+  CliResult gave_up = apply(db, dir, "p.toml", {"--lock-timeout", "200", "--lock-retries", "1"});
+  CHECK(gave_up.code == 1);
+  CHECK_THAT(gave_up.err, Catch::Contains("retrying"));
+  CHECK_THAT(gave_up.err, Catch::Contains("could not get a lock"));
+  CHECK_THAT(gave_up.err, Catch::Contains("nothing was applied"));
+
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    tx->abort();
+  });
+  CliResult ok = apply(db, dir, "p.toml", {"--lock-timeout", "300", "--lock-retries", "4"});
+  release.join();
+  INFO(ok.out << ok.err);
+  CHECK(ok.code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'x'") == "1");
+}
