@@ -63,6 +63,7 @@ struct Constraint {
   std::string on_update = "no action";
   bool deferrable = false;
   bool initially_deferred = false;
+  bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
 
   /// Same kind and definition, ignoring the name.

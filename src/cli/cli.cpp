@@ -81,6 +81,12 @@ int run(int argc, char** argv) {
 
   auto* history_cmd = app.add_subcommand("history", "List the plans applied to the database");
 
+  cli::LintOptions lint;
+  auto* lint_cmd = app.add_subcommand("lint", "Check the desired schema (and the pending plan's hazards) against lint rules");
+  add_plan_flags(lint_cmd, lint.plan);
+  lint_cmd->add_option("--config", lint.config, "Configuration file with [lint] disable = [...]")->capture_default_str();
+  lint_cmd->add_option("--disable", lint.disable, "Rule id to skip (repeatable); also [lint] disable in reconcile.toml");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -94,6 +100,7 @@ int run(int argc, char** argv) {
     if (show_cmd->parsed()) return cli::cmd_show(g, show);
     if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
     if (history_cmd->parsed()) return cli::cmd_history(g);
+    if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -10,7 +10,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <toml++/toml.h>
+
 #include "output.hpp"
+#include "reconcile/lint.hpp"
 #include "reconcile/pipeline.hpp"
 #include "reconcile/toml_source.hpp"
 
@@ -187,6 +190,69 @@ int cmd_history(const Global& g) {
     std::cout << e.id << "  " << e.applied_at << "  " << e.applied_by << "  " << e.steps << " step(s)  "
               << e.plan_hash.substr(0, 19) << "\n";
   return 0;
+}
+
+namespace {
+
+/// Rules disabled in reconcile.toml's [lint] table (`disable = ["rule-id", ...]`).
+std::set<std::string> disabled_in_config(const std::string& path) {
+  std::set<std::string> out;
+  if (!fs::exists(path)) return out;
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw Error(SourceLoc{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), ""},
+                "invalid TOML: " + std::string(e.description()));
+  }
+  const toml::node* lint = doc.get("lint");
+  if (!lint) return out;
+  if (!lint->is_table()) throw Error(SourceLoc{path, static_cast<int>(lint->source().begin.line), 1, "lint"}, "expected a table");
+  for (auto&& [k, v] : *lint->as_table()) {
+    SourceLoc loc{path, static_cast<int>(v.source().begin.line), static_cast<int>(v.source().begin.column), "lint." + std::string(k.str())};
+    if (k.str() != "disable") throw Error(loc, "unknown key \"" + std::string(k.str()) + "\"");
+    if (!v.is_array()) throw Error(loc, "expected an array of rule ids");
+    for (const auto& r : *v.as_array()) {
+      if (!r.is_string() || !lint_rules().count(r.as_string()->get()))
+        throw Error(loc, "unknown lint rule (known: fk-without-index, fk-without-on-delete, table-without-primary-key, "
+                         "timestamp-without-time-zone, plan-hazard)");
+      out.insert(r.as_string()->get());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_lint(const Global& g, const LintOptions& o) {
+  std::set<std::string> disabled = disabled_in_config(o.config);
+  for (const auto& r : o.disable) {
+    if (!lint_rules().count(r)) throw Error("unknown lint rule \"" + r + "\"");
+    disabled.insert(r);
+  }
+  Model desired = load_schema_dir(o.plan.schema_dir);
+  std::optional<Plan> pending;
+  if (!g.database.empty() && !disabled.count("plan-hazard")) {
+    PlanOptions po = o.plan;
+    po.allow_destructive = true;
+    pending = plan_now(g, po).plan;
+  }
+  auto findings = lint(desired, pending ? &*pending : nullptr, disabled);
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"findings\": [";
+    for (size_t i = 0; i < findings.size(); ++i) {
+      const auto& f = findings[i];
+      std::cout << (i ? ",\n  " : "\n  ") << "{\"rule\": " << json_string(f.rule) << ", \"object\": " << json_string(f.object)
+                << ", \"message\": " << json_string(f.message) << ", \"location\": " << json_string(f.loc.str()) << "}";
+    }
+    std::cout << (findings.empty() ? "]}\n" : "\n]}\n");
+  } else {
+    for (const auto& f : findings)
+      std::cout << (f.loc.known() ? f.loc.file + ":" + std::to_string(f.loc.line) + ":" + std::to_string(f.loc.column) + ": " : "")
+                << "[" << f.rule << "] " << f.message << "\n";
+    std::cout << findings.size() << " finding(s)\n";
+  }
+  return findings.empty() ? 0 : 1;
 }
 
 }  // namespace reconcile::cli

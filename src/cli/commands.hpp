@@ -44,10 +44,17 @@ struct InspectOptions {
   bool split = false;
 };
 
+struct LintOptions {
+  PlanOptions plan;
+  std::vector<std::string> disable;
+  std::string config = "reconcile.toml";
+};
+
 int cmd_plan(const Global& g, const PlanOptions& o);
 int cmd_apply(const Global& g, const ApplyOptionsCli& o);
 int cmd_show(const Global& g, const ShowOptions& o);
 int cmd_inspect(const Global& g, const InspectOptions& o);
 int cmd_history(const Global& g);
+int cmd_lint(const Global& g, const LintOptions& o);
 
 }  // namespace reconcile::cli

@@ -222,6 +222,7 @@ Constraint read_foreign_key(Fields& f) {
   Fields r(expect_table(*ref, f.sub("references")), f.sub("references"), {"table", "columns"});
   fk.ref_table = parse_qname(require_string(r, "table"));
   if (auto cols = r.strings("columns")) fk.ref_columns = *cols;
+  fk.on_delete_given = f.get("on_delete") != nullptr;
   fk.on_delete = fk_action(f, "on_delete");
   fk.on_update = fk_action(f, "on_update");
   fk.deferrable = f.boolean("deferrable").value_or(false);

@@ -277,3 +277,27 @@ TEST_CASE("planning the same inputs twice gives byte-identical steps") {
   auto steps = [](const std::string& s) { return s.substr(s.find("source_fingerprint")); };
   CHECK(steps(first) == steps(second));
 }
+
+TEST_CASE("lint reports rules and the pending plan hazards and honours disabled rules") {
+  TestDb db("lint");
+  TempDir dir;
+  dir.write("schemas/app.toml", "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"at\", type = \"timestamp\" }]\n");
+  REQUIRE(plan(db, dir).code == 0);
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"}).code == 0);
+  db.exec("INSERT INTO t VALUES (1, now())");
+  dir.write("schemas/app.toml", "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+  CliResult r = run_cli({"lint", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--json"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("\"rule\": \"table-without-primary-key\""));
+  CHECK_THAT(r.out, Catch::Contains("\"rule\": \"plan-hazard\""));
+  CHECK_THAT(r.out, Catch::Contains("destructive"));
+  dir.write("reconcile.toml", "[lint]\ndisable = [\"table-without-primary-key\", \"plan-hazard\"]\n");
+  CliResult clean = run_cli({"lint", "--schema-dir", dir.path() + "/schemas", "--config", dir.path() + "/reconcile.toml"});
+  INFO(clean.out << clean.err);
+  CHECK(clean.code == 0);
+  CHECK_THAT(clean.out, Catch::Contains("0 finding(s)"));
+  dir.write("reconcile.toml", "[lint]\ndisable = [\"no-such-rule\"]\n");
+  CliResult bad = run_cli({"lint", "--schema-dir", dir.path() + "/schemas", "--config", dir.path() + "/reconcile.toml"});
+  CHECK(bad.code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("reconcile.toml:2:"));
+}

@@ -16,7 +16,7 @@ TEST_CASE("rename_identifier replaces the identifier, not literals, functions or
   CHECK(rename_identifier("'it''s mail' || mail", "mail", "m") == "'it''s mail' || m");
 }
 
-TEST_CASE("rename hints become rename changes; the current model reads as renamed") {
+TEST_CASE("rename hints become rename changes and the current model reads as renamed") {
   Model live = load_schema_texts({{"a.toml", R"TOML(
 [tables.users]
 primary_key = ["id"]
