@@ -435,8 +435,10 @@ void Renderer::operator()(const AlterColumn& c) {
   std::string col = "ALTER COLUMN " + quote_ident(to.name);
   std::vector<std::string> parts;
   std::vector<std::string> hazards;
-  bool drop_default_first = (c.what & delta_default) && from.default_expr;
-  if (drop_default_first && ((c.what & delta_type) || (c.what & delta_identity))) parts.push_back(col + " DROP DEFAULT");
+  // A type or identity change goes with the default dropped first and set again after, so that
+  // PostgreSQL never has to cast the old default to the new type.
+  bool reset_default = (c.what & (delta_type | delta_identity)) && from.default_expr;
+  if (reset_default) parts.push_back(col + " DROP DEFAULT");
   if ((c.what & delta_identity) && !from.identity.empty() && to.identity.empty()) parts.push_back(col + " DROP IDENTITY");
   if (c.what & (delta_type | delta_collation)) {
     std::string p = col + " TYPE " + to.type;
@@ -449,9 +451,9 @@ void Renderer::operator()(const AlterColumn& c) {
     parts.push_back(col + (to.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
     if (!to.nullable) hazards.push_back("may-fail");
   }
-  if (c.what & delta_default) {
+  if ((c.what & delta_default) || reset_default) {
     if (to.default_expr) parts.push_back(col + " SET DEFAULT " + *to.default_expr);
-    else if (!drop_default_first || !((c.what & delta_type) || (c.what & delta_identity))) parts.push_back(col + " DROP DEFAULT");
+    else if (!reset_default) parts.push_back(col + " DROP DEFAULT");
   }
   if ((c.what & delta_identity) && !to.identity.empty()) {
     std::string mode = to.identity == "always" ? "ALWAYS" : "BY DEFAULT";
