@@ -68,6 +68,9 @@ class Shadow {
 
 /// Installs SIGINT / SIGTERM handling that drops live temporary shadow databases before exiting.
 void install_shadow_signal_guard();
+/// True once SIGINT / SIGTERM arrived: the guard is cleaning up and will end the process itself
+/// (exit 130 / 143); callers must not exit first.
+bool interrupted();
 
 struct ApplyOptions {
   bool lock_wait = false;

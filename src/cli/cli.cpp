@@ -8,7 +8,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "commands.hpp"
+#include "reconcile/db.hpp"
 #include "reconcile/error.hpp"
 
 namespace reconcile {
@@ -94,21 +97,27 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : 1;
   }
   setup_logging(verbosity, quiet);
-  try {
-    if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
-    if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
-    if (show_cmd->parsed()) return cli::cmd_show(g, show);
-    if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
-    if (history_cmd->parsed()) return cli::cmd_history(g);
-    if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
-  } catch (const Error& e) {
-    spdlog::error("{}", e.what());
+  auto run_command = [&]() -> int {
+    try {
+      if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
+      if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
+      if (show_cmd->parsed()) return cli::cmd_show(g, show);
+      if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
+      if (history_cmd->parsed()) return cli::cmd_history(g);
+      if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
+    } catch (const Error& e) {
+      if (!interrupted()) spdlog::error("{}", e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      if (!interrupted()) spdlog::error("unexpected failure: {}", e.what());
+      return 1;
+    }
     return 1;
-  } catch (const std::exception& e) {
-    spdlog::error("unexpected failure: {}", e.what());
-    return 1;
-  }
-  return 1;
+  };
+  int code = run_command();
+  // An interrupt's cleanup (dropping the shadow database) ends the process itself; let it.
+  while (interrupted()) pause();
+  return code;
 }
 
 }  // namespace reconcile

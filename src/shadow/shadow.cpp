@@ -20,6 +20,7 @@ const char* kMarker = "__reconcile_anon_";
 
 // ---- temporary databases that must be dropped even on Ctrl-C ----------------------------------
 
+std::atomic<bool> g_interrupted{false};
 std::mutex g_live_mutex;
 std::vector<std::pair<std::string, std::string>> g_live_dbs;  // (admin conninfo, dbname)
 
@@ -175,6 +176,8 @@ std::set<std::string> scope_of(const Model& m) {
 
 }  // namespace
 
+bool interrupted() { return g_interrupted; }
+
 void install_shadow_signal_guard() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -186,6 +189,7 @@ void install_shadow_signal_guard() {
     std::thread([set] {
       int sig = 0;
       sigwait(&set, &sig);
+      g_interrupted = true;
       std::vector<std::pair<std::string, std::string>> dbs;
       {
         std::lock_guard<std::mutex> lock(g_live_mutex);
