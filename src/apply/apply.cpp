@@ -46,10 +46,15 @@ std::string join_schemas(const std::vector<std::string>& v) {
   return out;
 }
 
-void check_fingerprint(pqxx::work& tx, const Plan& plan, const std::string& expected, bool before) {
+/// The fingerprint of the live schema in the plan's managed scope, as `plan` computed it.
+std::string live_fingerprint(pqxx::transaction_base& tx, const Plan& plan) {
   InspectScope scope;
   scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
-  std::string live = fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
+  return fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
+}
+
+void check_fingerprint(pqxx::work& tx, const Plan& plan, const std::string& expected, bool before) {
+  std::string live = live_fingerprint(tx, plan);
   if (live == expected) return;
   if (before)
     throw Error("the plan is stale: the database schema changed since the plan was made (plan expects " +
@@ -156,9 +161,7 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
   if (!outside) return result;
   run_outside(*conn, plan, opt, result);
   pqxx::read_transaction tx(*conn);
-  InspectScope scope;
-  scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
-  std::string live = fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
+  std::string live = live_fingerprint(tx, plan);
   if (!plan.target_fingerprint.empty() && live != plan.target_fingerprint)
     throw Error("every step ran, but the schema does not match the plan's target (expected " + plan.target_fingerprint +
                 ", got " + live + "); run `reconcile plan` to see what differs");
