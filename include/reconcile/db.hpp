@@ -29,6 +29,11 @@ struct InspectScope {
 Model inspect_database(const std::string& conninfo, const InspectScope& scope);
 /// True when `name` matches one of the exclude patterns.
 bool excluded(const std::vector<std::string>& patterns, const QName& name);
+/// Exclude patterns for the bookkeeping tables of the migration tools that frozen plans are handed
+/// to (Alembic's alembic_version, Flyway's flyway_schema_history, golang-migrate's
+/// schema_migrations), in any schema, unless `desired` declares a table of that name: a database
+/// migrated with them must plan without dropping their tables.
+std::vector<std::string> bookkeeping_excludes(const Model& desired);
 
 /// Checks today's data for changes that would certainly fail on it (a NOT NULL column added to a
 /// table with rows, NOT NULL on a column with NULLs, a unique key over duplicates, a check or

@@ -22,7 +22,7 @@ struct Step {
   std::string object;  ///< e.g. "table public.orders"
   std::string sql;
   bool transactional = true;
-  std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail
+  std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail | irreversible (reverse steps)
   SourceLoc origin;                  ///< where the desired object was declared, when known
   std::vector<SqlOrigin> sql_origins;  ///< finer origins within `sql` (not written to plan files)
 
@@ -76,7 +76,15 @@ Plan read_plan_file(const std::string& path);
 /// Parses plan file text (`path` names it in errors).
 Plan parse_plan_text(const std::string& text, const std::string& path);
 
-/// A short name for a plan file from its steps, e.g. "add_orders".
+/// A short name for a plan file from its steps, e.g. "create_orders_and_more".
 std::string plan_slug(const Plan& plan);
+
+/// `text` as a file-name slug: lower-case letters, digits and single underscores, at most
+/// `max_length` characters ("Add orders!" -> "add_orders"); "" when nothing is left.
+std::string slugify(const std::string& text, size_t max_length = 40);
+
+/// Marks the reverse steps that bring back an object whose data a forward step destroyed with the
+/// "irreversible" hazard: the object comes back, its data does not.
+void mark_irreversible(const std::vector<Step>& forward, std::vector<Step>& reverse);
 
 }  // namespace reconcile

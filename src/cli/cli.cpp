@@ -90,6 +90,19 @@ int run(int argc, char** argv) {
   lint_cmd->add_option("--config", lint.config, "Configuration file with [lint] disable = [...]")->capture_default_str();
   lint_cmd->add_option("--disable", lint.disable, "Rule id to skip (repeatable); also [lint] disable in reconcile.toml");
 
+  cli::FreezeOptions freeze;
+  auto* freeze_cmd = app.add_subcommand("freeze", "Turn a plan file into versioned migration files");
+  freeze_cmd->add_option("plan", freeze.plan_file, "Plan file to freeze")->required();
+  freeze_cmd->add_option("--format", freeze.format, "sql, alembic, golang-migrate or flyway")->capture_default_str();
+  freeze_cmd->add_option("--dir", freeze.dir, "Migration directory (default: migrations, or alembic/versions)");
+  freeze_cmd->add_option("-m,--message", freeze.message, "What the migration does (default: from the plan)");
+
+  cli::ValidateOptions validate;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Check frozen migrations");
+  migrate_cmd->require_subcommand(1);
+  auto* validate_cmd = migrate_cmd->add_subcommand("validate", "Fail when a frozen migration file was edited, added or removed");
+  validate_cmd->add_option("--dir", validate.dir, "Migration directory")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +118,8 @@ int run(int argc, char** argv) {
       if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
       if (history_cmd->parsed()) return cli::cmd_history(g);
       if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
+      if (freeze_cmd->parsed()) return cli::cmd_freeze(g, freeze);
+      if (validate_cmd->parsed()) return cli::cmd_migrate_validate(g, validate);
     } catch (const Error& e) {
       if (!interrupted()) spdlog::error("{}", e.what());
       return 1;

@@ -1,4 +1,4 @@
-// The commands behind the CLI: plan, apply, show, inspect, history.
+// The commands behind the CLI: plan, apply, show, inspect, history, lint, freeze, migrate validate.
 #include "commands.hpp"
 
 #include <spdlog/spdlog.h>
@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include <toml++/toml.h>
 
 #include "output.hpp"
+#include "reconcile/freeze.hpp"
 #include "reconcile/lint.hpp"
 #include "reconcile/pipeline.hpp"
 #include "reconcile/toml_source.hpp"
@@ -151,6 +153,7 @@ int cmd_show(const Global& g, const ShowOptions& o) {
 int cmd_inspect(const Global& g, const InspectOptions& o) {
   InspectScope scope;
   scope.all = true;
+  scope.exclude = bookkeeping_excludes(Model{});
   Model live = inspect_database(g.database, scope);
   if (auto w = unmanaged_warning(live); !w.empty()) spdlog::warn("{}", w);
   auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
@@ -253,6 +256,64 @@ int cmd_lint(const Global& g, const LintOptions& o) {
     std::cout << findings.size() << " finding(s)\n";
   }
   return findings.empty() ? 0 : 1;
+}
+
+}  // namespace reconcile::cli
+
+namespace reconcile::cli {
+namespace {
+
+/// 12 random hex digits, like the revision ids Alembic makes.
+std::string fresh_revision_id() {
+  std::random_device rd;
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string id;
+  for (int i = 0; i < 12; ++i) id += "0123456789abcdef"[digit(rd)];
+  return id;
+}
+
+}  // namespace
+
+int cmd_freeze(const Global& g, const FreezeOptions& o) {
+  FreezeRequest r;
+  r.plan = read_plan_file(o.plan_file);
+  r.plan_path = o.plan_file;
+  r.format = parse_migration_format(o.format);
+  r.dir = o.dir.empty() ? default_migration_dir(r.format) : o.dir;
+  r.message = o.message;
+  r.utc_now = utc_now_rfc3339();
+  r.revision_id = fresh_revision_id();
+  FreezeResult result = freeze_plan(r);
+  for (const auto& w : result.warnings) spdlog::warn("{}", w);
+  write_frozen(r.dir, result.files);
+  std::vector<std::string> paths;
+  for (const auto& f : result.files) paths.push_back((fs::path(r.dir) / f.name).string());
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"format\": " << json_string(o.format) << ", \"dir\": " << json_string(r.dir)
+              << ", \"files\": [";
+    for (size_t i = 0; i < paths.size(); ++i) std::cout << (i ? ", " : "") << json_string(paths[i]);
+    std::cout << "], \"sum\": " << json_string((fs::path(r.dir) / kSumFile).string()) << "}\n";
+    return 0;
+  }
+  for (const auto& p : paths) std::cout << "wrote " << p << "\n";
+  std::cout << "updated " << (fs::path(r.dir) / kSumFile).string() << "\n";
+  return 0;
+}
+
+int cmd_migrate_validate(const Global& g, const ValidateOptions& o) {
+  auto problems = validate_migrations(o.dir);
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"dir\": " << json_string(o.dir) << ", \"valid\": "
+              << (problems.empty() ? "true" : "false") << ", \"problems\": [";
+    for (size_t i = 0; i < problems.size(); ++i)
+      std::cout << (i ? ", " : "") << "{\"file\": " << json_string(problems[i].file) << ", \"problem\": "
+                << json_string(problems[i].what) << "}";
+    std::cout << "]}\n";
+  } else if (problems.empty()) {
+    std::cout << o.dir << ": " << migration_files(o.dir).size() << " file(s) match " << kSumFile << "\n";
+  }
+  for (const auto& p : problems) spdlog::error("{} {}", p.file, p.what);
+  return problems.empty() ? 0 : 1;
 }
 
 }  // namespace reconcile::cli

@@ -50,11 +50,24 @@ struct LintOptions {
   std::string config = "reconcile.toml";
 };
 
+struct FreezeOptions {
+  std::string plan_file;
+  std::string format = "sql";
+  std::string dir;  ///< empty: the format's default directory
+  std::string message;
+};
+
+struct ValidateOptions {
+  std::string dir = "migrations";
+};
+
 int cmd_plan(const Global& g, const PlanOptions& o);
 int cmd_apply(const Global& g, const ApplyOptionsCli& o);
 int cmd_show(const Global& g, const ShowOptions& o);
 int cmd_inspect(const Global& g, const InspectOptions& o);
 int cmd_history(const Global& g);
 int cmd_lint(const Global& g, const LintOptions& o);
+int cmd_freeze(const Global& g, const FreezeOptions& o);
+int cmd_migrate_validate(const Global& g, const ValidateOptions& o);
 
 }  // namespace reconcile::cli

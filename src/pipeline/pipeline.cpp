@@ -100,7 +100,9 @@ PlanOutcome make_plan(const PlanRequest& req) {
   std::set<std::string> scope = desired.managed_schemas();
   AppliedState applied = read_applied_state(req.conninfo);
   scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
-  Model live = inspect_database(req.conninfo, InspectScope{scope, req.exclude, false});
+  std::vector<std::string> exclude = req.exclude;
+  for (auto& pattern : bookkeeping_excludes(desired)) exclude.push_back(pattern);
+  Model live = inspect_database(req.conninfo, InspectScope{scope, exclude, false});
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
 
   Shadow shadow(req.conninfo, req.shadow_url);
@@ -134,6 +136,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   }
   try {
     plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
+    mark_irreversible(plan.steps, plan.reverse_steps);
   } catch (const Error& e) {
     out.warnings.push_back(std::string("no reverse steps for this plan: ") + e.what());
   }

@@ -30,23 +30,38 @@ std::vector<const Step*> destructive_steps(const Plan& plan) {
   return out;
 }
 
+std::string slugify(const std::string& text, size_t max_length) {
+  std::string out;
+  for (unsigned char c : text) {
+    char ch = std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
+    if (ch == '_' && (out.empty() || out.back() == '_')) continue;
+    out += ch;
+  }
+  if (out.size() > max_length) out.resize(max_length);
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
 std::string plan_slug(const Plan& plan) {
   if (plan.steps.empty()) return "no_changes";
   const Step& first = plan.steps.front();
   std::string obj = first.object.substr(first.object.find(' ') + 1);
   auto dot = obj.rfind('.');
   if (dot != std::string::npos) obj = obj.substr(dot + 1);
-  std::string slug = first.op + "_" + obj;
-  std::string out;
-  for (unsigned char c : slug) {
-    char ch = std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
-    if (ch == '_' && !out.empty() && out.back() == '_') continue;
-    out += ch;
-  }
-  while (!out.empty() && out.back() == '_') out.pop_back();
-  if (out.size() > 40) out.resize(40);
+  std::string out = slugify(first.op + "_" + obj, 40);
   if (plan.steps.size() > 1) out += "_and_more";
   return out;
+}
+
+void mark_irreversible(const std::vector<Step>& forward, std::vector<Step>& reverse) {
+  std::set<std::string> destroyed;
+  for (const auto& s : forward)
+    if (std::count(s.hazards.begin(), s.hazards.end(), "destructive")) destroyed.insert(s.object);
+  for (auto& s : reverse)
+    if (s.op != "drop" && destroyed.count(s.object) && !std::count(s.hazards.begin(), s.hazards.end(), "irreversible")) {
+      s.hazards.push_back("irreversible");
+      std::sort(s.hazards.begin(), s.hazards.end());
+    }
 }
 
 }  // namespace reconcile

@@ -1,4 +1,5 @@
 // Live database -> model, with a fixed number of bulk catalog queries (one per object kind).
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -284,6 +285,16 @@ bool excluded(const std::vector<std::string>& patterns, const QName& name) {
     if (p.find('.') == std::string::npos && p == name.name && name.schema == "public") return true;
   }
   return false;
+}
+
+std::vector<std::string> bookkeeping_excludes(const Model& desired) {
+  std::vector<std::string> out;
+  for (const char* table : {"alembic_version", "flyway_schema_history", "schema_migrations"}) {
+    bool declared = std::any_of(desired.tables.begin(), desired.tables.end(),
+                                [&](const auto& t) { return t.first.name == table; });
+    if (!declared) out.push_back(std::string("*.") + table);
+  }
+  return out;
 }
 
 Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {

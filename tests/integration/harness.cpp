@@ -71,11 +71,12 @@ std::string TestDb::scalar(const std::string& sql) const {
   return r[0][0].c_str();
 }
 
-std::string TestDb::dump() const {
+std::string TestDb::dump(const std::vector<std::string>& extra) const {
   TempDir tmp;
   std::string file = tmp.path() + "/dump.sql";
-  std::string cmd = "/usr/lib/postgresql/15/bin/pg_dump --schema-only --exclude-schema=reconcile " +
-                    shell_quote(url_) + " > " + shell_quote(file) + " 2>&1";
+  std::string cmd = "/usr/lib/postgresql/15/bin/pg_dump --schema-only --exclude-schema=reconcile ";
+  for (const auto& a : extra) cmd += shell_quote(a) + " ";
+  cmd += shell_quote(url_) + " > " + shell_quote(file) + " 2>&1";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("pg_dump failed: " + slurp(file));
   // pg_dump's \restrict lines carry a random key: leave them out of the comparison.
   std::istringstream in(slurp(file));
@@ -105,9 +106,15 @@ void TempDir::write(const std::string& rel, const std::string& text) const {
 std::string TempDir::read(const std::string& rel) const { return slurp((fs::path(path_) / rel).string()); }
 
 CliResult run_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {env("RECONCILE_BIN")};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_program(all);
+}
+
+CliResult run_program(const std::vector<std::string>& args, const std::string& cwd) {
   TempDir tmp;
-  std::string cmd = shell_quote(env("RECONCILE_BIN"));
-  for (const auto& a : args) cmd += " " + shell_quote(a);
+  std::string cmd = cwd.empty() ? "" : "cd " + shell_quote(cwd) + " && ";
+  for (const auto& a : args) cmd += shell_quote(a) + " ";
   cmd += " < /dev/null > " + shell_quote(tmp.path() + "/out") + " 2> " + shell_quote(tmp.path() + "/err");
   int status = std::system(cmd.c_str());
   CliResult r;

@@ -17,8 +17,9 @@ class TestDb {
   void exec(const std::string& sql) const;
   /// The first column of the first row, as text ("" for NULL).
   std::string scalar(const std::string& sql) const;
-  /// pg_dump --schema-only of the database (without the reconcile schema).
-  std::string dump() const;
+  /// pg_dump --schema-only of the database (without the reconcile schema), with `extra` pg_dump
+  /// arguments (e.g. --exclude-table=public.alembic_version).
+  std::string dump(const std::vector<std::string>& extra = {}) const;
 
  private:
   std::string name_;
@@ -46,6 +47,8 @@ struct CliResult {
 
 /// Runs the reconcile binary (RECONCILE_BIN) with `args`, stdin from /dev/null.
 CliResult run_cli(const std::vector<std::string>& args);
+/// Runs a program (found on PATH) with `args` in directory `cwd` ("" for here), stdin from /dev/null.
+CliResult run_program(const std::vector<std::string>& args, const std::string& cwd = "");
 
 /// How many temporary shadow databases exist on the cluster.
 int shadow_databases();
