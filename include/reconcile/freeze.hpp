@@ -36,8 +36,10 @@ struct FreezeResult {
 };
 
 /// The files that freeze the plan into `request.dir`; reads the directory, writes nothing. Throws
-/// Error when the plan has no steps, when it was frozen there before, when the directory's
-/// reconcile.sum does not match its files, or (Alembic) when the existing revisions have no single head.
+/// Error when the plan has no steps, when it was frozen there before, when a file that the
+/// directory's reconcile.sum records was edited or removed, or (Alembic) when the existing revisions
+/// have no single head. A file added since the last freeze (a hand-written Alembic revision) is
+/// warned about and recorded.
 FreezeResult freeze_plan(const FreezeRequest& request);
 
 /// Writes the frozen files into `dir` and records every file of `dir` in its reconcile.sum.

@@ -102,14 +102,20 @@ std::vector<SumProblem> validate_migrations(const std::string& dir) {
   return problems;
 }
 
-void check_sum_before_freeze(const std::string& dir) {
-  if (!fs::exists(fs::path(dir) / kSumFile)) return;
-  auto problems = validate_migrations(dir);
-  if (problems.empty()) return;
+std::vector<std::string> check_sum_before_freeze(const std::string& dir) {
+  std::vector<std::string> added;
+  if (!fs::exists(fs::path(dir) / kSumFile)) return added;
   std::string list;
-  for (const auto& p : problems) list += "\n  - " + p.file + " " + p.what;
-  throw Error("the frozen migrations in " + dir + " do not match " + kSumFile +
-              "; a migration that may have run must not change. Restore the files (or freeze into a new directory):" + list);
+  for (const auto& p : validate_migrations(dir)) {
+    if (p.what.find("added by hand") != std::string::npos)
+      added.push_back(p.file + " was added by hand; freezing records it in " + kSumFile);
+    else
+      list += "\n  - " + p.file + " " + p.what;
+  }
+  if (!list.empty())
+    throw Error("the frozen migrations in " + dir + " do not match " + kSumFile +
+                "; a migration that may have run must not change. Restore the files (or freeze into a new directory):" + list);
+  return added;
 }
 
 void write_frozen(const std::string& dir, const std::vector<FrozenFile>& files) {

@@ -208,7 +208,7 @@ FreezeResult freeze_plan(const FreezeRequest& r) {
   if (r.plan.steps.empty()) throw Error("the plan has no steps: there is nothing to freeze");
   if (r.plan.target_fingerprint.empty())
     throw Error("the plan was made with --no-verify, so its end state is unknown; freeze only verified plans");
-  check_sum_before_freeze(r.dir);
+  auto added = check_sum_before_freeze(r.dir);
   check_not_frozen(r.dir, r.plan);
   std::string message = r.message.substr(0, r.message.find('\n'));
   std::string slug = slugify(message);
@@ -218,8 +218,10 @@ FreezeResult freeze_plan(const FreezeRequest& r) {
     message = first.op + " " + first.object;
     if (r.plan.steps.size() > 1) message += " and " + std::to_string(r.plan.steps.size() - 1) + " more step(s)";
   }
-  if (r.format == MigrationFormat::alembic) return freeze_alembic(r, message, slug);
-  return freeze_sql_files(r, message, slug);
+  FreezeResult out = r.format == MigrationFormat::alembic ? freeze_alembic(r, message, slug)
+                                                           : freeze_sql_files(r, message, slug);
+  out.warnings.insert(out.warnings.begin(), added.begin(), added.end());
+  return out;
 }
 
 }  // namespace reconcile

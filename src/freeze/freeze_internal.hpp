@@ -9,8 +9,9 @@ namespace reconcile {
 
 /// The bytes of a file; throws Error naming it.
 std::string read_text_file(const std::string& path);
-/// Throws Error listing the differences when `dir` has a reconcile.sum that its files do not match.
-void check_sum_before_freeze(const std::string& dir);
+/// Throws Error listing the differences when `dir` has a reconcile.sum and a file it records was
+/// edited or removed; returns a warning for each file added since (freezing records it).
+std::vector<std::string> check_sum_before_freeze(const std::string& dir);
 
 /// The line that ties a frozen file to its plan: "reconcile-plan: <source> -> <target>".
 std::string plan_marker(const Plan& plan);

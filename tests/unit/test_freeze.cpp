@@ -207,6 +207,12 @@ TEST_CASE("migrate validate names the file that was edited, added or removed aft
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].file.find("20261124000000_by_hand.up.sql") != std::string::npos);
     CHECK(problems[0].what.find("added") != std::string::npos);
+    // Freezing records a file added by hand (a hand-written Alembic revision), with a warning.
+    FreezeResult next = freeze_plan(request(dir, MigrationFormat::sql, sample_plan("sha256:bb", "sha256:cc")));
+    REQUIRE(next.warnings.size() == 1);
+    CHECK(next.warnings[0].find("20261124000000_by_hand.up.sql was added by hand") != std::string::npos);
+    write_frozen(dir.path, next.files);
+    CHECK(validate_migrations(dir.path).empty());
   }
   SECTION("removed") {
     fs::remove(fs::path(dir.path) / up);
