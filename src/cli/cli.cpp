@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "config.hpp"
+#include "output.hpp"
 #include "reconcile/db.hpp"
 #include "reconcile/error.hpp"
 
@@ -29,12 +31,36 @@ void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
   cmd->add_option("--plan-dir", o.plan_dir, "Directory for new plan files")->capture_default_str();
   cmd->add_option("--shadow-url", o.shadow_url, "Shadow database (default: a temporary database on the target server)")
       ->envname("RECONCILE_SHADOW_URL");
+  cmd->add_option("--exclude", o.exclude, "Table never to touch: schema.table, schema.* or *.table (repeatable)");
   cmd->add_flag("--allow-destructive", o.allow_destructive, "Allow steps that drop tables, columns, enums or schemas");
   cmd->add_flag("--no-verify", o.no_verify, "Skip replaying the plan in the shadow database");
   cmd->add_flag("--concurrently", o.concurrently,
                 "Build new indexes on existing tables with CREATE INDEX CONCURRENTLY, after the transaction");
   cmd->add_option("--batch-size", o.batch_size,
                   "Backfill in committed batches of N rows, outside the transaction (resumable)");
+}
+
+/// Logs the error (stderr); with --json also prints {"format_version": 1, "error": ...} on stdout,
+/// so that a machine reading stdout always gets JSON. Returns the exit code 1.
+int report_error(bool json, const std::string& message) {
+  if (interrupted()) return 1;
+  spdlog::error("{}", message);
+  if (json) std::cout << "{\"format_version\": 1, \"error\": " << cli::json_string(message) << "}\n";
+  return 1;
+}
+
+/// `field` takes the configuration's value unless the flag `name` of `cmd` was given (on the command
+/// line or through its environment variable).
+template <class T>
+void from_config(CLI::App* cmd, const char* name, T& field, const std::optional<T>& value) {
+  if (value && cmd->get_option(name)->count() == 0) field = *value;
+}
+
+void plan_from_config(CLI::App* cmd, cli::PlanOptions& o, const cli::Config& c) {
+  from_config(cmd, "--schema-dir", o.schema_dir, c.schema_dir);
+  from_config(cmd, "--plan-dir", o.plan_dir, c.plan_dir);
+  from_config(cmd, "--shadow-url", o.shadow_url, c.shadow_url);
+  from_config(cmd, "--exclude", o.exclude, c.exclude);
 }
 
 }  // namespace
@@ -46,6 +72,8 @@ int run(int argc, char** argv) {
   cli::Global g;
   int verbosity = 0;
   bool quiet = false;
+  std::string config_path = "reconcile.toml";
+  auto* config_opt = app.add_option("--config", config_path, "Configuration file")->capture_default_str();
   app.add_option("--database", g.database, "Target database (libpq URI or key=value string)")->envname("DATABASE_URL");
   app.add_flag("--json", g.json, "Machine-readable output");
   app.add_flag("-v,--verbose", verbosity, "More log output");
@@ -64,10 +92,11 @@ int run(int argc, char** argv) {
   apply_cmd->add_option("plan", apply.plan_file, "Plan file to apply");
   apply_cmd->add_flag("--auto-approve", apply.auto_approve, "Apply without asking (when no plan file is given)");
   apply_cmd->add_flag("--lock-wait", apply.lock_wait, "Wait for another apply to finish instead of failing");
-  apply_cmd->add_option("--lock-timeout", apply.lock_timeout_ms, "lock_timeout for the steps, in ms")->capture_default_str();
+  std::string lock_timeout = "5000", statement_timeout = "0";
+  apply_cmd->add_option("--lock-timeout", lock_timeout, "lock_timeout for the steps: ms, or 5s, 1min")->capture_default_str();
   apply_cmd->add_option("--lock-retries", apply.lock_retries, "Retries (with backoff) when a lock is not granted")
       ->capture_default_str();
-  apply_cmd->add_option("--statement-timeout", apply.statement_timeout_ms, "statement_timeout, in ms (0: none)")
+  apply_cmd->add_option("--statement-timeout", statement_timeout, "statement_timeout: ms, or 30s, 5min (0: none)")
       ->capture_default_str();
   add_plan_flags(apply_cmd, apply.plan);
 
@@ -81,13 +110,15 @@ int run(int argc, char** argv) {
   auto* inspect_cmd = app.add_subcommand("inspect", "Write the live database as desired-state TOML");
   inspect_cmd->add_option("--out", inspect.out_dir, "Directory for the TOML files (default: stdout)");
   inspect_cmd->add_flag("--split", inspect.split, "One file per table");
+  inspect_cmd->add_option("--exclude", inspect.exclude, "Table to leave out: schema.table, schema.* or *.table (repeatable)");
 
   auto* history_cmd = app.add_subcommand("history", "List the plans applied to the database");
 
   cli::LintOptions lint;
   auto* lint_cmd = app.add_subcommand("lint", "Check the desired schema (and the pending plan's hazards) against lint rules");
   add_plan_flags(lint_cmd, lint.plan);
-  lint_cmd->add_option("--config", lint.config, "Configuration file with [lint] disable = [...]")->capture_default_str();
+  std::string lint_config;
+  lint_cmd->add_option("--config", lint_config, "Configuration file (as the global --config)");
   lint_cmd->add_option("--disable", lint.disable, "Rule id to skip (repeatable); also [lint] disable in reconcile.toml");
 
   cli::FreezeOptions freeze;
@@ -103,6 +134,10 @@ int run(int argc, char** argv) {
   auto* validate_cmd = migrate_cmd->add_subcommand("validate", "Fail when a frozen migration file was edited, added or removed");
   validate_cmd->add_option("--dir", validate.dir, "Migration directory")->capture_default_str();
 
+  cli::InitOptions init;
+  auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
+  init_cmd->add_option("dir", init.dir, "Directory of the new project")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,6 +147,20 @@ int run(int argc, char** argv) {
   setup_logging(verbosity, quiet);
   auto run_command = [&]() -> int {
     try {
+      if (init_cmd->parsed()) return cli::cmd_init(g, init);
+      if (!lint_config.empty()) config_path = lint_config;
+      cli::Config cfg = cli::load_config(config_path, config_opt->count() > 0 || !lint_config.empty());
+      from_config(&app, "--database", g.database, cfg.database);
+      plan_from_config(plan_cmd, plan, cfg);
+      plan_from_config(apply_cmd, apply.plan, cfg);
+      plan_from_config(lint_cmd, lint.plan, cfg);
+      from_config(inspect_cmd, "--exclude", inspect.exclude, cfg.exclude);
+      lint.config_disable = cfg.lint_disable;
+      apply.lock_timeout_ms = apply_cmd->get_option("--lock-timeout")->count() || !cfg.lock_timeout_ms
+                                  ? cli::parse_duration_ms(lock_timeout, "--lock-timeout") : *cfg.lock_timeout_ms;
+      apply.statement_timeout_ms = apply_cmd->get_option("--statement-timeout")->count() || !cfg.statement_timeout_ms
+                                       ? cli::parse_duration_ms(statement_timeout, "--statement-timeout")
+                                       : *cfg.statement_timeout_ms;
       if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
       if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
       if (show_cmd->parsed()) return cli::cmd_show(g, show);
@@ -121,11 +170,9 @@ int run(int argc, char** argv) {
       if (freeze_cmd->parsed()) return cli::cmd_freeze(g, freeze);
       if (validate_cmd->parsed()) return cli::cmd_migrate_validate(g, validate);
     } catch (const Error& e) {
-      if (!interrupted()) spdlog::error("{}", e.what());
-      return 1;
+      return report_error(g.json, e.what());
     } catch (const std::exception& e) {
-      if (!interrupted()) spdlog::error("unexpected failure: {}", e.what());
-      return 1;
+      return report_error(g.json, std::string("unexpected failure: ") + e.what());
     }
     return 1;
   };

@@ -11,8 +11,7 @@
 #include <random>
 #include <sstream>
 
-#include <toml++/toml.h>
-
+#include "config.hpp"
 #include "output.hpp"
 #include "reconcile/freeze.hpp"
 #include "reconcile/lint.hpp"
@@ -39,11 +38,41 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out || !(out << text)) throw Error("cannot write " + path);
 }
 
+/// `inspect --json`: what the database holds, counted, and the files written (format_version 1).
+std::string inspect_summary_json(const Model& live, const std::string& database, const std::string& out_dir,
+                                 const std::map<std::string, std::string>& files) {
+  size_t columns = 0, constraints = 0, indexes = 0;
+  for (const auto& [name, t] : live.tables) {
+    columns += t.columns.size();
+    constraints += t.constraints.size();
+    indexes += t.indexes.size();
+  }
+  std::string out = "{\"format_version\": 1, \"database\": " + json_string(redact_conninfo(database)) +
+                    ", \"fingerprint\": " + json_string(fingerprint(live)) + ",\n \"counts\": {\"schemas\": " +
+                    std::to_string(live.schemas.size()) + ", \"extensions\": " + std::to_string(live.extensions.size()) +
+                    ", \"enums\": " + std::to_string(live.enums.size()) + ", \"tables\": " + std::to_string(live.tables.size()) +
+                    ", \"columns\": " + std::to_string(columns) + ", \"constraints\": " + std::to_string(constraints) +
+                    ", \"indexes\": " + std::to_string(indexes) + ", \"unmanaged\": " + std::to_string(live.unmanaged.size()) +
+                    "},\n \"unmanaged\": [";
+  for (size_t i = 0; i < live.unmanaged.size(); ++i)
+    out += (i ? ", " : "") + std::string("{\"kind\": ") + json_string(live.unmanaged[i].kind) +
+           ", \"name\": " + json_string(live.unmanaged[i].name.str()) + "}";
+  out += "],\n \"files\": [";
+  bool first = true;
+  for (const auto& [name, text] : files) {
+    if (out_dir.empty()) break;
+    out += (first ? "" : ", ") + json_string((fs::path(out_dir) / (name + ".toml")).string());
+    first = false;
+  }
+  return out + "]}\n";
+}
+
 PlanRequest request_of(const Global& g, const PlanOptions& o) {
   PlanRequest r;
   r.conninfo = g.database;
   r.schema_dir = o.schema_dir;
   r.shadow_url = o.shadow_url;
+  r.exclude = o.exclude;
   r.allow_destructive = o.allow_destructive;
   r.verify = !o.no_verify;
   r.render.concurrently = o.concurrently;
@@ -154,9 +183,16 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
   InspectScope scope;
   scope.all = true;
   scope.exclude = bookkeeping_excludes(Model{});
+  scope.exclude.insert(scope.exclude.end(), o.exclude.begin(), o.exclude.end());
   Model live = inspect_database(g.database, scope);
   if (auto w = unmanaged_warning(live); !w.empty()) spdlog::warn("{}", w);
   auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
+  if (g.json) {
+    for (const auto& [name, text] : files)
+      if (!o.out_dir.empty()) write_file((fs::path(o.out_dir) / (name + ".toml")).string(), text);
+    std::cout << inspect_summary_json(live, g.database, o.out_dir, files);
+    return 0;
+  }
   if (o.out_dir.empty()) {
     bool first = true;
     for (const auto& [name, text] : files) {
@@ -195,40 +231,8 @@ int cmd_history(const Global& g) {
   return 0;
 }
 
-namespace {
-
-/// Rules disabled in reconcile.toml's [lint] table (`disable = ["rule-id", ...]`).
-std::set<std::string> disabled_in_config(const std::string& path) {
-  std::set<std::string> out;
-  if (!fs::exists(path)) return out;
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    throw Error(SourceLoc{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), ""},
-                "invalid TOML: " + std::string(e.description()));
-  }
-  const toml::node* lint = doc.get("lint");
-  if (!lint) return out;
-  if (!lint->is_table()) throw Error(SourceLoc{path, static_cast<int>(lint->source().begin.line), 1, "lint"}, "expected a table");
-  for (auto&& [k, v] : *lint->as_table()) {
-    SourceLoc loc{path, static_cast<int>(v.source().begin.line), static_cast<int>(v.source().begin.column), "lint." + std::string(k.str())};
-    if (k.str() != "disable") throw Error(loc, "unknown key \"" + std::string(k.str()) + "\"");
-    if (!v.is_array()) throw Error(loc, "expected an array of rule ids");
-    for (const auto& r : *v.as_array()) {
-      if (!r.is_string() || !lint_rules().count(r.as_string()->get()))
-        throw Error(loc, "unknown lint rule (known: fk-without-index, fk-without-on-delete, table-without-primary-key, "
-                         "timestamp-without-time-zone, plan-hazard)");
-      out.insert(r.as_string()->get());
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 int cmd_lint(const Global& g, const LintOptions& o) {
-  std::set<std::string> disabled = disabled_in_config(o.config);
+  std::set<std::string> disabled = o.config_disable;
   for (const auto& r : o.disable) {
     if (!lint_rules().count(r)) throw Error("unknown lint rule \"" + r + "\"");
     disabled.insert(r);
@@ -314,6 +318,27 @@ int cmd_migrate_validate(const Global& g, const ValidateOptions& o) {
   }
   for (const auto& p : problems) spdlog::error("{} {}", p.file, p.what);
   return problems.empty() ? 0 : 1;
+}
+
+}  // namespace reconcile::cli
+
+namespace reconcile::cli {
+
+int cmd_init(const Global& g, const InitOptions& o) {
+  fs::path dir(o.dir), config = fs::path(o.dir) / "reconcile.toml";
+  if (fs::exists(config)) throw Error(config.string() + " already exists; init never overwrites a project");
+  fs::create_directories(dir / "schemas");
+  fs::create_directories(dir / "plans");
+  write_file(config.string(), starter_config());
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"config\": " << json_string(config.string()) << ", \"schema_dir\": "
+              << json_string((dir / "schemas").string()) << "}\n";
+    return 0;
+  }
+  std::cout << "wrote " << config.string() << " and an empty " << (dir / "schemas").string() << "/\n"
+            << "Next: describe your tables in " << (dir / "schemas").string()
+            << "/*.toml (or `reconcile inspect --out schemas` to adopt a database), then `reconcile plan`.\n";
+  return 0;
 }
 
 }  // namespace reconcile::cli

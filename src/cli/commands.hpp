@@ -1,12 +1,13 @@
 // The commands behind the CLI: each takes parsed options and returns an exit code.
 #pragma once
+#include <set>
 #include <string>
 #include <vector>
 
 namespace reconcile::cli {
 
 struct Global {
-  std::string database;  ///< --database, else DATABASE_URL, else libpq defaults
+  std::string database;  ///< --database, else DATABASE_URL, else reconcile.toml, else libpq defaults
   bool json = false;
 };
 
@@ -15,6 +16,7 @@ struct PlanOptions {
   std::string plan_dir = "plans";
   std::string out;
   std::string shadow_url;
+  std::vector<std::string> exclude;  ///< "schema.table", "schema.*" or "*.table" patterns
   bool allow_destructive = false;
   bool detailed_exitcode = false;
   bool no_verify = false;
@@ -42,12 +44,17 @@ struct ShowOptions {
 struct InspectOptions {
   std::string out_dir;
   bool split = false;
+  std::vector<std::string> exclude;
 };
 
 struct LintOptions {
   PlanOptions plan;
   std::vector<std::string> disable;
-  std::string config = "reconcile.toml";
+  std::set<std::string> config_disable;  ///< [lint] disable in reconcile.toml
+};
+
+struct InitOptions {
+  std::string dir = ".";
 };
 
 struct FreezeOptions {
@@ -67,6 +74,7 @@ int cmd_show(const Global& g, const ShowOptions& o);
 int cmd_inspect(const Global& g, const InspectOptions& o);
 int cmd_history(const Global& g);
 int cmd_lint(const Global& g, const LintOptions& o);
+int cmd_init(const Global& g, const InitOptions& o);
 int cmd_freeze(const Global& g, const FreezeOptions& o);
 int cmd_migrate_validate(const Global& g, const ValidateOptions& o);
 
