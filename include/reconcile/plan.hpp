@@ -23,11 +23,24 @@ struct Step {
   std::string sql;
   bool transactional = true;
   std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail | irreversible (reverse steps)
+  std::vector<int> depends_on;       ///< ids of the steps this one must follow (the graph's edges)
   SourceLoc origin;                  ///< where the desired object was declared, when known
   std::vector<SqlOrigin> sql_origins;  ///< finer origins within `sql` (not written to plan files)
 
   /// The origin of the SQL text at byte `offset` (the finest known), else `origin`.
   SourceLoc origin_at(size_t offset) const;
+};
+
+/// A table the plan touches, as the plan leaves it (as it was, for a dropped one): enough for a
+/// reviewer's diagram.
+struct TableSketch {
+  std::string name;  ///< schema.table
+  struct Column {
+    std::string name, type, keys;  ///< keys: "PK", "FK", "UK" joined by ", " (or "")
+  };
+  std::vector<Column> columns;
+  std::vector<std::string> references;  ///< tables its foreign keys point at (schema.table)
+  bool dropped = false;
 };
 
 struct Plan {
@@ -47,6 +60,7 @@ struct Plan {
   std::map<std::string, int> summary;  ///< create / alter / drop / rename counts
   std::vector<Step> steps;
   std::vector<Step> reverse_steps;
+  std::vector<TableSketch> tables;  ///< the tables the steps touch, for diagrams
 
   /// Steps to run, or a prevent_destroy change to record.
   bool has_changes() const { return !steps.empty() || protection_changed; }
@@ -62,6 +76,13 @@ struct RenderOptions {
 /// naming the objects when the steps form a true cycle. Step ids start at 1. Steps that cannot run
 /// in a transaction, and every step that depends on one, come last, marked non-transactional.
 std::vector<Step> plan_steps(const std::vector<Change>& changes, const RenderOptions& options = {});
+
+/// Sketches of the tables that `changes` touch, from `after` (from `before` for dropped ones).
+std::vector<TableSketch> sketch_tables(const std::vector<Change>& changes, const Model& before, const Model& after);
+
+/// The steps' dependency graph in Graphviz DOT (Boost.Graph's write_graphviz): a node per step,
+/// labelled with its id, operation, object and hazards; an edge from each step to those that follow it.
+std::string plan_dot(const Plan& plan);
 
 /// Fills hazards and summary from the steps.
 void summarize(Plan& plan);

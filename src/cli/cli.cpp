@@ -20,7 +20,8 @@ namespace reconcile {
 namespace {
 
 void setup_logging(int verbosity, bool quiet) {
-  auto logger = spdlog::stderr_color_mt("reconcile");
+  auto logger = spdlog::stderr_color_mt("reconcile", std::getenv("NO_COLOR") ? spdlog::color_mode::never
+                                                                              : spdlog::color_mode::automatic);
   logger->set_pattern("%^%l%$: %v");
   logger->set_level(quiet ? spdlog::level::warn : verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -86,6 +87,7 @@ int run(int argc, char** argv) {
   plan_cmd->add_option("--out", plan.out, "Write the plan to this file");
   plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode, "Exit 2 when there are changes");
   plan_cmd->add_flag("--sql", plan.sql, "Show the SQL of each step");
+  plan_cmd->add_option("--format", plan.format, "Output: text, json or markdown (for a PR comment)")->capture_default_str();
 
   cli::ApplyOptionsCli apply;
   auto* apply_cmd = app.add_subcommand("apply", "Apply a plan file (or plan and apply after confirmation)");
@@ -103,7 +105,7 @@ int run(int argc, char** argv) {
   cli::ShowOptions show;
   auto* show_cmd = app.add_subcommand("show", "Render a plan file");
   show_cmd->add_option("plan", show.plan_file, "Plan file")->required();
-  show_cmd->add_option("--format", show.format, "text, json or sql")->capture_default_str();
+  show_cmd->add_option("--format", show.format, "text, json, sql, markdown (PR comment) or dot (step graph)")->capture_default_str();
   show_cmd->add_flag("--sql", show.sql, "Show the SQL of each step (text format)");
 
   cli::InspectOptions inspect;
@@ -133,6 +135,11 @@ int run(int argc, char** argv) {
   migrate_cmd->require_subcommand(1);
   auto* validate_cmd = migrate_cmd->add_subcommand("validate", "Fail when a frozen migration file was edited, added or removed");
   validate_cmd->add_option("--dir", validate.dir, "Migration directory")->capture_default_str();
+
+  std::string graph_plan, graph_out;
+  auto* graph_cmd = app.add_subcommand("graph", "Write a plan's step dependency graph as Graphviz DOT");
+  graph_cmd->add_option("plan", graph_plan, "Plan file")->required();
+  graph_cmd->add_option("--out", graph_out, "Write the DOT to this file (default: stdout)");
 
   cli::InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
@@ -167,6 +174,7 @@ int run(int argc, char** argv) {
       if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
       if (history_cmd->parsed()) return cli::cmd_history(g);
       if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
+      if (graph_cmd->parsed()) return cli::cmd_graph(g, graph_plan, graph_out);
       if (freeze_cmd->parsed()) return cli::cmd_freeze(g, freeze);
       if (validate_cmd->parsed()) return cli::cmd_migrate_validate(g, validate);
     } catch (const Error& e) {

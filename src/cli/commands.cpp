@@ -116,8 +116,13 @@ int run_apply(const Global& g, const Plan& plan, const std::string& hash, const 
   opt.lock_retries = o.lock_retries;
   opt.plan_hash = hash;
   auto started = std::chrono::steady_clock::now();
+  bool color = use_color();
   opt.on_step = [&](const Step& s, int i, int n) {
-    if (!g.json) std::cout << "[" << i << "/" << n << "] " << s.op << " " << s.object << "\n" << std::flush;
+    if (g.json) return;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char head[64];
+    std::snprintf(head, sizeof head, "[step %d of %d, %.1f s]", i, n, secs);
+    std::cout << (color ? "\033[1m" : "") << head << (color ? "\033[0m " : " ") << s.op << " " << s.object << "\n" << std::flush;
   };
   ApplyResult r = apply_plan(g.database, plan, opt);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -135,14 +140,19 @@ int run_apply(const Global& g, const Plan& plan, const std::string& hash, const 
 }  // namespace
 
 int cmd_plan(const Global& g, const PlanOptions& o) {
+  if (o.format != "text" && o.format != "json" && o.format != "markdown")
+    throw Error("unknown format \"" + o.format + "\" (expected text, json or markdown)");
   PlanOutcome outcome = plan_now(g, o);
   const Plan& plan = outcome.plan;
   std::string path;
   if (plan.has_changes() || !o.out.empty()) path = save_plan(plan, o);
-  if (g.json) {
+  if (g.json || o.format == "json") {
     std::string json = render_json(plan);
     json.insert(json.size() - 2, ",\n  \"plan_file\": " + json_string(path));
     std::cout << json;
+  } else if (o.format == "markdown") {
+    std::cout << render_markdown(plan);
+    if (!path.empty()) spdlog::info("plan written to {}", path);
   } else {
     std::cout << render_text(plan, use_color(), o.sql);
     if (!path.empty()) std::cout << "\nPlan written to " << path << "\n";
@@ -175,7 +185,9 @@ int cmd_show(const Global& g, const ShowOptions& o) {
   if (format == "json") std::cout << render_json(plan);
   else if (format == "sql") std::cout << render_sql(plan);
   else if (format == "text") std::cout << render_text(plan, use_color(), o.sql);
-  else throw Error("unknown format \"" + format + "\" (expected text, json or sql)");
+  else if (format == "markdown") std::cout << render_markdown(plan);
+  else if (format == "dot") std::cout << plan_dot(plan);
+  else throw Error("unknown format \"" + format + "\" (expected text, json, sql, markdown or dot)");
   return 0;
 }
 
@@ -338,6 +350,17 @@ int cmd_init(const Global& g, const InitOptions& o) {
   std::cout << "wrote " << config.string() << " and an empty " << (dir / "schemas").string() << "/\n"
             << "Next: describe your tables in " << (dir / "schemas").string()
             << "/*.toml (or `reconcile inspect --out schemas` to adopt a database), then `reconcile plan`.\n";
+  return 0;
+}
+
+}  // namespace reconcile::cli
+
+namespace reconcile::cli {
+
+int cmd_graph(const Global&, const std::string& plan_file, const std::string& out) {
+  std::string dot = plan_dot(read_plan_file(plan_file));
+  if (out.empty()) std::cout << dot;
+  else write_file(out, dot);
   return 0;
 }
 

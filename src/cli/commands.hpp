@@ -21,6 +21,7 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool no_verify = false;
   bool sql = false;
+  std::string format = "text";  ///< text | json | markdown (plan's output on stdout)
   bool concurrently = false;
   long batch_size = 0;
 };
@@ -75,6 +76,7 @@ int cmd_inspect(const Global& g, const InspectOptions& o);
 int cmd_history(const Global& g);
 int cmd_lint(const Global& g, const LintOptions& o);
 int cmd_init(const Global& g, const InitOptions& o);
+int cmd_graph(const Global& g, const std::string& plan_file, const std::string& out);
 int cmd_freeze(const Global& g, const FreezeOptions& o);
 int cmd_migrate_validate(const Global& g, const ValidateOptions& o);
 

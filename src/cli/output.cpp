@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <set>
 
 namespace reconcile::cli {
 namespace {
@@ -40,6 +41,12 @@ std::string json_list(const std::vector<std::string>& v) {
   return out + "]";
 }
 
+std::string json_ints(const std::vector<int>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+  return out + "]";
+}
+
 std::string json_steps(const std::vector<Step>& steps) {
   std::string out = "[";
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -47,7 +54,8 @@ std::string json_steps(const std::vector<Step>& steps) {
     out += (i ? ",\n    " : "\n    ");
     out += "{\"id\": " + std::to_string(s.id) + ", \"op\": " + json_string(s.op) + ", \"object\": " +
            json_string(s.object) + ", \"sql\": " + json_string(s.sql) +
-           ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(s.hazards) + "}";
+           ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(s.hazards) +
+           ", \"depends_on\": " + json_ints(s.depends_on) + "}";
   }
   return out + (steps.empty() ? "]" : "\n  ]");
 }
@@ -109,6 +117,84 @@ std::string render_sql(const Plan& p) {
     if (!s.hazards.empty()) out += " [" + join(s.hazards) + "]";
     out += "\n" + s.sql + "\n";
   }
+  return out;
+}
+
+}  // namespace reconcile::cli
+
+namespace reconcile::cli {
+namespace {
+
+const char* hazard_meaning(const std::string& h) {
+  if (h == "destructive") return "drops data";
+  if (h == "may-fail") return "can fail on the rows in the table";
+  if (h == "rewrite") return "rewrites or scans the whole table";
+  if (h == "locks") return "blocks writes while it runs";
+  if (h == "irreversible") return "the reverse cannot bring the data back";
+  return "";
+}
+
+/// A name Mermaid accepts as an entity or attribute type: letters, digits, _ - ( ) [ ].
+std::string mermaid_word(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text)
+    out += std::isalnum(c) || c == '_' || c == '-' || c == '(' || c == ')' || c == '[' || c == ']' ? static_cast<char>(c) : '_';
+  return out.empty() ? "_" : out;
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  return out;
+}
+
+std::string mermaid(const Plan& p) {
+  std::string out = "```mermaid\nerDiagram\n";
+  std::set<std::string> shown;
+  for (const auto& t : p.tables) {
+    if (t.dropped) continue;
+    shown.insert(t.name);
+    out += "  " + mermaid_word(t.name) + " {\n";
+    for (const auto& c : t.columns) {
+      out += "    " + mermaid_word(c.type) + " " + mermaid_word(c.name);
+      if (!c.keys.empty()) out += " " + c.keys;
+      out += "\n";
+    }
+    out += "  }\n";
+  }
+  for (const auto& t : p.tables)
+    if (!t.dropped)
+      for (const auto& r : t.references)
+        out += "  " + mermaid_word(r) + " ||--o{ " + mermaid_word(t.name) + " : \"references\"\n";
+  return out + "```\n";
+}
+
+}  // namespace
+
+std::string render_markdown(const Plan& p) {
+  if (!p.has_changes()) return "### reconcile plan: no changes\n\nThe database matches the desired state.\n";
+  std::string out = "### reconcile plan: " + std::to_string(count(p, "create")) + " to create, " +
+                    std::to_string(count(p, "alter")) + " to alter, " + std::to_string(count(p, "drop")) + " to drop, " +
+                    std::to_string(count(p, "rename")) + " to rename\n\n";
+  bool any = false;
+  for (const auto& s : p.steps)
+    for (const auto& h : s.hazards) {
+      if (!any) out += "> [!WARNING]\n> **Hazards**\n";
+      any = true;
+      out += "> - **" + h + "** (" + hazard_meaning(h) + "): step " + std::to_string(s.id) + ", `" + s.op + " " + s.object + "`\n";
+    }
+  if (any) out += "\n";
+  out += "| # | change | object | hazards |\n| ---: | --- | --- | --- |\n";
+  for (const auto& s : p.steps)
+    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | `" + markdown_cell(s.object) + "` | " +
+           (s.hazards.empty() ? "" : "**" + join(s.hazards) + "**") + (s.transactional ? "" : " outside the transaction") +
+           " |\n";
+  out += "\n<details><summary>SQL (" + std::to_string(p.steps.size()) + " steps)</summary>\n\n```sql\n";
+  for (const auto& s : p.steps) out += "-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object + "\n" + s.sql + "\n\n";
+  out += "```\n\n</details>\n\n";
+  if (!p.tables.empty()) out += "<details open><summary>Tables this plan touches</summary>\n\n" + mermaid(p) + "\n</details>\n\n";
+  out += "<sub>Database `" + p.database + "` · from `" + p.source_fingerprint.substr(0, 19) + "` to `" +
+         p.target_fingerprint.substr(0, 19) + "` · reconcile " + p.reconcile_version + "</sub>\n";
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Rendering plans and models for people and machines: text, JSON, SQL.
+// Rendering plans and models for people and machines: text, JSON, SQL, Markdown.
 #pragma once
 #include <string>
 
@@ -14,6 +14,9 @@ std::string render_text(const Plan& plan, bool color, bool with_sql);
 std::string render_json(const Plan& plan);
 /// The plan's SQL, in order, with a comment per step.
 std::string render_sql(const Plan& plan);
+/// Markdown for a PR comment: summary, hazards first, a table of steps, the SQL in a collapsible
+/// block, and a Mermaid erDiagram of the tables the plan touches.
+std::string render_markdown(const Plan& plan);
 /// A JSON string literal.
 std::string json_string(const std::string& s);
 

@@ -134,6 +134,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   } else if (plan.steps.empty()) {
     plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
   }
+  plan.tables = sketch_tables(changes, live, after);
   try {
     plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
     mark_irreversible(plan.steps, plan.reverse_steps);

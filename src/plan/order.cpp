@@ -85,13 +85,19 @@ std::vector<Step> transactional_first(const std::vector<size_t>& order, const Gr
     for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) outside[v] = outside[v] || outside[boost::source(*e, g)];
   }
   std::vector<Step> out;
+  std::vector<int> id_of(drafts.size());
   for (bool second : {false, true})
     for (size_t v : order)
       if (outside[v] == second) {
         out.push_back(drafts[v].step);
         out.back().transactional = !second;
-        out.back().id = static_cast<int>(out.size());
+        out.back().id = id_of[v] = static_cast<int>(out.size());
       }
+  for (size_t v = 0; v < drafts.size(); ++v) {
+    auto& deps = out[id_of[v] - 1].depends_on;
+    for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) deps.push_back(id_of[boost::source(*e, g)]);
+    std::sort(deps.begin(), deps.end());
+  }
   return out;
 }
 

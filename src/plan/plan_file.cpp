@@ -35,6 +35,22 @@ void write_steps(std::ostringstream& out, const std::string& table, const std::v
     out << "sql = " << sql_string(s.sql) << "\n";
     out << "transactional = " << (s.transactional ? "true" : "false") << "\n";
     out << "hazards = " << string_list(s.hazards) << "\n";
+    out << "depends_on = [";
+    for (size_t i = 0; i < s.depends_on.size(); ++i) out << (i ? ", " : "") << s.depends_on[i];
+    out << "]\n";
+  }
+}
+
+void write_tables(std::ostringstream& out, const std::vector<TableSketch>& tables) {
+  for (const auto& t : tables) {
+    out << "\n[[tables]]\n";
+    out << "name = " << quote_double(t.name) << "\n";
+    out << "columns = [";
+    for (size_t i = 0; i < t.columns.size(); ++i)
+      out << (i ? ", " : "") << string_list({t.columns[i].name, t.columns[i].type, t.columns[i].keys});
+    out << "]\n";
+    out << "references = " << string_list(t.references) << "\n";
+    if (t.dropped) out << "dropped = true\n";
   }
 }
 
@@ -94,7 +110,40 @@ std::vector<Step> read_steps(const toml::table& doc, const std::string& key, con
     if (tr && !tr->is_boolean()) bad(path, tr, "\"transactional\" must be true or false");
     s.transactional = tr ? tr->as_boolean()->get() : true;
     s.hazards = get_strings(t, "hazards", path);
+    if (const toml::node* deps = t.get("depends_on")) {
+      if (!deps->is_array()) bad(path, deps, "\"depends_on\" must be an array of step ids");
+      for (const auto& d : *deps->as_array()) {
+        if (!d.is_integer()) bad(path, &d, "\"depends_on\" must be an array of step ids");
+        s.depends_on.push_back(static_cast<int>(d.as_integer()->get()));
+      }
+    }
     out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<TableSketch> read_tables(const toml::table& doc, const std::string& path) {
+  std::vector<TableSketch> out;
+  const toml::node* n = doc.get("tables");
+  if (!n) return out;
+  if (!n->is_array()) bad(path, n, "\"tables\" must be an array of tables");
+  for (const auto& el : *n->as_array()) {
+    if (!el.is_table()) bad(path, &el, "each of \"tables\" must be a table");
+    const toml::table& t = *el.as_table();
+    TableSketch sk;
+    sk.name = get_string(t, "name", path, true);
+    if (const toml::node* cols = t.get("columns")) {
+      if (!cols->is_array()) bad(path, cols, "\"columns\" must be an array of [name, type, keys]");
+      for (const auto& c : *cols->as_array()) {
+        const toml::array* a = c.as_array();
+        if (!a || a->size() != 3 || !(*a)[0].is_string() || !(*a)[1].is_string() || !(*a)[2].is_string())
+          bad(path, &c, "each column must be [name, type, keys]");
+        sk.columns.push_back({(*a)[0].as_string()->get(), (*a)[1].as_string()->get(), (*a)[2].as_string()->get()});
+      }
+    }
+    sk.references = get_strings(t, "references", path);
+    if (const toml::node* d = t.get("dropped"); d && d->is_boolean()) sk.dropped = d->as_boolean()->get();
+    out.push_back(sk);
   }
   return out;
 }
@@ -123,6 +172,7 @@ std::string write_plan_file(const Plan& p) {
   }
   write_steps(out, "steps", p.steps);
   write_steps(out, "reverse_steps", p.reverse_steps);
+  write_tables(out, p.tables);
   return out.str();
 }
 
@@ -155,6 +205,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
       if (v.is_integer()) p.summary[std::string(k.str())] = static_cast<int>(v.as_integer()->get());
   p.steps = read_steps(doc, "steps", path);
   p.reverse_steps = read_steps(doc, "reverse_steps", path);
+  p.tables = read_tables(doc, path);
   return p;
 }
 
