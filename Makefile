@@ -28,6 +28,7 @@ demo: build pg-start
 
 test: build pg-start
 	cd $(BUILD) && RECONCILE_TEST_URL="$(PG_URL)/postgres" RECONCILE_BIN="$(CURDIR)/$(BUILD)/reconcile" \
+	  RECONCILE_PG_SCRIPT="$(CURDIR)/scripts/pg.sh" RECONCILE_PG_PORT=$(PG_PORT) \
 	  ctest --output-on-failure -j$(JOBS)
 
 clean:

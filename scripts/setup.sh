@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpqxx-dev libpq-dev libtomlplusplus-dev libboost-graph-dev
           libspdlog-dev libfmt-dev libcli11-dev catch2 libssl-dev postgresql-15 postgresql-client-15
-          alembic python3-psycopg2)
+          libcpp-httplib-dev alembic python3-psycopg2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -91,8 +91,15 @@ struct ApplyResult {
   int steps_run = 0;
 };
 
+/// Another apply holds the database's advisory lock (and the caller did not ask to wait).
+class LockBusy : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Applies `plan` to the database: advisory lock, stale check, one transaction, target check,
-/// history row. Throws Error (database unchanged) on any failure of the transactional part.
+/// history row. Throws Error (database unchanged) on any failure of the transactional part, and
+/// LockBusy when another apply holds the lock and `lock_wait` is false.
 ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const ApplyOptions& options);
 
 /// Rows of reconcile.history, newest first.

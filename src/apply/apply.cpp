@@ -37,7 +37,7 @@ void take_lock(pqxx::connection& conn, bool wait) {
   }
   auto r = tx.exec("SELECT pg_try_advisory_lock(" + std::to_string(kLockKey) + ")");
   if (!r[0][0].as<bool>())
-    throw Error("another reconcile apply holds the lock on this database; try again later or pass --lock-wait");
+    throw LockBusy("another reconcile apply holds the lock on this database; try again later or pass --lock-wait");
 }
 
 std::string join_schemas(const std::vector<std::string>& v) {

@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "controller.hpp"
 #include "output.hpp"
 #include "reconcile/db.hpp"
 #include "reconcile/error.hpp"
@@ -55,6 +56,13 @@ int report_error(bool json, const std::string& message) {
 template <class T>
 void from_config(CLI::App* cmd, const char* name, T& field, const std::optional<T>& value) {
   if (value && cmd->get_option(name)->count() == 0) field = *value;
+}
+
+/// A duration flag in ms: the flag's text when given, else the configuration's value, else the
+/// flag's default text.
+int duration(CLI::App* cmd, const char* name, const std::string& text, const std::optional<long>& configured) {
+  if (cmd->get_option(name)->count() == 0 && configured) return static_cast<int>(*configured);
+  return static_cast<int>(cli::parse_duration_ms(text, name));
 }
 
 void plan_from_config(CLI::App* cmd, cli::PlanOptions& o, const cli::Config& c) {
@@ -141,6 +149,19 @@ int run(int argc, char** argv) {
   graph_cmd->add_option("plan", graph_plan, "Plan file")->required();
   graph_cmd->add_option("--out", graph_out, "Write the DOT to this file (default: stdout)");
 
+  cli::ControllerOptions controller;
+  auto* controller_cmd = app.add_subcommand("controller", "Reconcile continuously (GitOps): plan on a timer, apply per policy, serve metrics");
+  add_plan_flags(controller_cmd, controller.plan);
+  controller_cmd->add_option("--interval", controller.interval_s, "Seconds between runs (SIGHUP: run now)")->capture_default_str();
+  controller_cmd->add_option("--policy", controller.policy, "observe (report drift), safe (apply plans without destructive or may-fail steps) or all")
+      ->capture_default_str();
+  controller_cmd->add_option("--listen", controller.listen, "Address for /healthz, /readyz and /metrics")->capture_default_str();
+  std::string controller_lock_timeout = "5000", controller_statement_timeout = "0";
+  controller_cmd->add_option("--lock-timeout", controller_lock_timeout, "lock_timeout for applied steps: ms, or 5s, 1min")
+      ->capture_default_str();
+  controller_cmd->add_option("--statement-timeout", controller_statement_timeout, "statement_timeout: ms, or 30s (0: none)")
+      ->capture_default_str();
+
   cli::InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
   init_cmd->add_option("dir", init.dir, "Directory of the new project")->capture_default_str();
@@ -163,17 +184,22 @@ int run(int argc, char** argv) {
       plan_from_config(lint_cmd, lint.plan, cfg);
       from_config(inspect_cmd, "--exclude", inspect.exclude, cfg.exclude);
       lint.config_disable = cfg.lint_disable;
-      apply.lock_timeout_ms = apply_cmd->get_option("--lock-timeout")->count() || !cfg.lock_timeout_ms
-                                  ? cli::parse_duration_ms(lock_timeout, "--lock-timeout") : *cfg.lock_timeout_ms;
-      apply.statement_timeout_ms = apply_cmd->get_option("--statement-timeout")->count() || !cfg.statement_timeout_ms
-                                       ? cli::parse_duration_ms(statement_timeout, "--statement-timeout")
-                                       : *cfg.statement_timeout_ms;
+      plan_from_config(controller_cmd, controller.plan, cfg);
+      from_config(controller_cmd, "--interval", controller.interval_s, cfg.interval_s);
+      from_config(controller_cmd, "--policy", controller.policy, cfg.policy);
+      from_config(controller_cmd, "--listen", controller.listen, cfg.listen);
+      controller.lock_timeout_ms = duration(controller_cmd, "--lock-timeout", controller_lock_timeout, cfg.lock_timeout_ms);
+      controller.statement_timeout_ms =
+          duration(controller_cmd, "--statement-timeout", controller_statement_timeout, cfg.statement_timeout_ms);
+      apply.lock_timeout_ms = duration(apply_cmd, "--lock-timeout", lock_timeout, cfg.lock_timeout_ms);
+      apply.statement_timeout_ms = duration(apply_cmd, "--statement-timeout", statement_timeout, cfg.statement_timeout_ms);
       if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
       if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
       if (show_cmd->parsed()) return cli::cmd_show(g, show);
       if (inspect_cmd->parsed()) return cli::cmd_inspect(g, inspect);
       if (history_cmd->parsed()) return cli::cmd_history(g);
       if (lint_cmd->parsed()) return cli::cmd_lint(g, lint);
+      if (controller_cmd->parsed()) return cli::cmd_controller(g, controller);
       if (graph_cmd->parsed()) return cli::cmd_graph(g, graph_plan, graph_out);
       if (freeze_cmd->parsed()) return cli::cmd_freeze(g, freeze);
       if (validate_cmd->parsed()) return cli::cmd_migrate_validate(g, validate);

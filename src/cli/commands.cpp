@@ -31,6 +31,50 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+bool confirm(const Plan& plan) {
+  std::cout << "\nApply these " << plan.steps.size() << " step(s) to " << plan.database << "? Only 'yes' is accepted: "
+            << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "yes";
+}
+
+int run_apply(const Global& g, const Plan& plan, const std::string& hash, const ApplyOptionsCli& o) {
+  if (!plan.has_changes()) {
+    if (g.json) std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": 0}\n";
+    else std::cout << "No changes to apply.\n";
+    return 0;
+  }
+  ApplyOptions opt;
+  opt.lock_wait = o.lock_wait;
+  opt.lock_timeout_ms = o.lock_timeout_ms;
+  opt.statement_timeout_ms = o.statement_timeout_ms;
+  opt.lock_retries = o.lock_retries;
+  opt.plan_hash = hash;
+  auto started = std::chrono::steady_clock::now();
+  bool color = use_color();
+  opt.on_step = [&](const Step& s, int i, int n) {
+    if (g.json) return;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char head[64];
+    std::snprintf(head, sizeof head, "[step %d of %d, %.1f s]", i, n, secs);
+    std::cout << (color ? "\033[1m" : "") << head << (color ? "\033[0m " : " ") << s.op << " " << s.object << "\n" << std::flush;
+  };
+  ApplyResult r = apply_plan(g.database, plan, opt);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (g.json) {
+    std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": " << r.steps_run << ", \"plan_hash\": "
+              << json_string(hash) << ", \"target_fingerprint\": " << json_string(plan.target_fingerprint) << "}\n";
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", secs);
+    std::cout << "Apply complete: " << r.steps_run << " step(s) in " << buf << " s.\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 void write_file(const std::string& path, const std::string& text) {
   fs::path p(path);
   if (p.has_parent_path()) fs::create_directories(p.parent_path());
@@ -94,50 +138,6 @@ std::string save_plan(const Plan& plan, const PlanOptions& o) {
   write_file(path, write_plan_file(plan));
   return path;
 }
-
-bool confirm(const Plan& plan) {
-  std::cout << "\nApply these " << plan.steps.size() << " step(s) to " << plan.database << "? Only 'yes' is accepted: "
-            << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "yes";
-}
-
-int run_apply(const Global& g, const Plan& plan, const std::string& hash, const ApplyOptionsCli& o) {
-  if (!plan.has_changes()) {
-    if (g.json) std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": 0}\n";
-    else std::cout << "No changes to apply.\n";
-    return 0;
-  }
-  ApplyOptions opt;
-  opt.lock_wait = o.lock_wait;
-  opt.lock_timeout_ms = o.lock_timeout_ms;
-  opt.statement_timeout_ms = o.statement_timeout_ms;
-  opt.lock_retries = o.lock_retries;
-  opt.plan_hash = hash;
-  auto started = std::chrono::steady_clock::now();
-  bool color = use_color();
-  opt.on_step = [&](const Step& s, int i, int n) {
-    if (g.json) return;
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    char head[64];
-    std::snprintf(head, sizeof head, "[step %d of %d, %.1f s]", i, n, secs);
-    std::cout << (color ? "\033[1m" : "") << head << (color ? "\033[0m " : " ") << s.op << " " << s.object << "\n" << std::flush;
-  };
-  ApplyResult r = apply_plan(g.database, plan, opt);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (g.json) {
-    std::cout << "{\"format_version\": 1, \"applied\": true, \"steps\": " << r.steps_run << ", \"plan_hash\": "
-              << json_string(hash) << ", \"target_fingerprint\": " << json_string(plan.target_fingerprint) << "}\n";
-  } else {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", secs);
-    std::cout << "Apply complete: " << r.steps_run << " step(s) in " << buf << " s.\n";
-  }
-  return 0;
-}
-
-}  // namespace
 
 int cmd_plan(const Global& g, const PlanOptions& o) {
   if (o.format != "text" && o.format != "json" && o.format != "markdown")

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/pipeline.hpp"
+
 namespace reconcile::cli {
 
 struct Global {
@@ -68,6 +70,13 @@ struct FreezeOptions {
 struct ValidateOptions {
   std::string dir = "migrations";
 };
+
+/// The pipeline's request for these options.
+PlanRequest request_of(const Global& g, const PlanOptions& o);
+/// Writes `text` to `path`, creating its directory; throws Error naming it.
+void write_file(const std::string& path, const std::string& text);
+/// Writes the plan file (to o.out, else a new file in the plan directory); returns its path.
+std::string save_plan(const Plan& plan, const PlanOptions& o);
 
 int cmd_plan(const Global& g, const PlanOptions& o);
 int cmd_apply(const Global& g, const ApplyOptionsCli& o);
