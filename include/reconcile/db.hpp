@@ -27,7 +27,9 @@ struct InspectScope {
 /// Reads the live schema into the model with a fixed number of bulk catalog queries, in its own
 /// read-only transaction.
 Model inspect_database(const std::string& conninfo, const InspectScope& scope);
-/// True when `name` matches one of the exclude patterns.
+/// True when `name` matches one of the exclude patterns: shell globs (`*`, `?`, `[...]`) over
+/// "schema.table" ("audit.*", "*.spatial_ref_sys", "billing.usage_*"), or over the table name in
+/// public for a pattern without a dot.
 bool excluded(const std::vector<std::string>& patterns, const QName& name);
 /// Exclude patterns for the bookkeeping tables of the migration tools that frozen plans are handed
 /// to (Alembic's alembic_version, Flyway's flyway_schema_history, golang-migrate's

@@ -54,6 +54,7 @@ struct Plan {
   /// when every step is transactional.
   std::string transaction_fingerprint;
   std::vector<std::string> managed_schemas;
+  std::vector<std::string> exclude;           ///< tables left out of the plan (and of its fingerprints)
   std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
   bool protection_changed = false;            ///< protected_tables differs from the last applied plan
   std::vector<std::string> hazards;

@@ -50,6 +50,7 @@ std::string join_schemas(const std::vector<std::string>& v) {
 std::string live_fingerprint(pqxx::transaction_base& tx, const Plan& plan) {
   InspectScope scope;
   scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
+  scope.exclude = plan.exclude;
   return fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
 }
 

@@ -117,6 +117,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.created_at = utc_now_rfc3339();
   plan.database = redact_conninfo(req.conninfo);
   plan.managed_schemas.assign(scope.begin(), scope.end());
+  plan.exclude = exclude;
   for (const auto& [name, t] : desired.tables)
     if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
   plan.protection_changed = plan.protected_tables != applied.protected_tables;

@@ -162,6 +162,7 @@ std::string write_plan_file(const Plan& p) {
   if (!p.transaction_fingerprint.empty() && p.transaction_fingerprint != p.target_fingerprint)
     out << "transaction_fingerprint = " << quote_double(p.transaction_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
+  out << "exclude = " << string_list(p.exclude) << "\n";
   out << "protected_tables = " << string_list(p.protected_tables) << "\n";
   if (p.protection_changed) out << "protection_changed = true\n";
   out << "hazards = " << string_list(p.hazards) << "\n";
@@ -197,6 +198,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   p.transaction_fingerprint = get_string(doc, "transaction_fingerprint", path, false);
   if (p.transaction_fingerprint.empty()) p.transaction_fingerprint = p.target_fingerprint;
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
+  p.exclude = get_strings(doc, "exclude", path);
   p.protected_tables = get_strings(doc, "protected_tables", path);
   if (const toml::node* pc = doc.get("protection_changed"); pc && pc->is_boolean()) p.protection_changed = pc->as_boolean()->get();
   p.hazards = get_strings(doc, "hazards", path);

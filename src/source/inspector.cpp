@@ -1,5 +1,6 @@
 // Live database -> model, with a fixed number of bulk catalog queries (one per object kind).
 #include <algorithm>
+#include <fnmatch.h>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -280,9 +281,11 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
 }  // namespace
 
 bool excluded(const std::vector<std::string>& patterns, const QName& name) {
+  std::string full = name.schema + "." + name.name;
   for (const auto& p : patterns) {
-    if (p == name.str() || p == name.schema + ".*" || p == "*." + name.name) return true;
-    if (p.find('.') == std::string::npos && p == name.name && name.schema == "public") return true;
+    if (p.find('.') != std::string::npos ? fnmatch(p.c_str(), full.c_str(), 0) == 0
+                                         : name.schema == "public" && fnmatch(p.c_str(), name.name.c_str(), 0) == 0)
+      return true;
   }
   return false;
 }
