@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "harness.hpp"
@@ -164,7 +165,7 @@ TEST_CASE("controller with the safe policy: applies safe plans, holds destructiv
   CHECK(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") == "0");
 }
 
-TEST_CASE("controller with the observe policy never applies, writes the held plan once, and the all policy applies it") {
+TEST_CASE("controller with the observe policy never applies and writes the held plan once, the all policy waits for a person's lock and applies") {
   TestDb db("controller_observe");
   TempDir dir;
   dir.write("schemas/app.toml", kTables);
@@ -180,7 +181,15 @@ TEST_CASE("controller with the observe policy never applies, writes the held pla
     ctl.signal(SIGTERM);
     REQUIRE(ctl.wait(30) == 0);
   }
+  // A person's apply holds the advisory lock: the controller must not race it, only count it.
+  pqxx::connection person(db.url());
+  pqxx::nontransaction lock(person);
+  lock.exec("SELECT pg_advisory_lock(125779785510499)");  // reconcile's apply lock key
   Background all(controller_args(db, dir, "all", port), dir.path() + "/all.log");
+  REQUIRE(eventually(30, [&] { return metric(port, "reconcile_applies_total{result=\"locked\"}") >= 1; }));
+  CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'customers'") == "0");
+  lock.exec("SELECT pg_advisory_unlock(125779785510499)");
+  all.signal(SIGHUP);
   REQUIRE(eventually(30, [&] { return metric(port, "reconcile_applies_total{result=\"success\"}") == 1; }));
   CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'customers'") == "1");
   CliResult again = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
