@@ -138,6 +138,8 @@ struct Model {
   std::set<std::string> managed_schemas() const;
   /// A copy holding only objects in `schemas` (extensions are kept whole).
   Model restricted_to(const std::set<std::string>& schemas) const;
+  /// A copy with only the tables named in `keep` (every other kind of object is kept whole).
+  Model with_tables(const std::set<QName>& keep) const;
   const Table* find_table(const QName& name) const;
   /// Copies the hints (renames, using, backfill, prevent_destroy) and source locations of
   /// `from` onto the same objects here: a canonical model keeps what its declaration said.

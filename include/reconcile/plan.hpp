@@ -78,6 +78,9 @@ struct RenderOptions {
 /// in a transaction, and every step that depends on one, come last, marked non-transactional.
 std::vector<Step> plan_steps(const std::vector<Change>& changes, const RenderOptions& options = {});
 
+/// The tables that `changes` touch (both names of a renamed table).
+std::set<QName> touched_tables(const std::vector<Change>& changes);
+
 /// Sketches of the tables that `changes` touch, from `after` (from `before` for dropped ones).
 std::vector<TableSketch> sketch_tables(const std::vector<Change>& changes, const Model& before, const Model& after);
 

@@ -88,6 +88,12 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
   return out;
 }
 
+Model Model::with_tables(const std::set<QName>& keep) const {
+  Model out = *this;
+  for (auto it = out.tables.begin(); it != out.tables.end();) it = keep.count(it->first) ? std::next(it) : out.tables.erase(it);
+  return out;
+}
+
 const Table* Model::find_table(const QName& name) const {
   auto it = tables.find(name);
   return it == tables.end() ? nullptr : &it->second;

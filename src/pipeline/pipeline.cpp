@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <ctime>
 
 #include "reconcile/toml_source.hpp"
@@ -39,6 +40,47 @@ Shadow::Replay verify(Shadow& shadow, const Model& live, const Model& desired, c
                 "from the desired state:" + what);
   }
   return replay;
+}
+
+/// The tables verification replays: those the changes touch, and every table joined to one of them
+/// by a foreign key in either model (a step on a table can fail because of a key pointing at it).
+std::set<QName> verification_tables(const std::vector<Change>& changes, const Model& live, const Model& desired) {
+  std::set<QName> touched = touched_tables(changes), out = touched;
+  for (const Model* m : {&live, &desired})
+    for (const auto& [name, t] : m->tables)
+      for (const auto& k : t.constraints)
+        if (k.kind == ConstraintKind::foreign_key && (touched.count(name) || touched.count(k.ref_table))) {
+          out.insert(name);
+          out.insert(k.ref_table);
+        }
+  return out;
+}
+
+/// The tables `part` of `m`, without the foreign keys of the neighbours that point outside it (they
+/// are the same before and after the plan, and their targets are not copied).
+Model verification_part(const Model& m, const std::set<QName>& part) {
+  Model out = m.with_tables(part);
+  for (auto& [name, t] : out.tables)
+    std::erase_if(t.constraints, [&](const Constraint& k) {
+      return k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table);
+    });
+  return out;
+}
+
+/// `live` with the replayed tables replaced by what the replay left: the whole schema after the plan.
+Model merge_replayed(const Model& live, const std::set<QName>& replayed, const Model& result) {
+  Model out = result;
+  for (const auto& [name, t] : live.tables) {
+    if (!replayed.count(name)) {
+      out.tables.emplace(name, t);
+      continue;
+    }
+    auto it = out.tables.find(name);  // a replayed neighbour gets back the keys verification_part left out
+    if (it == out.tables.end()) continue;
+    for (const auto& k : t.constraints)
+      if (k.kind == ConstraintKind::foreign_key && !replayed.count(k.ref_table)) it->second.constraints.push_back(k);
+  }
+  return out;
 }
 
 /// A destructive change to a prevent_destroy table fails the plan, --allow-destructive or not. A
@@ -96,7 +138,12 @@ std::string unmanaged_warning(const Model& live) {
 
 PlanOutcome make_plan(const PlanRequest& req) {
   PlanOutcome out;
+  auto started = std::chrono::steady_clock::now();
+  auto phase = [&](const char* what) {
+    spdlog::debug("{:.3f} s: {}", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), what);
+  };
   Model desired = load_schema_dir(req.schema_dir);
+  phase("loaded the schema files");
   std::set<std::string> scope = desired.managed_schemas();
   AppliedState applied = read_applied_state(req.conninfo);
   scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
@@ -104,13 +151,17 @@ PlanOutcome make_plan(const PlanRequest& req) {
   for (auto& pattern : bookkeeping_excludes(desired)) exclude.push_back(pattern);
   Model live = inspect_database(req.conninfo, InspectScope{scope, exclude, false});
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
+  phase("inspected the database");
 
   Shadow shadow(req.conninfo, req.shadow_url);
+  phase("created the shadow database");
   Model canonical = shadow.canonicalize(desired);
+  phase("canonicalized the desired schema");
   auto changes = diff(live, canonical);
   check_unmanaged_blockers(changes, live);
   check_prevent_destroy(changes, desired, applied);
   check_data(req.conninfo, changes);
+  phase("diffed and checked the data");
 
   Plan& plan = out.plan;
   plan.reconcile_version = req.version;
@@ -128,10 +179,13 @@ PlanOutcome make_plan(const PlanRequest& req) {
 
   Model after = canonical;
   if (req.verify && !plan.steps.empty()) {
-    Shadow::Replay replay = verify(shadow, live, canonical, plan.steps, scope);
-    after = replay.result;
+    // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
+    std::set<QName> part = verification_tables(changes, live, canonical);
+    Shadow::Replay replay = verify(shadow, verification_part(live, part), verification_part(canonical, part), plan.steps, scope);
+    after = merge_replayed(live, part, replay.result);
     plan.target_fingerprint = fingerprint(after);
-    plan.transaction_fingerprint = fingerprint(replay.after_transaction);
+    plan.transaction_fingerprint = fingerprint(merge_replayed(live, part, replay.after_transaction));
+    phase("verified the plan");
   } else if (plan.steps.empty()) {
     plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
   }
@@ -139,6 +193,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   try {
     plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
     mark_irreversible(plan.steps, plan.reverse_steps);
+    phase("planned the reverse");
   } catch (const Error& e) {
     out.warnings.push_back(std::string("no reverse steps for this plan: ") + e.what());
   }

@@ -52,9 +52,14 @@ TableSketch sketch(const Table& t, bool dropped) {
 
 }  // namespace
 
-std::vector<TableSketch> sketch_tables(const std::vector<Change>& changes, const Model& before, const Model& after) {
+std::set<QName> touched_tables(const std::vector<Change>& changes) {
   std::set<QName> names;
   for (const auto& c : changes) touched(c, names);
+  return names;
+}
+
+std::vector<TableSketch> sketch_tables(const std::vector<Change>& changes, const Model& before, const Model& after) {
+  std::set<QName> names = touched_tables(changes);
   std::vector<TableSketch> out;
   for (const auto& name : names) {
     if (const Table* t = after.find_table(name)) out.push_back(sketch(*t, false));

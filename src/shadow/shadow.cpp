@@ -243,9 +243,26 @@ Shadow::~Shadow() {
 }
 
 void Shadow::reset() {
+  if (!created_db_.empty()) {  // ours: a new empty database is the cheapest reset at any size
+    drop_database(admin_conninfo_, created_db_);
+    auto conn = connect(admin_conninfo_);
+    pqxx::nontransaction tx(*conn);
+    tx.exec("CREATE DATABASE " + quote_ident(created_db_) + " TEMPLATE template0");
+    return;
+  }
+  // A shadow the user gave: drop its contents, committing every 100 tables so that a large schema
+  // never needs more locks than the server has (max_locks_per_transaction).
   RawConnection raw(conninfo_);
   auto failure = raw.run(R"SQL(
-DO $$ DECLARE r record; BEGIN
+DO $$ DECLARE r record; n int := 0; BEGIN
+  FOR r IN SELECT c.oid::regclass AS t FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND s.nspname NOT LIKE 'pg\_%'
+             AND s.nspname <> 'information_schema' LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %s CASCADE', r.t);
+    n := n + 1;
+    IF n % 100 = 0 THEN COMMIT; END IF;
+  END LOOP;
+  COMMIT;
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
     EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
   END LOOP;
@@ -259,30 +276,61 @@ COMMENT ON SCHEMA public IS 'standard public schema';)SQL");
   if (failure) throw Error("cannot reset the shadow database " + redact_conninfo(conninfo_) + ": " + failure->message);
 }
 
+namespace {
+
+/// Steps per transaction when materializing a model: a large schema in one transaction needs more
+/// locks than a server has by default (max_locks_per_transaction 64 x max_connections 100).
+constexpr size_t kStepsPerTransaction = 200;
+
+struct ChunkFailure {
+  const Step* step = nullptr;  ///< the failing step, when the server said where
+  size_t offset = 0;           ///< byte offset within it
+  std::string message;
+};
+
+/// Runs `steps` (after `prelude`) in transactions of kStepsPerTransaction steps each, in one round
+/// trip per transaction. Returns where it failed, if it did (that transaction rolled back).
+std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string& prelude, const std::vector<Step>& steps) {
+  for (size_t begin = 0; begin == 0 || begin < steps.size(); begin += kStepsPerTransaction) {
+    std::vector<Step> chunk(steps.begin() + begin, steps.begin() + std::min(steps.size(), begin + kStepsPerTransaction));
+    Script script(begin == 0 ? prelude : "", chunk);
+    raw.run("BEGIN");
+    if (auto failure = raw.run(script.sql)) {
+      raw.run("ROLLBACK");
+      ChunkFailure f;
+      f.message = failure->message;
+      if (auto at = script.locate(failure->byte_offset)) {
+        f.step = &steps[begin + at->first];
+        f.offset = at->second;
+      } else {  // no position from the server: find the statement by running them one at a time
+        raw.run("BEGIN");
+        for (size_t i = 0; i < chunk.size() && !f.step; ++i)
+          if (raw.run(chunk[i].sql)) f.step = &steps[begin + i];
+        raw.run("ROLLBACK");
+      }
+      return f;
+    }
+    raw.run("COMMIT");
+    if (steps.empty()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Model Shadow::canonicalize(const Model& desired) {
   Model marked = desired;
   mark_unnamed(marked);
   std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
-  Script script(extension_schemas_sql(marked), steps);
-  RawConnection raw(conninfo_);
-  raw.run("BEGIN");
-  if (auto failure = raw.run(script.sql)) {
-    raw.run("ROLLBACK");
-    std::string where = "the desired schema";
-    SourceLoc loc;
-    if (auto at = script.locate(failure->byte_offset)) {
-      loc = steps[at->first].origin_at(at->second);
-      where = steps[at->first].object;
-    } else {
-      // No position from the server: find the statement by running them one at a time.
-      raw.run("BEGIN");
-      for (const auto& s : steps)
-        if (raw.run(s.sql)) { loc = s.origin; where = s.object; break; }
-      raw.run("ROLLBACK");
+  {
+    RawConnection raw(conninfo_);
+    if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
+      SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
+      std::string where = f->step ? f->step->object : std::string("the desired schema");
+      reset();
+      throw Error(loc, where + ": the server rejected it: " + f->message);
     }
-    throw Error(loc, where + ": the server rejected it: " + failure->message);
   }
-  raw.run("COMMIT");
   Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
   restore_origins(canonical, desired, marked);
   reset();
@@ -290,10 +338,11 @@ Model Shadow::canonicalize(const Model& desired) {
 }
 
 Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
-  Script copy(extension_schemas_sql(live), plan_steps(diff(empty_database(), live)));
   RawConnection raw(conninfo_);
-  if (auto failure = raw.run(copy.sql))
-    throw Error("cannot copy the live schema into the shadow database: " + failure->message);
+  if (auto f = run_in_chunks(raw, extension_schemas_sql(live), plan_steps(diff(empty_database(), live)))) {
+    reset();
+    throw Error("cannot copy the live schema into the shadow database: " + f->message);
+  }
   std::vector<Step> in_tx, outside;
   for (const auto& s : steps) (s.transactional ? in_tx : outside).push_back(s);
   auto fail = [&](const Step* s, size_t offset, const std::string& message) {
