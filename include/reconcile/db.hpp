@@ -54,7 +54,9 @@ class Shadow {
   Shadow& operator=(const Shadow&) = delete;
 
   /// Materializes `desired` in an empty shadow and reads it back, spelled by the server. A
-  /// fragment the server rejects throws Error naming the TOML file, line and object.
+  /// fragment the server rejects throws Error naming the TOML file, line and object. A table
+  /// whose declaration an earlier run canonicalized (with the same server and build) comes from
+  /// the on-disk CanonicalCache instead: cost follows what changed in the files.
   Model canonicalize(const Model& desired);
   /// What a replay left: the schema after the transactional steps, and after all of them.
   struct Replay {
@@ -71,6 +73,7 @@ class Shadow {
   std::string conninfo_;
   std::string created_db_;   ///< non-empty when we created (and must drop) it
   std::string admin_conninfo_;
+  bool dirty_ = false;  ///< holds objects: reset before the next use
 };
 
 /// Installs SIGINT / SIGTERM handling that drops live temporary shadow databases before exiting.

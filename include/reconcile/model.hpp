@@ -151,6 +151,9 @@ struct Model {
 std::string fingerprint(const Model& model);
 /// The canonical serialization itself (stable, line oriented).
 std::string canonical_text(const Model& model);
+/// One table's canonical text, names of the constraints and indexes it leaves unnamed left out, lines
+/// sorted: two tables with the same signature are the same table to the differ.
+std::string table_signature(const Table& table);
 /// "sha256:<hex>" of arbitrary bytes.
 std::string sha256_hex(const std::string& bytes);
 

@@ -23,7 +23,7 @@ namespace {
 void setup_logging(int verbosity, bool quiet) {
   auto logger = spdlog::stderr_color_mt("reconcile", std::getenv("NO_COLOR") ? spdlog::color_mode::never
                                                                               : spdlog::color_mode::automatic);
-  logger->set_pattern("%^%l%$: %v");
+  logger->set_pattern(verbosity > 0 ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
   logger->set_level(quiet ? spdlog::level::warn : verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }

@@ -55,6 +55,28 @@ void write_table(std::ostringstream& out, const Table& t) {
 
 }  // namespace
 
+std::string table_signature(const Table& t) {
+  std::vector<std::string> lines;
+  auto keep = [&](std::ostringstream& out) {
+    lines.push_back(out.str());
+    out.str("");
+  };
+  std::ostringstream out;
+  for (const auto& c : t.columns) write_column(out, c), keep(out);
+  for (auto c : t.constraints) {
+    if (!c.named) c.name.clear();
+    write_constraint(out, c), keep(out);
+  }
+  for (auto i : t.indexes) {
+    if (!i.named) i.name.clear();
+    write_index(out, i), keep(out);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string text = "table " + t.name.sql() + " comment=" + opt(t.comment) + "\n";
+  for (const auto& l : lines) text += l;
+  return text;
+}
+
 std::string canonical_text(const Model& m) {
   std::ostringstream out;
   out << "reconcile-model 1\n";

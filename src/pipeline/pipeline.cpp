@@ -56,30 +56,33 @@ std::set<QName> verification_tables(const std::vector<Change>& changes, const Mo
   return out;
 }
 
-/// The tables `part` of `m`, without the foreign keys of the neighbours that point outside it (they
-/// are the same before and after the plan, and their targets are not copied).
-Model verification_part(const Model& m, const std::set<QName>& part) {
+/// The tables `part` of `m` for verification. The touched tables are whole; their neighbours keep
+/// only what a step on a touched table can run into (columns, keys, unique indexes, foreign keys
+/// within the part): they are the same before and after the plan, and each statement costs.
+Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& touched) {
   Model out = m.with_tables(part);
-  for (auto& [name, t] : out.tables)
+  for (auto& [name, t] : out.tables) {
     std::erase_if(t.constraints, [&](const Constraint& k) {
-      return k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table);
+      return (k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table)) ||
+             (!touched.count(name) && k.kind == ConstraintKind::check);
     });
+    if (touched.count(name)) continue;
+    std::erase_if(t.indexes, [](const Index& i) { return !i.unique; });
+    t.comment.reset();
+    for (auto& c : t.columns) c.comment.reset();
+  }
   return out;
 }
 
-/// `live` with the replayed tables replaced by what the replay left: the whole schema after the plan.
-Model merge_replayed(const Model& live, const std::set<QName>& replayed, const Model& result) {
+/// The whole schema after the plan: `live` with the touched tables replaced by what the replay
+/// left of them (their neighbours are unchanged by definition).
+Model merge_replayed(const Model& live, const std::set<QName>& touched, const Model& result) {
   Model out = result;
-  for (const auto& [name, t] : live.tables) {
-    if (!replayed.count(name)) {
-      out.tables.emplace(name, t);
-      continue;
-    }
-    auto it = out.tables.find(name);  // a replayed neighbour gets back the keys verification_part left out
-    if (it == out.tables.end()) continue;
-    for (const auto& k : t.constraints)
-      if (k.kind == ConstraintKind::foreign_key && !replayed.count(k.ref_table)) it->second.constraints.push_back(k);
-  }
+  out.tables.clear();
+  for (const auto& [name, t] : live.tables)
+    if (!touched.count(name)) out.tables.emplace(name, t);
+  for (const auto& [name, t] : result.tables)
+    if (touched.count(name)) out.tables[name] = t;
   return out;
 }
 
@@ -180,11 +183,12 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model after = canonical;
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
-    std::set<QName> part = verification_tables(changes, live, canonical);
-    Shadow::Replay replay = verify(shadow, verification_part(live, part), verification_part(canonical, part), plan.steps, scope);
-    after = merge_replayed(live, part, replay.result);
+    std::set<QName> touched = touched_tables(changes), part = verification_tables(changes, live, canonical);
+    Shadow::Replay replay = verify(shadow, verification_part(live, part, touched),
+                                   verification_part(canonical, part, touched), plan.steps, scope);
+    after = merge_replayed(live, touched, replay.result);
     plan.target_fingerprint = fingerprint(after);
-    plan.transaction_fingerprint = fingerprint(merge_replayed(live, part, replay.after_transaction));
+    plan.transaction_fingerprint = fingerprint(merge_replayed(live, touched, replay.after_transaction));
     phase("verified the plan");
   } else if (plan.steps.empty()) {
     plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;

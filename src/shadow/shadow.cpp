@@ -11,6 +11,10 @@
 #include <thread>
 
 #include "../source/pg.hpp"
+#include <filesystem>
+
+#include "canonical_cache.hpp"
+#include "reconcile/table_codec.hpp"
 #include "reconcile/sql.hpp"
 
 namespace reconcile {
@@ -59,6 +63,10 @@ class RawConnection {
     run("SET search_path = public; SET client_min_messages = warning");
   }
   ~RawConnection() { PQfinish(conn_); }
+  std::string server_version() const {
+    const char* v = PQparameterStatus(conn_, "server_version");
+    return v ? v : "";
+  }
 
   struct Failure {
     std::string message;
@@ -232,7 +240,14 @@ Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url
 }
 
 Shadow::~Shadow() {
-  if (created_db_.empty()) return;
+  if (created_db_.empty()) {  // the user's shadow: leave it empty, as we found it
+    try {
+      if (dirty_) reset();
+    } catch (const std::exception& e) {
+      spdlog::warn("could not empty the shadow database: {}", e.what());
+    }
+    return;
+  }
   try {
     drop_database(admin_conninfo_, created_db_);
     spdlog::debug("dropped shadow database {}", created_db_);
@@ -318,31 +333,128 @@ std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string&
 
 }  // namespace
 
+namespace {
+
+/// This build of reconcile (size and time of the executable): a new build may canonicalize
+/// differently, so it starts a new cache.
+std::string build_identity() {
+  std::error_code ec;
+  auto size = std::filesystem::file_size("/proc/self/exe", ec);
+  auto time = std::filesystem::last_write_time("/proc/self/exe", ec).time_since_epoch().count();
+  return std::to_string(size) + "@" + std::to_string(time);
+}
+
+/// Source locations for a table that came from the cache: each constraint and index gets the one
+/// its declaration has (by name; an unnamed constraint by kind and columns).
+void locate_from(Table& t, const Table& declared) {
+  std::vector<bool> used(declared.constraints.size(), false);
+  for (auto& c : t.constraints)
+    for (size_t i = 0; i < declared.constraints.size(); ++i) {
+      const Constraint& d = declared.constraints[i];
+      bool same = c.named ? d.named && d.name == c.name : !d.named && d.kind == c.kind && d.columns == c.columns;
+      if (same && !used[i]) {
+        c.loc = d.loc;
+        used[i] = true;
+        break;
+      }
+    }
+  for (auto& ix : t.indexes)
+    for (const auto& d : declared.indexes)
+      if (ix.named && d.named && d.name == ix.name) ix.loc = d.loc;
+}
+
+/// The cache key of a table declaration: its signature, and what its canonical form also depends
+/// on: the declarations of the tables its foreign keys point at and of the enums its columns use.
+std::string declaration_key(const Table& t, const Model& desired) {
+  std::string text = table_signature(t);
+  for (const auto& k : t.constraints)
+    if (k.kind == ConstraintKind::foreign_key)
+      if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
+  for (const auto& c : t.columns) {
+    std::string type = c.type.substr(0, c.type.find('['));
+    for (const auto& [name, e] : desired.enums)
+      if (type == name.str() || (name.schema == "public" && type == name.name))
+        text += "enum " + name.str() + "\n" + [&] {
+          std::string v;
+          for (const auto& x : e.values) v += x + "\n";
+          return v;
+        }();
+  }
+  return sha256_hex(text);
+}
+
+/// What `materialize` must build: the tables not taken from the cache, and (without their own
+/// foreign keys) the tables those point at.
+Model to_materialize(const Model& desired, const std::set<QName>& reused) {
+  Model out = desired;
+  std::set<QName> needed;
+  for (const auto& [name, t] : desired.tables)
+    if (!reused.count(name)) {
+      needed.insert(name);
+      for (const auto& k : t.constraints)
+        if (k.kind == ConstraintKind::foreign_key) needed.insert(k.ref_table);
+    }
+  out = out.with_tables(needed);
+  for (auto& [name, t] : out.tables)
+    if (reused.count(name))
+      std::erase_if(t.constraints, [](const Constraint& k) { return k.kind == ConstraintKind::foreign_key; });
+  return out;
+}
+
+}  // namespace
+
 Model Shadow::canonicalize(const Model& desired) {
-  Model marked = desired;
-  mark_unnamed(marked);
-  std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
-  {
-    RawConnection raw(conninfo_);
-    if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
-      SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
-      std::string where = f->step ? f->step->object : std::string("the desired schema");
-      reset();
-      throw Error(loc, where + ": the server rejected it: " + f->message);
+  if (dirty_) reset();
+  RawConnection raw(conninfo_);
+  std::string context = "reconcile canonical 1|" + raw.server_version() + "|" + build_identity() + "|";
+  for (const auto& [name, e] : desired.extensions) context += name + "@" + e.schema + ",";
+  CanonicalCache cache(context);
+  // A table whose declaration was canonicalized before comes from the cache: only the rest is
+  // materialized.
+  std::map<QName, std::string> keys;
+  std::map<QName, Table> reused;
+  std::set<QName> reused_names;
+  for (const auto& [name, d] : desired.tables) {
+    keys[name] = declaration_key(d, desired);
+    if (auto t = decode_table(cache.get(keys[name])); t && t->name == name) {
+      reused.emplace(name, *t);
+      reused_names.insert(name);
     }
   }
+  Model build = to_materialize(desired, reused_names);
+  spdlog::debug("canonicalizing {} of {} table(s) in the shadow ({} from the cache)", desired.tables.size() - reused.size(),
+                desired.tables.size(), reused.size());
+  Model marked = build;
+  mark_unnamed(marked);
+  std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
+  dirty_ = true;
+  if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
+    SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
+    std::string where = f->step ? f->step->object : std::string("the desired schema");
+    throw Error(loc, where + ": the server rejected it: " + f->message);
+  }
   Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
-  restore_origins(canonical, desired, marked);
-  reset();
+  restore_origins(canonical, build, marked);
+  for (auto& [name, t] : reused) {
+    locate_from(t, *desired.find_table(name));
+    canonical.tables[name] = t;
+  }
+  for (const auto& [name, t] : canonical.tables)
+    if (!reused_names.count(name) && keys.count(name)) cache.put(keys[name], encode_table(t));
+  canonical.adopt_hints(desired);
+  cache.save();
   return canonical;
 }
 
 Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
+  if (dirty_) reset();
+  dirty_ = true;
+  spdlog::debug("replay: copying {} table(s) of the live schema", live.tables.size());
   RawConnection raw(conninfo_);
   if (auto f = run_in_chunks(raw, extension_schemas_sql(live), plan_steps(diff(empty_database(), live)))) {
-    reset();
     throw Error("cannot copy the live schema into the shadow database: " + f->message);
   }
+  spdlog::debug("replay: copied");
   std::vector<Step> in_tx, outside;
   for (const auto& s : steps) (s.transactional ? in_tx : outside).push_back(s);
   auto fail = [&](const Step* s, size_t offset, const std::string& message) {
@@ -351,7 +463,6 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
       SourceLoc loc = s->origin_at(offset);
       where = " at step " + std::to_string(s->id) + " (" + s->object + ")" + (loc.known() ? " from " + loc.str() : "");
     }
-    reset();
     throw Error("verification failed: the plan does not apply to a copy of the live schema" + where + ": " + message);
   };
   Script script("", in_tx);
@@ -362,6 +473,7 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
     fail(at ? &in_tx[at->first] : nullptr, at ? at->second : 0, failure->message);
   }
   raw.run("COMMIT");
+  spdlog::debug("replay: ran the plan");
   Replay out;
   InspectScope scope{schemas, {}, false};
   if (!outside.empty()) out.after_transaction = inspect_database(conninfo_, scope);
@@ -369,7 +481,6 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
     if (auto failure = raw.run(s.sql)) fail(&s, failure->byte_offset, failure->message);
   out.result = inspect_database(conninfo_, scope);
   if (outside.empty()) out.after_transaction = out.result;
-  reset();
   return out;
 }
 

@@ -112,3 +112,38 @@ TEST_CASE("a lock that is not granted is retried with backoff, then given up cle
   CHECK(ok.code == 0);
   CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'x'") == "1");
 }
+
+TEST_CASE("canonicalization cache: a declaration seen before is not materialized again, a change to what it depends on is") {
+  TestDb db("canon_cache");
+  TempDir dir;
+  dir.write("schemas/app.toml", R"TOML(
+[tables.customers]
+primary_key = ["id"]
+columns = [{ name = "id", type = "bigint" }, { name = "email", type = "text", default = "'x'" }]
+
+[tables.orders]
+primary_key = ["id"]
+columns = [{ name = "id", type = "bigint" }, { name = "customer_id", type = "bigint" }]
+foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" } }]
+)TOML");
+  auto plan = [&](const std::string& cache) {
+    return run_program({"env", "RECONCILE_CACHE_DIR=" + cache, std::getenv("RECONCILE_BIN"), "-v", "plan", "--database",
+                        db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"});
+  };
+  std::string cache = dir.path() + "/cache";
+  CliResult first = plan(cache);
+  REQUIRE(first.code == 0);
+  CHECK(first.err.find("canonicalizing 2 of 2 table(s)") != std::string::npos);
+  CliResult second = plan(cache);
+  REQUIRE(second.code == 0);
+  CHECK(second.err.find("canonicalizing 0 of 2 table(s)") != std::string::npos);
+  CHECK(second.out == first.out);
+  // customers changes: it, and orders (whose foreign key points at it), are materialized again.
+  dir.write("schemas/app.toml", dir.read("schemas/app.toml").replace(dir.read("schemas/app.toml").find("\"bigint\" }, {"), 8,
+                                                                       "\"integer\""));
+  CliResult changed = plan(cache);
+  REQUIRE(changed.code == 0);
+  CHECK(changed.err.find("canonicalizing 2 of 2 table(s)") != std::string::npos);
+  CliResult off = plan("off");
+  CHECK(off.err.find("canonicalizing 2 of 2 table(s)") != std::string::npos);
+}

@@ -18,3 +18,46 @@ TEST_CASE("quote_literal doubles quotes and escapes backslashes") {
   CHECK(quote_literal("a\\b") == "E'a\\\\b'");
   CHECK(quote_literal("") == "''");
 }
+
+#include "reconcile/table_codec.hpp"
+
+TEST_CASE("table codec: a canonical table survives encoding, whatever its strings hold") {
+  reconcile::Table t;
+  t.name = {"we ird", "t\tab"};
+  t.comment = std::string("line one\nline two \\ \r\v\f");
+  reconcile::Column c;
+  c.name = "";
+  c.type = "character varying(10)";
+  c.nullable = false;
+  c.default_expr = std::string("'a b'::text");
+  c.identity = "by default";
+  c.collation = std::string("C");
+  t.columns = {c, reconcile::Column{}};
+  reconcile::Constraint k;
+  k.kind = reconcile::ConstraintKind::foreign_key;
+  k.name = "";
+  k.named = false;
+  k.columns = {"a", "b c"};
+  k.ref_table = {"s", "r"};
+  k.ref_columns = {"x", ""};
+  k.on_delete = "cascade";
+  k.deferrable = true;
+  t.constraints = {k};
+  reconcile::Index ix;
+  ix.name = "ix";
+  ix.keys = {"lower(name)", "created_at DESC"};
+  ix.where = "active AND note <> ''";
+  ix.include = {"n"};
+  ix.valid = false;
+  t.indexes = {ix};
+  std::string line = reconcile::encode_table(t);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.find('\t') == std::string::npos);
+  auto back = reconcile::decode_table(line);
+  REQUIRE(back);
+  CHECK(reconcile::table_signature(*back) == reconcile::table_signature(t));
+  CHECK(back->columns.at(0).default_expr == c.default_expr);
+  CHECK(back->constraints.at(0).named == false);
+  CHECK_FALSE(reconcile::decode_table(line.substr(0, line.size() / 2)));
+  CHECK_FALSE(reconcile::decode_table("garbage"));
+}
