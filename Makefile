@@ -28,7 +28,7 @@ demo: build pg-start
 
 test: build pg-start
 	cd $(BUILD) && RECONCILE_TEST_URL="$(PG_URL)/postgres" RECONCILE_BIN="$(CURDIR)/$(BUILD)/reconcile" \
-	  RECONCILE_PG_SCRIPT="$(CURDIR)/scripts/pg.sh" RECONCILE_PG_PORT=$(PG_PORT) \
+	  RECONCILE_PG_SCRIPT="$(CURDIR)/scripts/pg.sh" RECONCILE_PG_PORT=$(PG_PORT) RECONCILE_PG_LOG="$(CURDIR)/build/pg/server.log" \
 	  ctest --output-on-failure -j$(JOBS)
 
 clean:

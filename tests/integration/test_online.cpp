@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -146,4 +148,55 @@ foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" 
   CHECK(changed.err.find("canonicalizing 2 of 2 table(s)") != std::string::npos);
   CliResult off = plan("off");
   CHECK(off.err.find("canonicalizing 2 of 2 table(s)") != std::string::npos);
+}
+
+namespace {
+
+/// A schema of `n` tables, each with a key, a foreign key to the previous one, an index and a check.
+std::string many_tables(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    std::string t = "t" + std::to_string(i);
+    out += "[tables." + t + "]\nprimary_key = [\"id\"]\ncolumns = [{ name = \"id\", type = \"bigint\" }, "
+           "{ name = \"prev\", type = \"bigint\" }, { name = \"n\", type = \"int\", default = \"0\" }]\n"
+           "checks = [{ name = \"" + t + "_n\", expression = \"n >= 0\" }]\n"
+           "indexes = [{ columns = [\"prev\"] }]\n";
+    if (i > 0) out += "foreign_keys = [{ columns = [\"prev\"], references = { table = \"t" + std::to_string(i - 1) + "\" } }]\n";
+  }
+  return out;
+}
+
+/// How many statements one `reconcile plan` sends to the target database, read from the server's
+/// statement log (log_statement = all on that database only: the shadow's are not counted).
+int statements_of_one_plan(int tables) {
+  const char* log = std::getenv("RECONCILE_PG_LOG");
+  REQUIRE(log);
+  TestDb db("query_count_" + std::to_string(tables));
+  TempDir dir;
+  dir.write("schemas/app.toml", many_tables(tables));
+  REQUIRE(run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"}).code == 0);
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/p.toml"}).code == 0);
+  db.exec("ALTER DATABASE \"it_query_count_" + std::to_string(tables) + "\" SET log_statement = 'all'");
+  auto size = std::filesystem::file_size(log);
+  CliResult r = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/q.toml"});
+  REQUIRE(r.code == 0);
+  REQUIRE(r.out.find("No changes") != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the logger flushes on its own time
+  std::ifstream in(log);
+  in.seekg(static_cast<std::streamoff>(size));
+  int statements = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("LOG:  statement: ") != std::string::npos || line.find("LOG:  execute ") != std::string::npos) ++statements;
+  return statements;
+}
+
+}  // namespace
+
+TEST_CASE("a plan reads the catalog in a fixed number of queries, whatever the number of tables") {
+  int small = statements_of_one_plan(5);
+  int large = statements_of_one_plan(120);
+  INFO("statements for 5 tables: " << small << ", for 120 tables: " << large);
+  CHECK(small > 0);
+  CHECK(large == small);
+  CHECK(large < 40);
 }
