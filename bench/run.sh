@@ -32,7 +32,8 @@ fresh_db() { psql_admin -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE 
 measure() {
   local times=() peak=0 line
   for _ in $(seq "$RUNS"); do
-    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$WORK/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    line=$(tail -1 "$WORK/time")
     times+=("${line% *}")
     local kb=${line#* }
     [ "$kb" -gt "$peak" ] && peak=$kb
@@ -90,7 +91,7 @@ for n in "${SIZES[@]}"; do
     fresh_db "$target"
     psql -X -q -v ON_ERROR_STOP=1 "$URL/$target" -f "$dir/mutated.sql" >/dev/null
     m=$(migra_bin)
-    read -r migra_s _ < <(measure bash -c "'$m' --unsafe '$URL/$live' '$URL/$target' || [ \$? -eq 2 ]")
+    read -r migra_s _ < <(measure bash -c "'$m' '$URL/$live' '$URL/$target' --unsafe")
     psql_admin -c "DROP DATABASE IF EXISTS $target WITH (FORCE)"
   fi
   echo "| $n | $dump_s | $same_cold | $same_s | $change_cold | $change_s | $apply_s | $migra_s | $(ratio "$same_s" "$dump_s") | $(ratio "$change_s" "$dump_s") | $(ratio "$migra_s" "$change_s") | $change_mb |"

@@ -89,8 +89,13 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
 }
 
 Model Model::with_tables(const std::set<QName>& keep) const {
-  Model out = *this;
-  for (auto it = out.tables.begin(); it != out.tables.end();) it = keep.count(it->first) ? std::next(it) : out.tables.erase(it);
+  Model out;
+  out.schemas = schemas;
+  out.extensions = extensions;
+  out.enums = enums;
+  out.unmanaged = unmanaged;
+  for (const auto& name : keep)
+    if (auto it = tables.find(name); it != tables.end()) out.tables.emplace(name, it->second);
   return out;
 }
 

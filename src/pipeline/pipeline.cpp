@@ -180,7 +180,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   summarize(plan);
   if (!req.allow_destructive) refuse_destructive(plan);
 
-  Model after = canonical;
+  Model after;
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
     std::set<QName> touched = touched_tables(changes), part = verification_tables(changes, live, canonical);
@@ -190,10 +190,12 @@ PlanOutcome make_plan(const PlanRequest& req) {
     plan.target_fingerprint = fingerprint(after);
     plan.transaction_fingerprint = fingerprint(merge_replayed(live, touched, replay.after_transaction));
     phase("verified the plan");
-  } else if (plan.steps.empty()) {
-    plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
+  } else {
+    if (plan.steps.empty()) plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
+    after = std::move(canonical);
   }
   plan.tables = sketch_tables(changes, live, after);
+  if (changes.empty()) return out;  // nothing to reverse
   try {
     plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
     mark_irreversible(plan.steps, plan.reverse_steps);

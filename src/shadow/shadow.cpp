@@ -386,7 +386,6 @@ std::string declaration_key(const Table& t, const Model& desired) {
 /// What `materialize` must build: the tables not taken from the cache, and (without their own
 /// foreign keys) the tables those point at.
 Model to_materialize(const Model& desired, const std::set<QName>& reused) {
-  Model out = desired;
   std::set<QName> needed;
   for (const auto& [name, t] : desired.tables)
     if (!reused.count(name)) {
@@ -394,7 +393,7 @@ Model to_materialize(const Model& desired, const std::set<QName>& reused) {
       for (const auto& k : t.constraints)
         if (k.kind == ConstraintKind::foreign_key) needed.insert(k.ref_table);
     }
-  out = out.with_tables(needed);
+  Model out = desired.with_tables(needed);
   for (auto& [name, t] : out.tables)
     if (reused.count(name))
       std::erase_if(t.constraints, [](const Constraint& k) { return k.kind == ConstraintKind::foreign_key; });
