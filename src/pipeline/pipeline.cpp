@@ -163,17 +163,18 @@ PlanOutcome make_plan(const PlanRequest& req) {
   auto changes = diff(live, canonical);
   check_unmanaged_blockers(changes, live);
   check_prevent_destroy(changes, desired, applied);
+  Plan& plan = out.plan;
+  for (const auto& [name, t] : desired.tables)
+    if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
+  desired = Model{};  // the canonical model carries what is still needed: free the source locations
   check_data(req.conninfo, changes);
   phase("diffed and checked the data");
 
-  Plan& plan = out.plan;
   plan.reconcile_version = req.version;
   plan.created_at = utc_now_rfc3339();
   plan.database = redact_conninfo(req.conninfo);
   plan.managed_schemas.assign(scope.begin(), scope.end());
   plan.exclude = exclude;
-  for (const auto& [name, t] : desired.tables)
-    if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
   plan.protection_changed = plan.protected_tables != applied.protected_tables;
   plan.source_fingerprint = fingerprint(live);
   plan.steps = plan_steps(changes, req.render);
@@ -186,9 +187,12 @@ PlanOutcome make_plan(const PlanRequest& req) {
     std::set<QName> touched = touched_tables(changes), part = verification_tables(changes, live, canonical);
     Shadow::Replay replay = verify(shadow, verification_part(live, part, touched),
                                    verification_part(canonical, part, touched), plan.steps, scope);
+    canonical = Model{};
     after = merge_replayed(live, touched, replay.result);
     plan.target_fingerprint = fingerprint(after);
-    plan.transaction_fingerprint = fingerprint(merge_replayed(live, touched, replay.after_transaction));
+    bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
+    plan.transaction_fingerprint =
+        outside ? fingerprint(merge_replayed(live, touched, replay.after_transaction)) : plan.target_fingerprint;
     phase("verified the plan");
   } else {
     if (plan.steps.empty()) plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
@@ -197,7 +201,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.tables = sketch_tables(changes, live, after);
   if (changes.empty()) return out;  // nothing to reverse
   try {
-    plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(live, changes), DiffOptions{true}));
+    plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(std::move(live), changes), DiffOptions{true}));
     mark_irreversible(plan.steps, plan.reverse_steps);
     phase("planned the reverse");
   } catch (const Error& e) {
