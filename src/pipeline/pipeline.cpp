@@ -159,14 +159,14 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Shadow shadow(req.conninfo, req.shadow_url);
   phase("created the shadow database");
   Model canonical = shadow.canonicalize(desired);
+  desired = Model{};  // canonical carries the hints and locations still needed: free the rest
   phase("canonicalized the desired schema");
   auto changes = diff(live, canonical);
   check_unmanaged_blockers(changes, live);
-  check_prevent_destroy(changes, desired, applied);
+  check_prevent_destroy(changes, canonical, applied);
   Plan& plan = out.plan;
-  for (const auto& [name, t] : desired.tables)
+  for (const auto& [name, t] : canonical.tables)
     if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
-  desired = Model{};  // the canonical model carries what is still needed: free the source locations
   check_data(req.conninfo, changes);
   phase("diffed and checked the data");
 

@@ -420,24 +420,28 @@ Model Shadow::canonicalize(const Model& desired) {
       reused_names.insert(name);
     }
   }
-  Model build = to_materialize(desired, reused_names);
   spdlog::debug("canonicalizing {} of {} table(s) in the shadow ({} from the cache)", desired.tables.size() - reused.size(),
                 desired.tables.size(), reused.size());
-  Model marked = build;
+  Model marked = to_materialize(desired, reused_names);
   mark_unnamed(marked);
-  std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
-  dirty_ = true;
-  if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
-    SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
-    std::string where = f->step ? f->step->object : std::string("the desired schema");
-    throw Error(loc, where + ": the server rejected it: " + f->message);
+  {
+    std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
+    dirty_ = true;
+    if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
+      SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
+      std::string where = f->step ? f->step->object : std::string("the desired schema");
+      throw Error(loc, where + ": the server rejected it: " + f->message);
+    }
   }
   Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
-  restore_origins(canonical, build, marked);
+  // Tables built only for their keys (their foreign keys left out) come from the cache below, so
+  // the positions that restore_origins pairs up hold for every table it keeps.
+  restore_origins(canonical, desired, marked);
   for (auto& [name, t] : reused) {
     locate_from(t, *desired.find_table(name));
-    canonical.tables[name] = t;
+    canonical.tables[name] = std::move(t);
   }
+  reused.clear();
   for (const auto& [name, t] : canonical.tables)
     if (!reused_names.count(name) && keys.count(name)) cache.put(keys[name], encode_table(t));
   canonical.adopt_hints(desired);
