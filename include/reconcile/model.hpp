@@ -40,7 +40,10 @@ struct Column {
   std::optional<std::string> using_expr;    ///< USING expression for a type change
   std::optional<std::string> backfill;      ///< fills existing rows before NOT NULL is set
   SourceLoc loc;
-  std::map<std::string, SourceLoc> key_locs;  ///< where each key was written (type, default, ...)
+  std::map<std::string, std::pair<int, int>> key_locs;  ///< line and column of each key written (type, default, ...)
+
+  /// Where `key` of this column was written (file and path from `loc`), else `loc`.
+  SourceLoc key_loc(const std::string& key) const;
 
   /// Everything but the source location.
   bool same_definition(const Column& o) const;

@@ -155,7 +155,7 @@ class Differ {
       if (old->identity != c.identity) what |= delta_identity;
       if (old->collation != c.collation) what |= delta_collation;
       if ((what & delta_nullable) && !c.nullable && c.backfill)
-        out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_locs.count("backfill") ? c.key_locs.at("backfill") : c.loc});
+        out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});
       if (what) out_.push_back(AlterColumn{to.name, *old, c, what});
       if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment});
     }
@@ -173,7 +173,7 @@ class Differ {
     Column nullable = c;
     nullable.nullable = true;
     out_.push_back(AddColumn{table, nullable});
-    out_.push_back(BackfillColumn{table, c.name, *c.backfill, c.key_locs.count("backfill") ? c.key_locs.at("backfill") : c.loc});
+    out_.push_back(BackfillColumn{table, c.name, *c.backfill, c.key_loc("backfill")});
     out_.push_back(AlterColumn{table, nullable, c, delta_nullable});
   }
 

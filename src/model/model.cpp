@@ -99,6 +99,12 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   return out;
 }
 
+SourceLoc Column::key_loc(const std::string& key) const {
+  auto it = key_locs.find(key);
+  if (it == key_locs.end()) return loc;
+  return SourceLoc{loc.file, it->second.first, it->second.second, loc.path + "." + key};
+}
+
 const Table* Model::find_table(const QName& name) const {
   auto it = tables.find(name);
   return it == tables.end() ? nullptr : &it->second;

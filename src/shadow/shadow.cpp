@@ -27,11 +27,30 @@ const char* kMarker = "__reconcile_anon_";
 std::atomic<bool> g_interrupted{false};
 std::mutex g_live_mutex;
 std::vector<std::pair<std::string, std::string>> g_live_dbs;  // (admin conninfo, dbname)
+std::vector<std::pair<std::string, std::string>> g_undropped;  // shadows whose drop failed
 
 void drop_database(const std::string& admin_conninfo, const std::string& db) {
   auto conn = connect(admin_conninfo);
   pqxx::nontransaction tx(*conn);
   tx.exec("DROP DATABASE IF EXISTS " + quote_ident(db) + " WITH (FORCE)");
+}
+
+/// Drops the shadows an earlier drop could not (the server was unreachable); keeps those it still cannot.
+void drop_undropped() {
+  std::vector<std::pair<std::string, std::string>> pending;
+  {
+    std::lock_guard<std::mutex> lock(g_live_mutex);
+    pending.swap(g_undropped);
+  }
+  for (const auto& [admin, db] : pending) {
+    try {
+      drop_database(admin, db);
+      spdlog::info("dropped shadow database {} left by an earlier run", db);
+    } catch (const std::exception&) {
+      std::lock_guard<std::mutex> lock(g_live_mutex);
+      g_undropped.emplace_back(admin, db);
+    }
+  }
 }
 
 void register_live(const std::string& admin, const std::string& db, bool add) {
@@ -223,6 +242,7 @@ Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url
     return;
   }
   admin_conninfo_ = target_conninfo;
+  drop_undropped();
   std::string db = "reconcile_shadow_" + random_suffix();
   try {
     auto conn = connect(target_conninfo);
@@ -252,7 +272,11 @@ Shadow::~Shadow() {
     drop_database(admin_conninfo_, created_db_);
     spdlog::debug("dropped shadow database {}", created_db_);
   } catch (const std::exception& e) {
-    spdlog::warn("could not drop shadow database {}: {}", created_db_, e.what());
+    // The server may be gone for a moment (a controller outlives that): the next shadow this
+    // process makes drops it first.
+    spdlog::warn("could not drop shadow database {} (dropped by the next run): {}", created_db_, e.what());
+    std::lock_guard<std::mutex> lock(g_live_mutex);
+    g_undropped.emplace_back(admin_conninfo_, created_db_);
   }
   register_live(admin_conninfo_, created_db_, false);
 }

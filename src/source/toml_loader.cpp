@@ -185,7 +185,10 @@ Column read_column(Fields& f) {
   c.using_expr = f.string("using");
   c.backfill = f.string("backfill");
   for (const char* k : {"type", "default", "generated", "collation", "name", "using", "backfill", "renamed_from"})
-    if (f.get(k)) c.key_locs[k] = f.loc(k);  // only keys written: a large schema has many columns
+    if (f.get(k)) {  // only keys written, and only their position: a large schema has many columns
+      SourceLoc at = f.loc(k);
+      c.key_locs[k] = {at.line, at.column};
+    }
   if (c.default_expr && !c.identity.empty()) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
   if (c.generated && (c.default_expr || !c.identity.empty()))
     throw Error(f.loc("generated"), "a generated column cannot have a default or an identity");
