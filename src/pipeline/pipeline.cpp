@@ -162,13 +162,14 @@ PlanOutcome make_plan(const PlanRequest& req) {
   desired = Model{};  // canonical carries the hints and locations still needed: free the rest
   phase("canonicalized the desired schema");
   auto changes = diff(live, canonical);
+  phase("diffed");
   check_unmanaged_blockers(changes, live);
   check_prevent_destroy(changes, canonical, applied);
   Plan& plan = out.plan;
   for (const auto& [name, t] : canonical.tables)
     if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
   check_data(req.conninfo, changes);
-  phase("diffed and checked the data");
+  phase("checked the data");
 
   plan.reconcile_version = req.version;
   plan.created_at = utc_now_rfc3339();

@@ -387,23 +387,28 @@ void locate_from(Table& t, const Table& declared) {
       if (ix.named && d.named && d.name == ix.name) ix.loc = d.loc;
 }
 
+/// The text of each enum by every spelling a column type can use for it ("schema.name", and "name"
+/// for public ones).
+std::map<std::string, std::string> enum_texts(const Model& desired) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, e] : desired.enums) {
+    std::string text = "enum " + name.str() + "\n";
+    for (const auto& v : e.values) text += v + "\n";
+    out[name.str()] = text;
+    if (name.schema == "public") out[name.name] = text;
+  }
+  return out;
+}
+
 /// The cache key of a table declaration: its signature, and what its canonical form also depends
 /// on: the declarations of the tables its foreign keys point at and of the enums its columns use.
-std::string declaration_key(const Table& t, const Model& desired) {
+std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums) {
   std::string text = table_signature(t);
   for (const auto& k : t.constraints)
     if (k.kind == ConstraintKind::foreign_key)
       if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
-  for (const auto& c : t.columns) {
-    std::string type = c.type.substr(0, c.type.find('['));
-    for (const auto& [name, e] : desired.enums)
-      if (type == name.str() || (name.schema == "public" && type == name.name))
-        text += "enum " + name.str() + "\n" + [&] {
-          std::string v;
-          for (const auto& x : e.values) v += x + "\n";
-          return v;
-        }();
-  }
+  for (const auto& c : t.columns)
+    if (auto it = enums.find(c.type.substr(0, c.type.find('['))); it != enums.end()) text += it->second;
   return sha256_hex(text);
 }
 
@@ -437,8 +442,9 @@ Model Shadow::canonicalize(const Model& desired) {
   std::map<QName, std::string> keys;
   std::map<QName, Table> reused;
   std::set<QName> reused_names;
+  auto enums = enum_texts(desired);
   for (const auto& [name, d] : desired.tables) {
-    keys[name] = declaration_key(d, desired);
+    keys[name] = declaration_key(d, desired, enums);
     if (auto t = decode_table(cache.get(keys[name])); t && t->name == name) {
       reused.emplace(name, *t);
       reused_names.insert(name);
