@@ -58,6 +58,16 @@ void from_config(CLI::App* cmd, const char* name, T& field, const std::optional<
   if (value && cmd->get_option(name)->count() == 0) field = *value;
 }
 
+/// The text of --lock-timeout and --statement-timeout (ms, or 5s, 1min), parsed after the configuration.
+struct TimeoutFlags {
+  std::string lock = "5000", statement = "0";
+};
+
+void add_timeout_flags(CLI::App* cmd, TimeoutFlags& t) {
+  cmd->add_option("--lock-timeout", t.lock, "lock_timeout for the steps: ms, or 5s, 1min")->capture_default_str();
+  cmd->add_option("--statement-timeout", t.statement, "statement_timeout: ms, or 30s, 5min (0: none)")->capture_default_str();
+}
+
 /// A duration flag in ms: the flag's text when given, else the configuration's value, else the
 /// flag's default text.
 int duration(CLI::App* cmd, const char* name, const std::string& text, const std::optional<long>& configured) {
@@ -102,11 +112,9 @@ int run(int argc, char** argv) {
   apply_cmd->add_option("plan", apply.plan_file, "Plan file to apply");
   apply_cmd->add_flag("--auto-approve", apply.auto_approve, "Apply without asking (when no plan file is given)");
   apply_cmd->add_flag("--lock-wait", apply.lock_wait, "Wait for another apply to finish instead of failing");
-  std::string lock_timeout = "5000", statement_timeout = "0";
-  apply_cmd->add_option("--lock-timeout", lock_timeout, "lock_timeout for the steps: ms, or 5s, 1min")->capture_default_str();
+  TimeoutFlags apply_timeouts;
+  add_timeout_flags(apply_cmd, apply_timeouts);
   apply_cmd->add_option("--lock-retries", apply.lock_retries, "Retries (with backoff) when a lock is not granted")
-      ->capture_default_str();
-  apply_cmd->add_option("--statement-timeout", statement_timeout, "statement_timeout: ms, or 30s, 5min (0: none)")
       ->capture_default_str();
   add_plan_flags(apply_cmd, apply.plan);
 
@@ -156,11 +164,8 @@ int run(int argc, char** argv) {
   controller_cmd->add_option("--policy", controller.policy, "observe (report drift), safe (apply plans without destructive or may-fail steps) or all")
       ->capture_default_str();
   controller_cmd->add_option("--listen", controller.listen, "Address for /healthz, /readyz and /metrics")->capture_default_str();
-  std::string controller_lock_timeout = "5000", controller_statement_timeout = "0";
-  controller_cmd->add_option("--lock-timeout", controller_lock_timeout, "lock_timeout for applied steps: ms, or 5s, 1min")
-      ->capture_default_str();
-  controller_cmd->add_option("--statement-timeout", controller_statement_timeout, "statement_timeout: ms, or 30s (0: none)")
-      ->capture_default_str();
+  TimeoutFlags controller_timeouts;
+  add_timeout_flags(controller_cmd, controller_timeouts);
 
   cli::InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
@@ -188,11 +193,11 @@ int run(int argc, char** argv) {
       from_config(controller_cmd, "--interval", controller.interval_s, cfg.interval_s);
       from_config(controller_cmd, "--policy", controller.policy, cfg.policy);
       from_config(controller_cmd, "--listen", controller.listen, cfg.listen);
-      controller.lock_timeout_ms = duration(controller_cmd, "--lock-timeout", controller_lock_timeout, cfg.lock_timeout_ms);
+      controller.lock_timeout_ms = duration(controller_cmd, "--lock-timeout", controller_timeouts.lock, cfg.lock_timeout_ms);
       controller.statement_timeout_ms =
-          duration(controller_cmd, "--statement-timeout", controller_statement_timeout, cfg.statement_timeout_ms);
-      apply.lock_timeout_ms = duration(apply_cmd, "--lock-timeout", lock_timeout, cfg.lock_timeout_ms);
-      apply.statement_timeout_ms = duration(apply_cmd, "--statement-timeout", statement_timeout, cfg.statement_timeout_ms);
+          duration(controller_cmd, "--statement-timeout", controller_timeouts.statement, cfg.statement_timeout_ms);
+      apply.lock_timeout_ms = duration(apply_cmd, "--lock-timeout", apply_timeouts.lock, cfg.lock_timeout_ms);
+      apply.statement_timeout_ms = duration(apply_cmd, "--statement-timeout", apply_timeouts.statement, cfg.statement_timeout_ms);
       if (plan_cmd->parsed()) return cli::cmd_plan(g, plan);
       if (apply_cmd->parsed()) return cli::cmd_apply(g, apply);
       if (show_cmd->parsed()) return cli::cmd_show(g, show);

@@ -42,10 +42,10 @@ Shadow::Replay verify(Shadow& shadow, const Model& live, const Model& desired, c
   return replay;
 }
 
-/// The tables verification replays: those the changes touch, and every table joined to one of them
-/// by a foreign key in either model (a step on a table can fail because of a key pointing at it).
-std::set<QName> verification_tables(const std::vector<Change>& changes, const Model& live, const Model& desired) {
-  std::set<QName> touched = touched_tables(changes), out = touched;
+/// The tables verification replays: the `touched` ones, and every table joined to one of them by a
+/// foreign key in either model (a step on a table can fail because of a key pointing at it).
+std::set<QName> verification_tables(const std::set<QName>& touched, const Model& live, const Model& desired) {
+  std::set<QName> out = touched;
   for (const Model* m : {&live, &desired})
     for (const auto& [name, t] : m->tables)
       for (const auto& k : t.constraints)
@@ -185,7 +185,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model after;
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
-    std::set<QName> touched = touched_tables(changes), part = verification_tables(changes, live, canonical);
+    std::set<QName> touched = touched_tables(changes), part = verification_tables(touched, live, canonical);
     Shadow::Replay replay = verify(shadow, verification_part(live, part, touched),
                                    verification_part(canonical, part, touched), plan.steps, scope);
     canonical = Model{};
