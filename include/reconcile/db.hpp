@@ -47,7 +47,9 @@ void check_data(const std::string& conninfo, const std::vector<Change>& changes)
 /// server and always dropped (on success, error and SIGINT / SIGTERM).
 class Shadow {
  public:
-  /// `shadow_url` empty: create a temporary database next to `target_conninfo`.
+  /// `shadow_url` empty: create a temporary database next to `target_conninfo`. Nothing happens on
+  /// the server until the shadow is first needed (a plan whose every table comes from the
+  /// CanonicalCache and that has no steps never needs one).
   Shadow(const std::string& target_conninfo, const std::string& shadow_url);
   ~Shadow();
   Shadow(const Shadow&) = delete;
@@ -69,8 +71,14 @@ class Shadow {
   Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
 
  private:
+  /// Builds the desired tables not in `reused` (and the keys theirs point at) and reads them back.
+  Model materialize(const Model& desired, const std::set<QName>& reused);
+  /// Creates the temporary database (or empties the user's) on first use.
+  void open();
   void reset();
-  std::string conninfo_;
+  std::string target_conninfo_;
+  std::string shadow_url_;
+  std::string conninfo_;  ///< empty until open()
   std::string created_db_;   ///< non-empty when we created (and must drop) it
   std::string admin_conninfo_;
   bool dirty_ = false;  ///< holds objects: reset before the next use

@@ -89,6 +89,60 @@ ConstraintKind kind_of(const std::string& s) {
 
 }  // namespace
 
+std::string encode_objects(const Model& m) {
+  Writer w;
+  w.str(std::to_string(m.schemas.size()));
+  for (const auto& [name, s] : m.schemas) {
+    w.str(name);
+    w.opt(s.comment);
+  }
+  w.str(std::to_string(m.enums.size()));
+  for (const auto& [name, e] : m.enums) {
+    w.str(name.schema);
+    w.str(name.name);
+    w.list(e.values);
+    w.opt(e.comment);
+  }
+  w.str(std::to_string(m.extensions.size()));
+  for (const auto& [name, e] : m.extensions) {
+    w.str(name);
+    w.str(e.schema);
+  }
+  return "o1" + w.text().substr(2);
+}
+
+std::optional<Model> decode_objects(const std::string& line) {
+  if (line.rfind("o1 ", 0) != 0) return std::nullopt;
+  try {
+    Reader r(line.substr(3));
+    Model m;
+    for (size_t n = r.count(); n > 0; --n) {
+      Schema s;
+      s.name = r.str();
+      s.comment = r.opt();
+      m.schemas[s.name] = s;
+    }
+    for (size_t n = r.count(); n > 0; --n) {
+      Enum e;
+      e.name.schema = r.str();
+      e.name.name = r.str();
+      e.values = r.list();
+      e.comment = r.opt();
+      m.enums[e.name] = e;
+    }
+    for (size_t n = r.count(); n > 0; --n) {
+      Extension e;
+      e.name = r.str();
+      e.schema = r.str();
+      m.extensions[e.name] = e;
+    }
+    if (!r.done()) return std::nullopt;
+    return m;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::string encode_table(const Table& t) {
   Writer w;
   w.str(t.name.schema);

@@ -56,21 +56,48 @@ std::set<QName> verification_tables(const std::set<QName>& touched, const Model&
   return out;
 }
 
-/// The tables `part` of `m` for verification. The touched tables are whole; their neighbours keep
-/// only what a step on a touched table can run into (columns, keys, unique indexes, foreign keys
-/// within the part): they are the same before and after the plan, and each statement costs.
-Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& touched) {
-  Model out = m.with_tables(part);
-  for (auto& [name, t] : out.tables) {
-    std::erase_if(t.constraints, [&](const Constraint& k) {
-      return (k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table)) ||
-             (!touched.count(name) && k.kind == ConstraintKind::check);
-    });
-    if (touched.count(name)) continue;
-    std::erase_if(t.indexes, [](const Index& i) { return !i.unique; });
-    t.comment.reset();
-    for (auto& c : t.columns) c.comment.reset();
+/// A table that verification needs only for what a step elsewhere can run into: the columns of its
+/// keys (without defaults or identity), its primary key, unique constraints and indexes, and its
+/// foreign keys within `part`.
+void reduce_to_keys(Table& t, const std::set<QName>& part) {
+  std::erase_if(t.constraints, [&](const Constraint& k) {
+    return k.kind == ConstraintKind::check || (k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table));
+  });
+  std::erase_if(t.indexes, [](const Index& i) { return !i.unique; });
+  std::set<std::string> keep;
+  bool all = false;  // a unique index on expressions, or partial, may use any column
+  for (const auto& k : t.constraints) keep.insert(k.columns.begin(), k.columns.end());
+  for (const auto& i : t.indexes) {
+    all = all || !i.where.empty() || !i.include.empty();
+    for (const auto& key : i.keys)
+      if (t.find_column(key)) keep.insert(key);
+      else all = true;
   }
+  if (!all) std::erase_if(t.columns, [&](const Column& c) { return !keep.count(c.name); });
+  for (auto& c : t.columns) {
+    c.default_expr.reset();
+    c.generated.reset();
+    c.identity.clear();
+    c.comment.reset();
+  }
+  t.comment.reset();
+}
+
+/// The tables `part` of `m` for verification: those the plan changes are whole, the others (their
+/// neighbours, and tables it drops) are reduced to their keys: each statement costs, and a
+/// neighbour is the same before and after the plan.
+Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& whole) {
+  Model out = m.with_tables(part);
+  for (auto& [name, t] : out.tables)
+    if (!whole.count(name)) reduce_to_keys(t, part);
+  return out;
+}
+
+/// The touched tables that verification copies whole: all but the ones the plan drops.
+std::set<QName> changed_tables(const std::set<QName>& touched, const std::vector<Change>& changes) {
+  std::set<QName> out = touched;
+  for (const auto& c : changes)
+    if (auto* d = std::get_if<DropTable>(&c)) out.erase(d->table.name);
   return out;
 }
 
@@ -157,7 +184,6 @@ PlanOutcome make_plan(const PlanRequest& req) {
   phase("inspected the database");
 
   Shadow shadow(req.conninfo, req.shadow_url);
-  phase("created the shadow database");
   Model canonical = shadow.canonicalize(desired);
   desired = Model{};  // canonical carries the hints and locations still needed: free the rest
   phase("canonicalized the desired schema");
@@ -186,8 +212,9 @@ PlanOutcome make_plan(const PlanRequest& req) {
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
     std::set<QName> touched = touched_tables(changes), part = verification_tables(touched, live, canonical);
-    Shadow::Replay replay = verify(shadow, verification_part(live, part, touched),
-                                   verification_part(canonical, part, touched), plan.steps, scope);
+    std::set<QName> whole = changed_tables(touched, changes);
+    Shadow::Replay replay = verify(shadow, verification_part(live, part, whole), verification_part(canonical, part, whole),
+                                   plan.steps, scope);
     canonical = Model{};
     after = merge_replayed(live, touched, replay.result);
     plan.target_fingerprint = fingerprint(after);

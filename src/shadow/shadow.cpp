@@ -68,6 +68,18 @@ std::string random_suffix() {
   return out;
 }
 
+/// The version of the server at `conninfo` (the canonical form of a declaration depends on it).
+std::string server_version_of(const std::string& conninfo) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  std::string version;
+  if (PQstatus(conn) == CONNECTION_OK)
+    if (const char* v = PQparameterStatus(conn, "server_version")) version = v;
+  std::string message = PQerrorMessage(conn);
+  PQfinish(conn);
+  if (version.empty()) throw Error("cannot connect to " + redact_conninfo(conninfo) + ": " + message);
+  return version;
+}
+
 // ---- running SQL through libpq, with the server's error position ------------------------------
 
 /// A libpq connection used to run generated SQL in one round trip and locate a failure in it.
@@ -82,10 +94,6 @@ class RawConnection {
     run("SET search_path = public; SET client_min_messages = warning");
   }
   ~RawConnection() { PQfinish(conn_); }
-  std::string server_version() const {
-    const char* v = PQparameterStatus(conn_, "server_version");
-    return v ? v : "";
-  }
 
   struct Failure {
     std::string message;
@@ -169,6 +177,15 @@ void mark_unnamed(Model& m) {
   }
 }
 
+/// Only declared schemas carry an opinion about their comment: the others are left out.
+void keep_declared_schemas(Model& canonical, const Model& desired) {
+  for (auto it = canonical.schemas.begin(); it != canonical.schemas.end();) {
+    auto d = desired.schemas.find(it->first);
+    if (d == desired.schemas.end()) it = canonical.schemas.erase(it);
+    else { it->second.loc = d->second.loc; ++it; }
+  }
+}
+
 /// After the round trip: marker names become unnamed again, and source locations come back.
 void restore_origins(Model& canonical, const Model& desired, const Model& marked) {
   for (auto& [name, t] : canonical.tables) {
@@ -187,12 +204,7 @@ void restore_origins(Model& canonical, const Model& desired, const Model& marked
     }
   }
   canonical.adopt_hints(desired);
-  // Only declared schemas carry an opinion about their comment.
-  for (auto it = canonical.schemas.begin(); it != canonical.schemas.end();) {
-    auto d = desired.schemas.find(it->first);
-    if (d == desired.schemas.end()) it = canonical.schemas.erase(it);
-    else { it->second.loc = d->second.loc; ++it; }
-  }
+  keep_declared_schemas(canonical, desired);
 }
 
 std::set<std::string> scope_of(const Model& m) {
@@ -235,12 +247,20 @@ void install_shadow_signal_guard() {
   });
 }
 
-Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url) {
-  if (!shadow_url.empty()) {
-    conninfo_ = shadow_url;
+Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url)
+    : target_conninfo_(target_conninfo), shadow_url_(shadow_url) {}
+
+void Shadow::open() {
+  if (!conninfo_.empty()) {
+    if (dirty_) reset();
+    return;
+  }
+  if (!shadow_url_.empty()) {
+    conninfo_ = shadow_url_;
     reset();
     return;
   }
+  const std::string& target_conninfo = target_conninfo_;
   admin_conninfo_ = target_conninfo;
   drop_undropped();
   std::string db = "reconcile_shadow_" + random_suffix();
@@ -260,6 +280,7 @@ Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url
 }
 
 Shadow::~Shadow() {
+  if (conninfo_.empty()) return;  // never used
   if (created_db_.empty()) {  // the user's shadow: leave it empty, as we found it
     try {
       if (dirty_) reset();
@@ -432,13 +453,12 @@ Model to_materialize(const Model& desired, const std::set<QName>& reused) {
 }  // namespace
 
 Model Shadow::canonicalize(const Model& desired) {
-  if (dirty_) reset();
-  RawConnection raw(conninfo_);
-  std::string context = "reconcile canonical 1|" + raw.server_version() + "|" + build_identity() + "|";
+  std::string context = "reconcile canonical 1|" + server_version_of(shadow_url_.empty() ? target_conninfo_ : shadow_url_) +
+                        "|" + build_identity() + "|";
   for (const auto& [name, e] : desired.extensions) context += name + "@" + e.schema + ",";
   CanonicalCache cache(context);
   // A table whose declaration was canonicalized before comes from the cache: only the rest is
-  // materialized.
+  // materialized. So do the schemas, enums and extensions, all together.
   std::map<QName, std::string> keys;
   std::map<QName, Table> reused;
   std::set<QName> reused_names;
@@ -450,9 +470,31 @@ Model Shadow::canonicalize(const Model& desired) {
       reused_names.insert(name);
     }
   }
+  std::string objects_key = sha256_hex(encode_objects(desired));
+  std::optional<Model> canonical = decode_objects(cache.get(objects_key));
   spdlog::debug("canonicalizing {} of {} table(s) in the shadow ({} from the cache)", desired.tables.size() - reused.size(),
                 desired.tables.size(), reused.size());
-  Model marked = to_materialize(desired, reused_names);
+  if (!canonical || reused.size() < desired.tables.size()) {
+    canonical = materialize(desired, reused_names);
+    cache.put(objects_key, encode_objects(*canonical));
+  }
+  keep_declared_schemas(*canonical, desired);
+  for (auto& [name, t] : reused) {
+    locate_from(t, *desired.find_table(name));
+    canonical->tables[name] = std::move(t);
+  }
+  reused.clear();
+  for (const auto& [name, t] : canonical->tables)
+    if (!reused_names.count(name) && keys.count(name)) cache.put(keys[name], encode_table(t));
+  canonical->adopt_hints(desired);
+  cache.save();
+  return std::move(*canonical);
+}
+
+Model Shadow::materialize(const Model& desired, const std::set<QName>& reused) {
+  open();
+  RawConnection raw(conninfo_);
+  Model marked = to_materialize(desired, reused);
   mark_unnamed(marked);
   {
     std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
@@ -464,23 +506,15 @@ Model Shadow::canonicalize(const Model& desired) {
     }
   }
   Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
-  // Tables built only for their keys (their foreign keys left out) come from the cache below, so
-  // the positions that restore_origins pairs up hold for every table it keeps.
+  // Tables built only for their keys (their foreign keys left out) are dropped: they come from the
+  // cache, so the positions that restore_origins pairs up hold for every table it keeps.
+  std::erase_if(canonical.tables, [&](const auto& entry) { return reused.count(entry.first) > 0; });
   restore_origins(canonical, desired, marked);
-  for (auto& [name, t] : reused) {
-    locate_from(t, *desired.find_table(name));
-    canonical.tables[name] = std::move(t);
-  }
-  reused.clear();
-  for (const auto& [name, t] : canonical.tables)
-    if (!reused_names.count(name) && keys.count(name)) cache.put(keys[name], encode_table(t));
-  canonical.adopt_hints(desired);
-  cache.save();
   return canonical;
 }
 
 Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
-  if (dirty_) reset();
+  open();
   dirty_ = true;
   spdlog::debug("replay: copying {} table(s) of the live schema", live.tables.size());
   RawConnection raw(conninfo_);

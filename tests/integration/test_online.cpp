@@ -140,6 +140,20 @@ foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" 
   REQUIRE(second.code == 0);
   CHECK(second.err.find("canonicalizing 0 of 2 table(s)") != std::string::npos);
   CHECK(second.out == first.out);
+  // Nothing to materialize and no steps to verify: no shadow database at all.
+  CHECK(first.err.find("created shadow database") != std::string::npos);
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/p.toml"}).code == 0);
+  CliResult same = plan(cache);
+  REQUIRE(same.code == 0);
+  CHECK(same.out.find("No changes") != std::string::npos);
+  CHECK(same.err.find("created shadow database") == std::string::npos);
+  // A new enum (used by no table) is not in the cached objects: they are canonicalized again.
+  dir.write("schemas/types.toml", "[enums.mood]\nvalues = [\"ok\"]\n");
+  CliResult with_enum = plan(cache);
+  REQUIRE(with_enum.code == 0);
+  CHECK(with_enum.err.find("canonicalizing 0 of 2 table(s)") != std::string::npos);
+  CHECK(dir.read("p.toml").find("public.mood") != std::string::npos);
+  std::filesystem::remove(dir.path() + "/schemas/types.toml");
   // customers changes: it, and orders (whose foreign key points at it), are materialized again.
   dir.write("schemas/app.toml", dir.read("schemas/app.toml").replace(dir.read("schemas/app.toml").find("\"bigint\" }, {"), 8,
                                                                        "\"integer\""));

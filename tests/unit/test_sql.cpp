@@ -61,3 +61,26 @@ TEST_CASE("table codec: a canonical table survives encoding, whatever its string
   CHECK_FALSE(reconcile::decode_table(line.substr(0, line.size() / 2)));
   CHECK_FALSE(reconcile::decode_table("garbage"));
 }
+
+TEST_CASE("encode_objects round-trips schemas, enums and extensions") {
+  reconcile::Model m;
+  m.schemas["app"] = reconcile::Schema{"app", std::string("the app's tables"), {}};
+  m.schemas["empty comment"] = reconcile::Schema{"empty comment", std::string(""), {}};
+  m.schemas["none"] = reconcile::Schema{"none", std::nullopt, {}};
+  reconcile::Enum e;
+  e.name = {"app", "state"};
+  e.values = {"new", "in progress", ""};
+  e.comment = "line\none";
+  m.enums[e.name] = e;
+  m.extensions["citext"] = reconcile::Extension{"citext", "ext", {}};
+  std::string line = reconcile::encode_objects(m);
+  CHECK(line.find('\n') == std::string::npos);
+  auto back = reconcile::decode_objects(line);
+  REQUIRE(back);
+  CHECK(reconcile::canonical_text(*back) == reconcile::canonical_text(m));
+  CHECK(back->schemas.at("empty comment").comment == std::string(""));
+  CHECK_FALSE(back->schemas.at("none").comment);
+  CHECK(back->enums.at(e.name).values == e.values);
+  CHECK_FALSE(reconcile::decode_objects(line.substr(0, line.size() - 4)));
+  CHECK_FALSE(reconcile::decode_objects(reconcile::encode_table(reconcile::Table{})));
+}
