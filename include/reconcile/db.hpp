@@ -59,7 +59,7 @@ class Shadow {
   /// fragment the server rejects throws Error naming the TOML file, line and object. A table
   /// whose declaration an earlier run canonicalized (with the same server and build) comes from
   /// the on-disk CanonicalCache instead: cost follows what changed in the files.
-  Model canonicalize(const Model& desired);
+  Model canonicalize(Model desired);
   /// What a replay left: the schema after the transactional steps, and after all of them.
   struct Replay {
     Model after_transaction;
@@ -71,8 +71,8 @@ class Shadow {
   Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
 
  private:
-  /// Builds the desired tables not in `reused` (and the keys theirs point at) and reads them back.
-  Model materialize(const Model& desired, const std::set<QName>& reused);
+  /// Builds `desired` (with the keys its foreign keys point at in `cached`) and reads it back.
+  Model materialize(Model desired, const Model& cached);
   /// Creates the temporary database (or empties the user's) on first use.
   void open();
   void reset();

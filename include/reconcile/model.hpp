@@ -40,9 +40,16 @@ struct Column {
   std::optional<std::string> using_expr;    ///< USING expression for a type change
   std::optional<std::string> backfill;      ///< fills existing rows before NOT NULL is set
   SourceLoc loc;
-  std::map<std::string, std::pair<int, int>> key_locs;  ///< line and column of each key written (type, default, ...)
+  /// Line and column of each key written (type, default, ...); `key` is a string literal.
+  struct KeyLoc {
+    const char* key;
+    int line;
+    int column;
+  };
+  std::vector<KeyLoc> key_locs;
 
-  /// Where `key` of this column was written (file and path from `loc`), else `loc`.
+  /// Whether `key` was written, and where (file and path from `loc`; else `loc`).
+  bool has_key_loc(const std::string& key) const;
   SourceLoc key_loc(const std::string& key) const;
 
   /// Everything but the source location.
@@ -148,6 +155,10 @@ struct Model {
   /// `from` onto the same objects here: a canonical model keeps what its declaration said.
   void adopt_hints(const Model& from);
 };
+
+/// Copies the hints and source locations of declaration `from` onto table `to` (Model::adopt_hints
+/// for one table).
+void adopt_hints(Table& to, const Table& from);
 
 /// SHA-256 over a canonical serialization of the model ("sha256:<hex>"). Source locations and the
 /// physical column order do not count.

@@ -267,7 +267,7 @@ int cmd_lint(const Global& g, const LintOptions& o) {
     std::cout << (findings.empty() ? "]}\n" : "\n]}\n");
   } else {
     for (const auto& f : findings)
-      std::cout << (f.loc.known() ? f.loc.file + ":" + std::to_string(f.loc.line) + ":" + std::to_string(f.loc.column) + ": " : "")
+      std::cout << (f.loc.known() ? f.loc.file.str() + ":" + std::to_string(f.loc.line) + ":" + std::to_string(f.loc.column) + ": " : "")
                 << "[" << f.rule << "] " << f.message << "\n";
     std::cout << findings.size() << " finding(s)\n";
   }

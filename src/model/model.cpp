@@ -1,14 +1,16 @@
 // The schema model: lookups, scope and comparisons.
 #include "reconcile/model.hpp"
 
+#include <algorithm>
+
 #include "reconcile/sql.hpp"
 
 namespace reconcile {
 
 std::string SourceLoc::str() const {
   std::string out;
-  if (!file.empty()) out = file + ":" + std::to_string(line) + ":" + std::to_string(column);
-  if (!path.empty()) out += (out.empty() ? "" : ": ") + path;
+  if (!file.empty()) out = file.str() + ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (!path.empty()) out += (out.empty() ? "" : ": ") + path.str();
   return out;
 }
 
@@ -99,10 +101,14 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   return out;
 }
 
+bool Column::has_key_loc(const std::string& key) const {
+  return std::any_of(key_locs.begin(), key_locs.end(), [&](const KeyLoc& k) { return key == k.key; });
+}
+
 SourceLoc Column::key_loc(const std::string& key) const {
-  auto it = key_locs.find(key);
-  if (it == key_locs.end()) return loc;
-  return SourceLoc{loc.file, it->second.first, it->second.second, loc.path + "." + key};
+  for (const auto& k : key_locs)
+    if (key == k.key) return SourceLoc{loc.file, k.line, k.column, loc.path.str() + "." + key};
+  return loc;
 }
 
 const Table* Model::find_table(const QName& name) const {
@@ -110,23 +116,24 @@ const Table* Model::find_table(const QName& name) const {
   return it == tables.end() ? nullptr : &it->second;
 }
 
-void Model::adopt_hints(const Model& from) {
-  for (auto& [name, t] : tables) {
-    const Table* d = from.find_table(name);
-    if (!d) continue;
-    t.loc = d->loc;
-    t.renamed_from = d->renamed_from;
-    t.prevent_destroy = d->prevent_destroy;
-    for (auto& c : t.columns) {
-      const Column* dc = d->find_column(c.name);
-      if (!dc) continue;
-      c.loc = dc->loc;
-      c.key_locs = dc->key_locs;
-      c.renamed_from = dc->renamed_from;
-      c.using_expr = dc->using_expr;
-      c.backfill = dc->backfill;
-    }
+void adopt_hints(Table& t, const Table& d) {
+  t.loc = d.loc;
+  t.renamed_from = d.renamed_from;
+  t.prevent_destroy = d.prevent_destroy;
+  for (auto& c : t.columns) {
+    const Column* dc = d.find_column(c.name);
+    if (!dc) continue;
+    c.loc = dc->loc;
+    c.key_locs = dc->key_locs;
+    c.renamed_from = dc->renamed_from;
+    c.using_expr = dc->using_expr;
+    c.backfill = dc->backfill;
   }
+}
+
+void Model::adopt_hints(const Model& from) {
+  for (auto& [name, t] : tables)
+    if (const Table* d = from.find_table(name)) reconcile::adopt_hints(t, *d);
   for (auto& [name, e] : enums)
     if (auto it = from.enums.find(name); it != from.enums.end()) {
       e.loc = it->second.loc;

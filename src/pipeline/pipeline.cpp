@@ -184,8 +184,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   phase("inspected the database");
 
   Shadow shadow(req.conninfo, req.shadow_url);
-  Model canonical = shadow.canonicalize(desired);
-  desired = Model{};  // canonical carries the hints and locations still needed: free the rest
+  Model canonical = shadow.canonicalize(std::move(desired));  // it carries the hints and locations still needed
   phase("canonicalized the desired schema");
   auto changes = diff(live, canonical);
   phase("diffed");

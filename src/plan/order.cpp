@@ -78,7 +78,7 @@ std::string describe_cycle(const Graph& g, const std::vector<StepDraft>& drafts,
 
 /// Marks every step that depends on a non-transactional one as non-transactional too, then moves
 /// the non-transactional steps after the others, keeping the topological order within each part.
-std::vector<Step> transactional_first(const std::vector<size_t>& order, const Graph& g, const std::vector<StepDraft>& drafts) {
+std::vector<Step> transactional_first(const std::vector<size_t>& order, const Graph& g, std::vector<StepDraft>& drafts) {
   std::vector<bool> outside(drafts.size(), false);
   for (size_t v : order) {
     outside[v] = !drafts[v].step.transactional;
@@ -89,7 +89,7 @@ std::vector<Step> transactional_first(const std::vector<size_t>& order, const Gr
   for (bool second : {false, true})
     for (size_t v : order)
       if (outside[v] == second) {
-        out.push_back(drafts[v].step);
+        out.push_back(std::move(drafts[v].step));
         out.back().transactional = !second;
         out.back().id = id_of[v] = static_cast<int>(out.size());
       }

@@ -320,7 +320,7 @@ struct Renderer {
   /// The column definition; records where its type, default and expression came from, for errors.
   static std::string column_sql(const Column& c, size_t base, std::vector<SqlOrigin>& origins) {
     auto at = [&](const std::string& s, const char* key) {
-      if (c.key_locs.count(key)) origins.push_back({base + s.size(), c.key_loc(key)});
+      if (c.has_key_loc(key)) origins.push_back({base + s.size(), c.key_loc(key)});
     };
     origins.push_back({base, c.loc});
     std::string s = quote_ident(c.name) + " ";

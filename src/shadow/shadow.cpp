@@ -186,25 +186,25 @@ void keep_declared_schemas(Model& canonical, const Model& desired) {
   }
 }
 
-/// After the round trip: marker names become unnamed again, and source locations come back.
-void restore_origins(Model& canonical, const Model& desired, const Model& marked) {
+/// After the round trip: marker names become unnamed again, and the source locations and hints of
+/// the declarations (`marked`, as mark_unnamed left them) come back.
+void restore_origins(Model& canonical, const Model& marked) {
   for (auto& [name, t] : canonical.tables) {
-    const Table* d = desired.find_table(name);
     const Table* mk = marked.find_table(name);
-    if (!d || !mk) continue;
+    if (!mk) continue;
     for (auto& c : t.constraints) {
-      for (size_t i = 0; i < mk->constraints.size(); ++i)
-        if (mk->constraints[i].name == c.name) c.loc = d->constraints[i].loc;
+      for (const auto& d : mk->constraints)
+        if (d.name == c.name) c.loc = d.loc;
       if (c.name.rfind(kMarker, 0) == 0) { c.name.clear(); c.named = false; }
     }
     for (auto& ix : t.indexes) {
-      for (size_t i = 0; i < mk->indexes.size(); ++i)
-        if (mk->indexes[i].name == ix.name) ix.loc = d->indexes[i].loc;
+      for (const auto& d : mk->indexes)
+        if (d.name == ix.name) ix.loc = d.loc;
       if (ix.name.rfind(kMarker, 0) == 0) { ix.name.clear(); ix.named = false; }
     }
   }
-  canonical.adopt_hints(desired);
-  keep_declared_schemas(canonical, desired);
+  canonical.adopt_hints(marked);
+  keep_declared_schemas(canonical, marked);
 }
 
 std::set<std::string> scope_of(const Model& m) {
@@ -433,68 +433,78 @@ std::string declaration_key(const Table& t, const Model& desired, const std::map
   return sha256_hex(text);
 }
 
-/// What `materialize` must build: the tables not taken from the cache, and (without their own
-/// foreign keys) the tables those point at.
-Model to_materialize(const Model& desired, const std::set<QName>& reused) {
-  std::set<QName> needed;
-  for (const auto& [name, t] : desired.tables)
-    if (!reused.count(name)) {
-      needed.insert(name);
-      for (const auto& k : t.constraints)
-        if (k.kind == ConstraintKind::foreign_key) needed.insert(k.ref_table);
+/// What `materialize` must build: the `declared` tables (those not taken from the cache) and, for
+/// their foreign keys, the tables those point at that came from the cache (`cached`, canonical
+/// already), without their own foreign keys.
+Model to_materialize(Model declared, const Model& cached) {
+  std::set<QName> targets;
+  for (const auto& [name, t] : declared.tables)
+    for (const auto& k : t.constraints)
+      if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
+  for (const auto& name : targets)
+    if (const Table* r = cached.find_table(name)) {
+      Table& keys_only = declared.tables[name] = *r;
+      std::erase_if(keys_only.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
     }
-  Model out = desired.with_tables(needed);
-  for (auto& [name, t] : out.tables)
-    if (reused.count(name))
-      std::erase_if(t.constraints, [](const Constraint& k) { return k.kind == ConstraintKind::foreign_key; });
-  return out;
+  return declared;
 }
 
 }  // namespace
 
-Model Shadow::canonicalize(const Model& desired) {
+Model Shadow::canonicalize(Model desired) {
   std::string context = "reconcile canonical 1|" + server_version_of(shadow_url_.empty() ? target_conninfo_ : shadow_url_) +
                         "|" + build_identity() + "|";
   for (const auto& [name, e] : desired.extensions) context += name + "@" + e.schema + ",";
   CanonicalCache cache(context);
-  // A table whose declaration was canonicalized before comes from the cache: only the rest is
-  // materialized. So do the schemas, enums and extensions, all together.
-  std::map<QName, std::string> keys;
-  std::map<QName, Table> reused;
-  std::set<QName> reused_names;
-  auto enums = enum_texts(desired);
-  for (const auto& [name, d] : desired.tables) {
-    keys[name] = declaration_key(d, desired, enums);
-    if (auto t = decode_table(cache.get(keys[name])); t && t->name == name) {
-      reused.emplace(name, *t);
-      reused_names.insert(name);
-    }
-  }
   std::string objects_key = sha256_hex(encode_objects(desired));
-  std::optional<Model> canonical = decode_objects(cache.get(objects_key));
-  spdlog::debug("canonicalizing {} of {} table(s) in the shadow ({} from the cache)", desired.tables.size() - reused.size(),
-                desired.tables.size(), reused.size());
-  if (!canonical || reused.size() < desired.tables.size()) {
-    canonical = materialize(desired, reused_names);
-    cache.put(objects_key, encode_objects(*canonical));
+  std::map<QName, std::string> keys;
+  auto enums = enum_texts(desired);
+  for (const auto& [name, d] : desired.tables) keys[name] = declaration_key(d, desired, enums);
+  // A table whose declaration was canonicalized before comes from the cache, and its declaration
+  // is released at once (a large schema holds two models at a time, not three): only the rest is
+  // materialized. So are the schemas, enums and extensions, all together.
+  Model canonical;
+  size_t total = desired.tables.size();
+  for (auto it = desired.tables.begin(); it != desired.tables.end();) {
+    auto t = decode_table(cache.get(keys[it->first]));
+    if (!t || t->name != it->first) {
+      ++it;
+      continue;
+    }
+    locate_from(*t, it->second);
+    adopt_hints(*t, it->second);
+    canonical.tables.emplace(it->first, std::move(*t));
+    it = desired.tables.erase(it);
   }
-  keep_declared_schemas(*canonical, desired);
-  for (auto& [name, t] : reused) {
-    locate_from(t, *desired.find_table(name));
-    canonical->tables[name] = std::move(t);
+  spdlog::debug("canonicalizing {} of {} table(s) in the shadow ({} from the cache)", desired.tables.size(), total,
+                canonical.tables.size());
+  std::optional<Model> objects = decode_objects(cache.get(objects_key));
+  if (objects && desired.tables.empty()) {
+    keep_declared_schemas(*objects, desired);
+    objects->adopt_hints(desired);
+  } else {
+    objects = materialize(std::move(desired), canonical);
+    for (auto& [name, t] : objects->tables) {
+      cache.put(keys[name], encode_table(t));
+      canonical.tables.emplace(name, std::move(t));
+    }
+    objects->tables.clear();
+    cache.put(objects_key, encode_objects(*objects));
   }
-  reused.clear();
-  for (const auto& [name, t] : canonical->tables)
-    if (!reused_names.count(name) && keys.count(name)) cache.put(keys[name], encode_table(t));
-  canonical->adopt_hints(desired);
+  canonical.schemas = std::move(objects->schemas);
+  canonical.enums = std::move(objects->enums);
+  canonical.extensions = std::move(objects->extensions);
   cache.save();
-  return std::move(*canonical);
+  return canonical;
 }
 
-Model Shadow::materialize(const Model& desired, const std::set<QName>& reused) {
+Model Shadow::materialize(Model desired, const Model& cached) {
   open();
   RawConnection raw(conninfo_);
-  Model marked = to_materialize(desired, reused);
+  std::set<std::string> scope = scope_of(desired);
+  std::set<QName> declared;
+  for (const auto& [name, t] : desired.tables) declared.insert(name);
+  Model marked = to_materialize(std::move(desired), cached);
   mark_unnamed(marked);
   {
     std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
@@ -505,11 +515,10 @@ Model Shadow::materialize(const Model& desired, const std::set<QName>& reused) {
       throw Error(loc, where + ": the server rejected it: " + f->message);
     }
   }
-  Model canonical = inspect_database(conninfo_, InspectScope{scope_of(desired), {}});
-  // Tables built only for their keys (their foreign keys left out) are dropped: they come from the
-  // cache, so the positions that restore_origins pairs up hold for every table it keeps.
-  std::erase_if(canonical.tables, [&](const auto& entry) { return reused.count(entry.first) > 0; });
-  restore_origins(canonical, desired, marked);
+  Model canonical = inspect_database(conninfo_, InspectScope{scope, {}});
+  // Tables built only for their keys (their foreign keys left out) come from the cache.
+  std::erase_if(canonical.tables, [&](const auto& entry) { return !declared.count(entry.first); });
+  restore_origins(canonical, marked);
   return canonical;
 }
 

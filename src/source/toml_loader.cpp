@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 SourceLoc loc_of(const toml::source_region& src, const std::string& path) {
   SourceLoc loc;
-  loc.file = src.path ? *src.path : std::string("<input>");
+  loc.file = src.path ? SharedText(src.path) : SharedText("<input>");
   loc.line = static_cast<int>(src.begin.line);
   loc.column = static_cast<int>(src.begin.column);
   loc.path = path;
@@ -187,7 +187,7 @@ Column read_column(Fields& f) {
   for (const char* k : {"type", "default", "generated", "collation", "name", "using", "backfill", "renamed_from"})
     if (f.get(k)) {  // only keys written, and only their position: a large schema has many columns
       SourceLoc at = f.loc(k);
-      c.key_locs[k] = {at.line, at.column};
+      c.key_locs.push_back({k, at.line, at.column});
     }
   if (c.default_expr && !c.identity.empty()) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
   if (c.generated && (c.default_expr || !c.identity.empty()))
@@ -339,7 +339,7 @@ class Loader {
   void define(const std::string& kind, const std::string& name, const SourceLoc& loc) {
     auto [it, fresh] = defined_.emplace(kind + " " + name, loc);
     if (!fresh)
-      throw Error(loc, kind + " " + name + " is defined twice: here and at " + it->second.file + ":" +
+      throw Error(loc, kind + " " + name + " is defined twice: here and at " + it->second.file.str() + ":" +
                            std::to_string(it->second.line) + ":" + std::to_string(it->second.column));
   }
 
