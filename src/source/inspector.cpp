@@ -149,11 +149,11 @@ std::string fk_action(const std::string& code) {
 void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, con.conname, con.contype,"
-      "  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)"
-      "    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord), chr(31)),"
+      "  array_to_string(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid"
+      "    AND a.attnum = k.num) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord), chr(31)),"
       "  rn.nspname, rc.relname,"
-      "  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)"
-      "    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord), chr(31)),"
+      "  array_to_string(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid"
+      "    AND a.attnum = k.num) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord), chr(31)),"
       "  con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,"
       "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END"
       " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
@@ -186,14 +186,17 @@ void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
 }
 
 void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
-  // Key k: the column or (expression), then a non-default opclass, then DESC / NULLS.
+  // Key k: the column or (expression), then a non-default opclass, then DESC / NULLS. A plain column
+  // is quoted as pg_get_indexdef would, and the non-default opclasses are gathered once: per key,
+  // those two lookups cost 0.6 s at 15,000 indexes.
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, ic.relname, i.indisunique, am.amname,"
       "  array_to_string(ARRAY(SELECT"
       "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
-      "           ELSE pg_get_indexdef(i.indexrelid, k, true) END"
-      "      || COALESCE((SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]"
-      "                   AND NOT oc.opcdefault), '')"
+      "           ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a"
+      "                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END"
+      "      || CASE WHEN i.indclass[k - 1] = ANY ((SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)::oid[])"
+      "              THEN (SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]) ELSE '' END"
       "      || CASE WHEN am.amname <> 'btree' THEN ''"
       "              WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC'"
       "              WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST'"
@@ -318,6 +321,9 @@ Model inspect_database(const std::string& conninfo, const InspectScope& scope) {
   auto conn = connect(conninfo);
   pqxx::read_transaction tx(*conn);
   try {
+    // The catalog queries are many joins over small tables: JIT compiling them costs more than it
+    // saves (1.2 s of 1.9 s for the index query at 5,000 tables), and their sorts fit in memory.
+    tx.exec("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     return inspect(tx, scope);
   } catch (const pqxx::sql_error& e) {
     throw Error("reading the catalog of " + redact_conninfo(conninfo) + " failed: " + e.what());
