@@ -341,6 +341,8 @@ namespace {
 /// Steps per transaction when materializing a model: a large schema in one transaction needs more
 /// locks than a server has by default (max_locks_per_transaction 64 x max_connections 100).
 constexpr size_t kStepsPerTransaction = 200;
+/// Tables per batch when materializing a model (see Shadow::materialize).
+constexpr size_t kTablesPerBatch = 500;
 
 struct ChunkFailure {
   const Step* step = nullptr;  ///< the failing step, when the server said where
@@ -506,15 +508,30 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   for (const auto& [name, t] : desired.tables) declared.insert(name);
   Model marked = to_materialize(std::move(desired), cached);
   mark_unnamed(marked);
-  {
-    std::vector<Step> steps = plan_steps(diff(empty_database(), marked));
-    dirty_ = true;
-    if (auto f = run_in_chunks(raw, extension_schemas_sql(marked), steps)) {
+  dirty_ = true;
+  auto run = [&](const std::string& prelude, const Model& from, const Model& to) {
+    std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
+    if (auto f = run_in_chunks(raw, prelude, steps)) {
       SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
       std::string where = f->step ? f->step->object : std::string("the desired schema");
       throw Error(loc, where + ": the server rejected it: " + f->message);
     }
-  }
+  };
+  // Schemas, enums and extensions first; then the tables a batch at a time, and their foreign keys
+  // last: only one batch's changes and steps are held at a time, not a copy of the whole schema.
+  Model objects = marked.with_tables({});
+  run(extension_schemas_sql(marked), empty_database(), objects);
+  for (bool keys : {false, true})
+    for (auto begin = marked.tables.begin(); begin != marked.tables.end();) {
+      Model before = objects, after = objects;
+      for (size_t n = 0; n < kTablesPerBatch && begin != marked.tables.end(); ++n, ++begin) {
+        Table plain = begin->second;
+        std::erase_if(plain.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
+        if (keys) before.tables.emplace(begin->first, std::move(plain));
+        after.tables.emplace(begin->first, keys ? begin->second : std::move(plain));
+      }
+      run("", before, after);
+    }
   Model canonical = inspect_database(conninfo_, InspectScope{scope, {}});
   // Tables built only for their keys (their foreign keys left out) come from the cache.
   std::erase_if(canonical.tables, [&](const auto& entry) { return !declared.count(entry.first); });

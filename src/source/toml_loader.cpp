@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <malloc.h>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -444,8 +446,20 @@ toml::table parse_document(const std::string& text, const std::string& file) {
 }  // namespace
 
 Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  // The next file is parsed on another thread while this one is read into the model: at most two
+  // documents are held at a time.
   Loader loader;
-  for (const auto& [file, text] : files) loader.load(parse_document(text, file));
+  auto parse = [&](size_t i) {
+    return std::async(std::launch::async, [&files, i] { return parse_document(files[i].second, files[i].first); });
+  };
+  std::future<toml::table> next;
+  if (!files.empty()) next = parse(0);
+  for (size_t i = 0; i < files.size(); ++i) {
+    toml::table doc = next.get();
+    if (i + 1 < files.size()) next = parse(i + 1);
+    loader.load(doc);
+  }
+  malloc_trim(0);  // the parser thread's arena would keep the documents' memory otherwise
   return loader.finish();
 }
 
