@@ -57,7 +57,7 @@ migra_bin() {
   echo "$ROOT/bench/.node/node_modules/.bin/migra"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo "| tables | pg_dump -s | plan, no change (cold) | plan, no change | plan, 5% (cold) | plan, 5% | apply 5% | migra 5% | no-change / pg_dump | 5% / pg_dump | migra / plan 5% | peak MB (plan 5%) |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <random>
@@ -378,6 +380,48 @@ std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string&
   return std::nullopt;
 }
 
+/// Runs the steps from `from` to `to` on `raw`; a failure goes to `rejected` (which throws).
+void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to,
+              const std::function<void(const ChunkFailure&)>& rejected) {
+  std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
+  if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
+}
+
+/// Builds `model` in an empty shadow database: its schemas, enums and extensions first; then its
+/// tables without their foreign keys, kTablesPerBatch at a time, each batch split over the two
+/// connections (such tables never touch each other, and the server works on two cores); then the
+/// foreign keys, on one connection (two could deadlock on the tables a key joins). One batch's
+/// changes and steps are held at a time, not a copy of the whole schema. A failure goes to
+/// `rejected`, which throws.
+void build(RawConnection& raw, RawConnection& second, const Model& model,
+           const std::function<void(const ChunkFailure&)>& rejected) {
+  Model objects = model.with_tables({});
+  run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
+  auto without_keys = [](Table t) {
+    std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
+    return t;
+  };
+  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
+    Model halves[2] = {objects, objects};
+    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin)
+      halves[n % 2].tables.emplace(begin->first, without_keys(begin->second));
+    std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
+    auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
+    auto failure = run_in_chunks(raw, "", steps[0]);
+    auto other_failure = other.get();
+    if (failure) rejected(*failure);
+    if (other_failure) rejected(*other_failure);
+  }
+  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
+    Model before = objects, after = objects;
+    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
+      before.tables.emplace(begin->first, without_keys(begin->second));
+      after.tables.emplace(begin->first, begin->second);
+    }
+    run_diff(raw, "", before, after, rejected);
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -509,29 +553,12 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   Model marked = to_materialize(std::move(desired), cached);
   mark_unnamed(marked);
   dirty_ = true;
-  auto run = [&](const std::string& prelude, const Model& from, const Model& to) {
-    std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
-    if (auto f = run_in_chunks(raw, prelude, steps)) {
-      SourceLoc loc = f->step ? f->step->origin_at(f->offset) : SourceLoc{};
-      std::string where = f->step ? f->step->object : std::string("the desired schema");
-      throw Error(loc, where + ": the server rejected it: " + f->message);
-    }
-  };
-  // Schemas, enums and extensions first; then the tables a batch at a time, and their foreign keys
-  // last: only one batch's changes and steps are held at a time, not a copy of the whole schema.
-  Model objects = marked.with_tables({});
-  run(extension_schemas_sql(marked), empty_database(), objects);
-  for (bool keys : {false, true})
-    for (auto begin = marked.tables.begin(); begin != marked.tables.end();) {
-      Model before = objects, after = objects;
-      for (size_t n = 0; n < kTablesPerBatch && begin != marked.tables.end(); ++n, ++begin) {
-        Table plain = begin->second;
-        std::erase_if(plain.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
-        if (keys) before.tables.emplace(begin->first, std::move(plain));
-        after.tables.emplace(begin->first, keys ? begin->second : std::move(plain));
-      }
-      run("", before, after);
-    }
+  RawConnection second(conninfo_);
+  build(raw, second, marked, [](const ChunkFailure& f) {
+    SourceLoc loc = f.step ? f.step->origin_at(f.offset) : SourceLoc{};
+    std::string where = f.step ? f.step->object : std::string("the desired schema");
+    throw Error(loc, where + ": the server rejected it: " + f.message);
+  });
   Model canonical = inspect_database(conninfo_, InspectScope{scope, {}});
   // Tables built only for their keys (their foreign keys left out) come from the cache.
   std::erase_if(canonical.tables, [&](const auto& entry) { return !declared.count(entry.first); });
@@ -544,8 +571,11 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
   dirty_ = true;
   spdlog::debug("replay: copying {} table(s) of the live schema", live.tables.size());
   RawConnection raw(conninfo_);
-  if (auto f = run_in_chunks(raw, extension_schemas_sql(live), plan_steps(diff(empty_database(), live)))) {
-    throw Error("cannot copy the live schema into the shadow database: " + f->message);
+  {
+    RawConnection second(conninfo_);
+    build(raw, second, live, [](const ChunkFailure& f) {
+      throw Error("cannot copy the live schema into the shadow database: " + f.message);
+    });
   }
   spdlog::debug("replay: copied");
   std::vector<Step> in_tx, outside;
