@@ -91,10 +91,15 @@ std::string serial_type(const std::string& type) {
 
 void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
                   const std::vector<std::string>& exclude) {
+  // Column comments by one index lookup each: as a join, on a freshly loaded database (catalog
+  // statistics not yet updated) the planner compared every comment with every column (2.2 s at
+  // 1,000 tables instead of 0.27 s).
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, cd.description,"
+      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END,"
+      "  (SELECT cd.description FROM pg_description cd WHERE cd.objoid = c.oid"
+      "     AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum),"
       "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -102,8 +107,6 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
       " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
       " LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0"
-      " LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass"
-      "   AND cd.objsubid = a.attnum"
       " LEFT JOIN pg_depend sd ON sd.refclassid = 'pg_class'::regclass AND sd.refobjid = c.oid"
       "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'a'"
       "   AND EXISTS (SELECT 1 FROM pg_class s WHERE s.oid = sd.objid AND s.relkind = 'S')"
