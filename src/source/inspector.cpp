@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <unordered_map>
+
 #include "pg.hpp"
 
 namespace reconcile {
@@ -91,15 +93,17 @@ std::string serial_type(const std::string& type) {
 
 void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
                   const std::vector<std::string>& exclude) {
-  // Column comments by one index lookup each: as a join, on a freshly loaded database (catalog
-  // statistics not yet updated) the planner compared every comment with every column (2.2 s at
-  // 1,000 tables instead of 0.27 s).
+  // Column comments come from their own query and are matched here: as a join, on a freshly loaded
+  // database (catalog statistics not yet updated) the planner compared every comment with every
+  // column (2.2 s at 1,000 tables instead of 0.27 s), and a lookup per column costs 0.35 s at 5,000.
+  std::unordered_map<uint64_t, std::string> comments;  // (table oid << 16 | attnum) -> comment
+  for (const auto& r : tx.exec("SELECT objoid, objsubid, description FROM pg_description"
+                               " WHERE classoid = 'pg_class'::regclass AND objsubid > 0"))
+    comments[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()] = r[2].c_str();
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END,"
-      "  (SELECT cd.description FROM pg_description cd WHERE cd.objoid = c.oid"
-      "     AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum),"
+      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum,"
       "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -131,8 +135,9 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       col.default_expr.reset();
     }
     col.collation = opt(r[9]);
-    col.comment = opt(r[10]);
-    if (r[11].as<bool>() && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 &&
+    if (auto it = comments.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != comments.end())
+      col.comment = it->second;
+    if (r[12].as<bool>() && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 &&
         !serial_type(col.type).empty()) {
       col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
       col.default_expr.reset();
