@@ -313,7 +313,9 @@ void Shadow::reset() {
     return;
   }
   // A shadow the user gave: drop its contents, committing every 100 tables so that a large schema
-  // never needs more locks than the server has (max_locks_per_transaction).
+  // never needs more locks than the server has (max_locks_per_transaction). The DO block is sent
+  // alone: in a string of several statements it would run inside one implicit transaction, where
+  // its COMMIT is refused.
   RawConnection raw(conninfo_);
   auto failure = raw.run(R"SQL(
 DO $$ DECLARE r record; n int := 0; BEGIN
@@ -332,9 +334,8 @@ DO $$ DECLARE r record; n int := 0; BEGIN
            WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema' LOOP
     EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
   END LOOP;
-END $$;
-CREATE SCHEMA public;
-COMMENT ON SCHEMA public IS 'standard public schema';)SQL");
+END $$)SQL");
+  if (!failure) failure = raw.run("CREATE SCHEMA public; COMMENT ON SCHEMA public IS 'standard public schema'");
   if (failure) throw Error("cannot reset the shadow database " + redact_conninfo(conninfo_) + ": " + failure->message);
 }
 

@@ -214,3 +214,37 @@ TEST_CASE("a plan reads the catalog in a fixed number of queries, whatever the n
   CHECK(large == small);
   CHECK(large < 40);
 }
+
+TEST_CASE("a shadow database given with --shadow-url is emptied and used, and left alone by a plan that needs none") {
+  TestDb db("given_shadow_target");
+  TestDb shadow("given_shadow");
+  shadow.exec("CREATE SCHEMA junk; CREATE TABLE junk.leftover (id int); CREATE TABLE public.leftover (id int)");
+  TempDir dir;
+  dir.write("schemas/app.toml", R"TOML(
+[tables.customers]
+primary_key = ["id"]
+columns = [{ name = "id", type = "int" }, { name = "email", type = "varchar(100)", default = "'x'" }]
+)TOML");
+  auto plan = [&](const std::string& out) {
+    return run_program({"env", "RECONCILE_CACHE_DIR=" + dir.path() + "/cache", std::getenv("RECONCILE_BIN"), "plan",
+                        "--database", db.url(), "--shadow-url", shadow.url(), "--schema-dir", dir.path() + "/schemas",
+                        "--out", dir.path() + "/" + out});
+  };
+  const std::string user_tables =
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+  CliResult first = plan("p.toml");
+  INFO(first.out << first.err);
+  REQUIRE(first.code == 0);
+  CHECK(shadow_databases() == 0);                  // no temporary shadow next to the target
+  CHECK(shadow.scalar(user_tables) == "0");        // the given one was emptied before use and after
+  CHECK(shadow.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'junk'") == "0");
+  CHECK(dir.read("p.toml").find("character varying(100)") != std::string::npos);  // canonicalized there
+  REQUIRE(run_cli({"apply", "--database", db.url(), dir.path() + "/p.toml"}).code == 0);
+  // Nothing to materialize (the cache knows the declaration) and nothing to verify: not even opened.
+  shadow.exec("CREATE TABLE public.marker (id int)");
+  CliResult again = plan("q.toml");
+  REQUIRE(again.code == 0);
+  CHECK(again.out.find("No changes") != std::string::npos);
+  CHECK(shadow.scalar("SELECT to_regclass('public.marker') IS NOT NULL") == "t");
+}
