@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -64,7 +66,22 @@ class Background {
   int code_ = -1;
 };
 
-int free_port() { return 20000 + static_cast<int>(getpid() % 20000); }
+/// A port nobody listens on now: the kernel picks it for a socket bound to port 0.
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  if (fd >= 0) close(fd);
+  REQUIRE(port > 0);
+  return port;
+}
 
 /// The value of a metric line ("name{labels} value"), or -1 when it cannot be read.
 double metric(int port, const std::string& series) {
@@ -169,10 +186,12 @@ TEST_CASE("controller with the observe policy never applies and writes the held 
   TestDb db("controller_observe");
   TempDir dir;
   dir.write("schemas/app.toml", kTables);
-  int port = free_port() + 1;
+  int port = free_port();
   {
     Background ctl(controller_args(db, dir, "observe", port), dir.path() + "/observe.log");
-    REQUIRE(eventually(30, [&] { return metric(port, "reconcile_drift") == 1; }));
+    bool drift_seen = eventually(30, [&] { return metric(port, "reconcile_drift") == 1; });
+    INFO("controller log:\n" << (fs::exists(dir.path() + "/observe.log") ? dir.read("observe.log") : ""));
+    REQUIRE(drift_seen);
     ctl.signal(SIGHUP);
     REQUIRE(eventually(30, [&] { return metric(port, "reconcile_runs_total{result=\"ok\"}") == 2; }));
     CHECK(metric(port, "reconcile_applies_total{result=\"success\"}") == 0);
