@@ -76,11 +76,10 @@ class Shadow {
   /// Creates the temporary database (or empties the user's) on first use.
   void open();
   void reset();
-  std::string target_conninfo_;
+  std::string target_conninfo_;  ///< also where a temporary shadow is created and dropped
   std::string shadow_url_;
   std::string conninfo_;  ///< empty until open()
   std::string created_db_;   ///< non-empty when we created (and must drop) it
-  std::string admin_conninfo_;
   bool dirty_ = false;  ///< holds objects: reset before the next use
 };
 

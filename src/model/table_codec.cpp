@@ -32,7 +32,8 @@ class Writer {
     str(std::to_string(v.size()));
     for (const auto& s : v) str(s);
   }
-  std::string text() const { return "t1" + out_; }
+  /// The tokens after `tag`, which says what they encode.
+  std::string text(const char* tag) const { return tag + out_; }
 
  private:
   std::string out_;
@@ -108,7 +109,7 @@ std::string encode_objects(const Model& m) {
     w.str(name);
     w.str(e.schema);
   }
-  return "o1" + w.text().substr(2);
+  return w.text("o1");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
@@ -185,7 +186,7 @@ std::string encode_table(const Table& t) {
     w.list(i.include);
     w.flag(i.valid);
   }
-  return w.text();
+  return w.text("t1");
 }
 
 std::optional<Table> decode_table(const std::string& line) {

@@ -262,22 +262,20 @@ void Shadow::open() {
     reset();
     return;
   }
-  const std::string& target_conninfo = target_conninfo_;
-  admin_conninfo_ = target_conninfo;
   drop_undropped();
   std::string db = "reconcile_shadow_" + random_suffix();
   try {
-    auto conn = connect(target_conninfo);
+    auto conn = connect(target_conninfo_);
     pqxx::nontransaction tx(*conn);
-    register_live(admin_conninfo_, db, true);
+    register_live(target_conninfo_, db, true);
     tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
   } catch (const pqxx::sql_error& e) {
-    register_live(admin_conninfo_, db, false);
+    register_live(target_conninfo_, db, false);
     throw Error("cannot create a temporary shadow database on the target server (" + server_message(e) +
                 "); give one with --shadow-url or RECONCILE_SHADOW_URL");
   }
   created_db_ = db;
-  conninfo_ = conninfo_with_dbname(target_conninfo, db);
+  conninfo_ = conninfo_with_dbname(target_conninfo_, db);
   spdlog::debug("created shadow database {}", db);
 }
 
@@ -292,22 +290,22 @@ Shadow::~Shadow() {
     return;
   }
   try {
-    drop_database(admin_conninfo_, created_db_);
+    drop_database(target_conninfo_, created_db_);
     spdlog::debug("dropped shadow database {}", created_db_);
   } catch (const std::exception& e) {
     // The server may be gone for a moment (a controller outlives that): the next shadow this
     // process makes drops it first.
     spdlog::warn("could not drop shadow database {} (dropped by the next run): {}", created_db_, e.what());
     std::lock_guard<std::mutex> lock(g_live_mutex);
-    g_undropped.emplace_back(admin_conninfo_, created_db_);
+    g_undropped.emplace_back(target_conninfo_, created_db_);
   }
-  register_live(admin_conninfo_, created_db_, false);
+  register_live(target_conninfo_, created_db_, false);
 }
 
 void Shadow::reset() {
   if (!created_db_.empty()) {  // ours: a new empty database is the cheapest reset at any size
-    drop_database(admin_conninfo_, created_db_);
-    auto conn = connect(admin_conninfo_);
+    drop_database(target_conninfo_, created_db_);
+    auto conn = connect(target_conninfo_);
     pqxx::nontransaction tx(*conn);
     tx.exec("CREATE DATABASE " + quote_ident(created_db_) + " TEMPLATE template0");
     return;
@@ -381,6 +379,12 @@ std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string&
   return std::nullopt;
 }
 
+/// `t` without its foreign keys.
+Table without_foreign_keys(Table t) {
+  std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
+  return t;
+}
+
 /// Runs the steps from `from` to `to` on `raw`; a failure goes to `rejected` (which throws).
 void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to,
               const std::function<void(const ChunkFailure&)>& rejected) {
@@ -398,14 +402,10 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
            const std::function<void(const ChunkFailure&)>& rejected) {
   Model objects = model.with_tables({});
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
-  auto without_keys = [](Table t) {
-    std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
-    return t;
-  };
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model halves[2] = {objects, objects};
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin)
-      halves[n % 2].tables.emplace(begin->first, without_keys(begin->second));
+      halves[n % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
     std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
     auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
     auto failure = run_in_chunks(raw, "", steps[0]);
@@ -416,7 +416,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
-      before.tables.emplace(begin->first, without_keys(begin->second));
+      before.tables.emplace(begin->first, without_foreign_keys(begin->second));
       after.tables.emplace(begin->first, begin->second);
     }
     run_diff(raw, "", before, after, rejected);
@@ -489,10 +489,7 @@ Model to_materialize(Model declared, const Model& cached) {
     for (const auto& k : t.constraints)
       if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
   for (const auto& name : targets)
-    if (const Table* r = cached.find_table(name)) {
-      Table& keys_only = declared.tables[name] = *r;
-      std::erase_if(keys_only.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
-    }
+    if (const Table* r = cached.find_table(name)) declared.tables[name] = without_foreign_keys(*r);
   return declared;
 }
 
