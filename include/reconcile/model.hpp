@@ -23,8 +23,13 @@ struct QName {
   std::string sql() const;
 };
 
-/// Parses `name` or `schema.name` (a quoted TOML key); unqualified names live in `public`.
+/// Parses `name` or `schema.name` (a quoted TOML key); unqualified names live in `public`. A part
+/// that contains a dot (or starts with a double quote) is written in double quotes, with `""` for a
+/// quote inside: `public."a.b"`, `"my.schema".t`. Throws Error on text that is not such a name (an
+/// unterminated quote, a second unquoted dot, an empty part).
 QName parse_qname(const std::string& text);
+/// The inverse of parse_qname: `name` for public, else `schema.name`, a part quoted when needed.
+std::string format_qname(const QName& q);
 
 struct Column {
   std::string name;

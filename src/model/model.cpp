@@ -16,10 +16,56 @@ std::string SourceLoc::str() const {
 
 std::string QName::sql() const { return quote_qualified(schema, name); }
 
+namespace {
+
+/// Reads one part of a qualified name at `i` (quoted or up to the next dot); advances `i`.
+std::string qname_part(const std::string& text, size_t& i) {
+  auto fail = [&](const std::string& why) -> Error { return Error("invalid name \"" + text + "\": " + why); };
+  std::string out;
+  if (i < text.size() && text[i] == '"') {
+    for (++i;; ++i) {
+      if (i >= text.size()) throw fail("unterminated double quote");
+      if (text[i] == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') { out += '"'; ++i; continue; }
+        ++i;
+        break;
+      }
+      out += text[i];
+    }
+    if (i < text.size() && text[i] != '.') throw fail("expected a dot after the quoted part");
+  } else {
+    size_t end = std::min(text.find('.', i), text.size());
+    out = text.substr(i, end - i);
+    i = end;
+  }
+  if (out.empty()) throw fail("empty part");
+  return out;
+}
+
+bool needs_quotes(const std::string& part) { return part.find('.') != std::string::npos || (!part.empty() && part[0] == '"'); }
+
+std::string quoted_part(const std::string& part) {
+  if (!needs_quotes(part)) return part;
+  std::string out = "\"";
+  for (char c : part) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
 QName parse_qname(const std::string& text) {
-  auto dot = text.find('.');
-  if (dot == std::string::npos) return {"public", text};
-  return {text.substr(0, dot), text.substr(dot + 1)};
+  size_t i = 0;
+  std::string first = qname_part(text, i);
+  if (i >= text.size()) return {"public", first};
+  ++i;  // the dot
+  std::string second = qname_part(text, i);
+  if (i < text.size())
+    throw Error("invalid name \"" + text + "\": more than schema.name (write a name that contains a dot in double quotes)");
+  return {first, second};
+}
+
+std::string format_qname(const QName& q) {
+  return q.schema == "public" ? quoted_part(q.name) : quoted_part(q.schema) + "." + quoted_part(q.name);
 }
 
 std::string to_string(ConstraintKind kind) {

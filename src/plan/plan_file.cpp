@@ -1,5 +1,6 @@
 // Plan files: TOML format 1, written byte-identically for identical plans, and read back.
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -64,12 +65,18 @@ void write_tables(std::ostringstream& out, const std::vector<TableSketch>& table
   throw Error(loc, "invalid plan file: " + what);
 }
 
-std::string get_string(const toml::table& t, const std::string& key, const std::string& path, bool required) {
+/// Refuses keys of `t` outside `allowed` and missing keys of `required` (`where` names the table).
+void check_keys(const toml::table& t, const std::set<std::string>& allowed, const std::set<std::string>& required,
+                const std::string& path, const std::string& where) {
+  for (auto&& [k, v] : t)
+    if (!allowed.count(std::string(k.str()))) bad(path, &v, "unknown key \"" + std::string(k.str()) + "\"" + where);
+  for (const auto& key : required)
+    if (!t.get(key)) bad(path, &t, "missing \"" + key + "\"" + where);
+}
+
+std::string get_string(const toml::table& t, const std::string& key, const std::string& path) {
   const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) bad(path, &t, "missing \"" + key + "\"");
-    return "";
-  }
+  if (!n) return "";
   if (n->is_date_time()) {
     std::ostringstream o;
     o << *n->as_date_time();
@@ -77,6 +84,21 @@ std::string get_string(const toml::table& t, const std::string& key, const std::
   }
   if (!n->is_string()) bad(path, n, "\"" + key + "\" must be a string");
   return n->as_string()->get();
+}
+
+bool get_bool(const toml::table& t, const std::string& key, const std::string& path) {
+  const toml::node* n = t.get(key);
+  if (!n) return false;
+  if (!n->is_boolean()) bad(path, n, "\"" + key + "\" must be true or false");
+  return n->as_boolean()->get();
+}
+
+/// A fingerprint as plan writes it: "sha256:" and hex digits.
+std::string get_fingerprint(const toml::table& t, const std::string& key, const std::string& path) {
+  std::string v = get_string(t, key, path);
+  bool ok = v.rfind("sha256:", 0) == 0 && v.size() > 7 && v.find_first_not_of("0123456789abcdef", 7) == std::string::npos;
+  if (!v.empty() && !ok) bad(path, t.get(key), "\"" + key + "\" is not a fingerprint (sha256:<hex>)");
+  return v;
 }
 
 std::vector<std::string> get_strings(const toml::table& t, const std::string& key, const std::string& path) {
@@ -91,34 +113,52 @@ std::vector<std::string> get_strings(const toml::table& t, const std::string& ke
   return out;
 }
 
+const std::set<std::string> kOps = {"create", "alter", "drop", "rename"};
+const std::set<std::string> kHazards = {"destructive", "may-fail", "rewrite", "locks", "irreversible"};
+
+std::vector<std::string> get_hazards(const toml::table& t, const std::string& path) {
+  auto out = get_strings(t, "hazards", path);
+  for (const auto& h : out)
+    if (!kHazards.count(h)) bad(path, t.get("hazards"), "unknown hazard \"" + h + "\"");
+  return out;
+}
+
+/// Step `number` (1-based) of `key`: its id must be its position, and it may depend only on steps before it.
+Step read_step(const toml::node& el, const std::string& key, int number, const std::string& path) {
+  std::string where = " in " + key + " step " + std::to_string(number);
+  if (!el.is_table()) bad(path, &el, "each of \"" + key + "\" must be a table");
+  const toml::table& t = *el.as_table();
+  check_keys(t, {"id", "op", "object", "sql", "transactional", "hazards", "depends_on"},
+             {"id", "op", "object", "sql", "transactional"}, path, where);
+  Step s;
+  const toml::node* id = t.get("id");
+  if (!id->is_integer() || id->as_integer()->get() != number)
+    bad(path, id, "\"id\" must be " + std::to_string(number) + where + " (steps are numbered 1, 2, ... in order)");
+  s.id = number;
+  s.op = get_string(t, "op", path);
+  if (!kOps.count(s.op)) bad(path, t.get("op"), "unknown op \"" + s.op + "\"" + where);
+  s.object = get_string(t, "object", path);
+  s.sql = get_string(t, "sql", path);
+  if (s.sql.find('\0') != std::string::npos) bad(path, t.get("sql"), "\"sql\" contains a NUL byte" + where);
+  s.transactional = get_bool(t, "transactional", path);
+  s.hazards = get_hazards(t, path);
+  if (const toml::node* deps = t.get("depends_on")) {
+    if (!deps->is_array()) bad(path, deps, "\"depends_on\" must be an array of step ids" + where);
+    for (const auto& d : *deps->as_array()) {
+      if (!d.is_integer() || d.as_integer()->get() < 1 || d.as_integer()->get() >= number)
+        bad(path, &d, "\"depends_on\" must list ids of earlier steps (1 to " + std::to_string(number - 1) + ")" + where);
+      s.depends_on.push_back(static_cast<int>(d.as_integer()->get()));
+    }
+  }
+  return s;
+}
+
 std::vector<Step> read_steps(const toml::table& doc, const std::string& key, const std::string& path) {
   std::vector<Step> out;
   const toml::node* n = doc.get(key);
   if (!n) return out;
   if (!n->is_array()) bad(path, n, "\"" + key + "\" must be an array of tables");
-  for (const auto& el : *n->as_array()) {
-    if (!el.is_table()) bad(path, &el, "each of \"" + key + "\" must be a table");
-    const toml::table& t = *el.as_table();
-    Step s;
-    const toml::node* id = t.get("id");
-    if (!id || !id->is_integer()) bad(path, &t, "step without an integer \"id\"");
-    s.id = static_cast<int>(id->as_integer()->get());
-    s.op = get_string(t, "op", path, true);
-    s.object = get_string(t, "object", path, true);
-    s.sql = get_string(t, "sql", path, true);
-    const toml::node* tr = t.get("transactional");
-    if (tr && !tr->is_boolean()) bad(path, tr, "\"transactional\" must be true or false");
-    s.transactional = tr ? tr->as_boolean()->get() : true;
-    s.hazards = get_strings(t, "hazards", path);
-    if (const toml::node* deps = t.get("depends_on")) {
-      if (!deps->is_array()) bad(path, deps, "\"depends_on\" must be an array of step ids");
-      for (const auto& d : *deps->as_array()) {
-        if (!d.is_integer()) bad(path, &d, "\"depends_on\" must be an array of step ids");
-        s.depends_on.push_back(static_cast<int>(d.as_integer()->get()));
-      }
-    }
-    out.push_back(s);
-  }
+  for (const auto& el : *n->as_array()) out.push_back(read_step(el, key, static_cast<int>(out.size()) + 1, path));
   return out;
 }
 
@@ -130,8 +170,9 @@ std::vector<TableSketch> read_tables(const toml::table& doc, const std::string& 
   for (const auto& el : *n->as_array()) {
     if (!el.is_table()) bad(path, &el, "each of \"tables\" must be a table");
     const toml::table& t = *el.as_table();
+    check_keys(t, {"name", "columns", "references", "dropped"}, {"name"}, path, " in tables");
     TableSketch sk;
-    sk.name = get_string(t, "name", path, true);
+    sk.name = get_string(t, "name", path);
     if (const toml::node* cols = t.get("columns")) {
       if (!cols->is_array()) bad(path, cols, "\"columns\" must be an array of [name, type, keys]");
       for (const auto& c : *cols->as_array()) {
@@ -142,8 +183,21 @@ std::vector<TableSketch> read_tables(const toml::table& doc, const std::string& 
       }
     }
     sk.references = get_strings(t, "references", path);
-    if (const toml::node* d = t.get("dropped"); d && d->is_boolean()) sk.dropped = d->as_boolean()->get();
+    sk.dropped = get_bool(t, "dropped", path);
     out.push_back(sk);
+  }
+  return out;
+}
+
+std::map<std::string, int> read_summary(const toml::table& doc, const std::string& path) {
+  std::map<std::string, int> out;
+  const toml::node* n = doc.get("summary");
+  if (!n->is_table()) bad(path, n, "\"summary\" must be a table");
+  check_keys(*n->as_table(), {"create", "alter", "drop", "rename"}, {}, path, " in summary");
+  for (auto&& [k, v] : *n->as_table()) {
+    if (!v.is_integer() || v.as_integer()->get() < 0 || v.as_integer()->get() > 100000000)
+      bad(path, &v, "\"summary." + std::string(k.str()) + "\" must be a count");
+    out[std::string(k.str())] = static_cast<int>(v.as_integer()->get());
   }
   return out;
 }
@@ -159,6 +213,7 @@ std::string write_plan_file(const Plan& p) {
   out << "database = " << quote_double(p.database) << "\n";
   out << "source_fingerprint = " << quote_double(p.source_fingerprint) << "\n";
   out << "target_fingerprint = " << quote_double(p.target_fingerprint) << "\n";
+  if (p.target_fingerprint.empty()) out << "verified = false\n";  // --no-verify: apply cannot check the result
   if (!p.transaction_fingerprint.empty() && p.transaction_fingerprint != p.target_fingerprint)
     out << "transaction_fingerprint = " << quote_double(p.transaction_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
@@ -188,23 +243,38 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   Plan p;
   const toml::node* fmt = doc.get("format");
   if (!fmt || !fmt->is_integer()) bad(path, fmt, "missing integer \"format\"");
-  p.format = static_cast<int>(fmt->as_integer()->get());
-  if (p.format != 1) bad(path, fmt, "unsupported format " + std::to_string(p.format) + " (this reconcile reads format 1)");
-  p.reconcile_version = get_string(doc, "reconcile_version", path, false);
-  p.created_at = get_string(doc, "created_at", path, false);
-  p.database = get_string(doc, "database", path, false);
-  p.source_fingerprint = get_string(doc, "source_fingerprint", path, true);
-  p.target_fingerprint = get_string(doc, "target_fingerprint", path, false);
-  p.transaction_fingerprint = get_string(doc, "transaction_fingerprint", path, false);
+  if (fmt->as_integer()->get() != 1)
+    bad(path, fmt, "unsupported format " + std::to_string(fmt->as_integer()->get()) + " (this reconcile reads format 1)");
+  p.format = 1;
+  // Every key that plan writes is required: a plan without its fingerprints, scope or protected
+  // tables would skip a safety check instead of failing it.
+  check_keys(doc,
+             {"format", "reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint",
+              "transaction_fingerprint", "managed_schemas", "exclude", "protected_tables", "protection_changed",
+              "hazards", "summary", "steps", "reverse_steps", "tables", "verified"},
+             {"reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint", "managed_schemas",
+              "exclude", "protected_tables", "hazards", "summary"},
+             path, "");
+  p.reconcile_version = get_string(doc, "reconcile_version", path);
+  p.created_at = get_string(doc, "created_at", path);
+  p.database = get_string(doc, "database", path);
+  p.source_fingerprint = get_fingerprint(doc, "source_fingerprint", path);
+  p.target_fingerprint = get_fingerprint(doc, "target_fingerprint", path);
+  if (p.source_fingerprint.empty()) bad(path, doc.get("source_fingerprint"), "\"source_fingerprint\" must not be empty");
+  // Only a plan made with --no-verify has no target, and it says so: apply then cannot check it.
+  bool unverified = doc.get("verified") && !get_bool(doc, "verified", path);
+  if (p.target_fingerprint.empty() != unverified)
+    bad(path, doc.get("target_fingerprint"),
+        unverified ? "\"verified = false\" with a \"target_fingerprint\""
+                   : "\"target_fingerprint\" must not be empty (only a plan made with --no-verify, marked \"verified = false\", has none)");
+  p.transaction_fingerprint = get_fingerprint(doc, "transaction_fingerprint", path);
   if (p.transaction_fingerprint.empty()) p.transaction_fingerprint = p.target_fingerprint;
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
   p.exclude = get_strings(doc, "exclude", path);
   p.protected_tables = get_strings(doc, "protected_tables", path);
-  if (const toml::node* pc = doc.get("protection_changed"); pc && pc->is_boolean()) p.protection_changed = pc->as_boolean()->get();
-  p.hazards = get_strings(doc, "hazards", path);
-  if (const toml::table* s = doc["summary"].as_table())
-    for (auto&& [k, v] : *s)
-      if (v.is_integer()) p.summary[std::string(k.str())] = static_cast<int>(v.as_integer()->get());
+  p.protection_changed = get_bool(doc, "protection_changed", path);
+  p.hazards = get_hazards(doc, path);
+  p.summary = read_summary(doc, path);
   p.steps = read_steps(doc, "steps", path);
   p.reverse_steps = read_steps(doc, "reverse_steps", path);
   p.tables = read_tables(doc, path);

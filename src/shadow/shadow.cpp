@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "canonical_cache.hpp"
+#include "shadow_guard.hpp"
 #include "reconcile/table_codec.hpp"
 #include "reconcile/sql.hpp"
 
@@ -35,6 +36,15 @@ void drop_database(const std::string& admin_conninfo, const std::string& db) {
   auto conn = connect(admin_conninfo);
   pqxx::nontransaction tx(*conn);
   tx.exec("DROP DATABASE IF EXISTS " + quote_ident(db) + " WITH (FORCE)");
+}
+
+/// Creates temporary shadow `db`, marked with who made it (so that a run killed before it could
+/// drop it is cleaned up by a later one).
+void create_temporary_database(const std::string& admin_conninfo, const std::string& db) {
+  auto conn = connect(admin_conninfo);
+  pqxx::nontransaction tx(*conn);
+  tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
+  tx.exec("COMMENT ON DATABASE " + quote_ident(db) + " IS " + quote_literal(temporary_shadow_comment()));
 }
 
 /// Drops the shadows an earlier drop could not (the server was unreachable); keeps those it still cannot.
@@ -258,18 +268,22 @@ void Shadow::open() {
     return;
   }
   if (!shadow_url_.empty()) {
+    claim_given_shadow(shadow_url_, target_conninfo_);  // throws, touching nothing, unless it is ours to empty
     conninfo_ = shadow_url_;
     reset();
     return;
   }
   drop_undropped();
+  collect_abandoned_shadows(target_conninfo_);
   std::string db = "reconcile_shadow_" + random_suffix();
   try {
-    auto conn = connect(target_conninfo_);
-    pqxx::nontransaction tx(*conn);
     register_live(target_conninfo_, db, true);
-    tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
+    create_temporary_database(target_conninfo_, db);
   } catch (const pqxx::sql_error& e) {
+    try {
+      drop_database(target_conninfo_, db);  // created, but its comment failed
+    } catch (const std::exception&) {
+    }
     register_live(target_conninfo_, db, false);
     throw Error("cannot create a temporary shadow database on the target server (" + server_message(e) +
                 "); give one with --shadow-url or RECONCILE_SHADOW_URL");
@@ -305,9 +319,7 @@ Shadow::~Shadow() {
 void Shadow::reset() {
   if (!created_db_.empty()) {  // ours: a new empty database is the cheapest reset at any size
     drop_database(target_conninfo_, created_db_);
-    auto conn = connect(target_conninfo_);
-    pqxx::nontransaction tx(*conn);
-    tx.exec("CREATE DATABASE " + quote_ident(created_db_) + " TEMPLATE template0");
+    create_temporary_database(target_conninfo_, created_db_);
     return;
   }
   // A shadow the user gave: drop its contents, committing every 100 tables so that a large schema

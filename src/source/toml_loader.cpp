@@ -23,6 +23,39 @@ SourceLoc loc_of(const toml::source_region& src, const std::string& path) {
   return loc;
 }
 
+/// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and silently drops the rest.
+constexpr size_t kMaxNameBytes = 63;
+
+/// Refuses text PostgreSQL cannot store as written: a NUL byte ends a C string on the server.
+void check_no_nul(const std::string& text, const SourceLoc& loc) {
+  if (text.find('\0') != std::string::npos) throw Error(loc, "contains a NUL byte, which PostgreSQL cannot store");
+}
+
+/// Refuses a name PostgreSQL would not keep as written: empty, or longer than 63 bytes (the server
+/// would cut it, and the cut name would match another object, or none).
+void check_name(const std::string& name, const SourceLoc& loc, const std::string& what) {
+  check_no_nul(name, loc);
+  if (name.empty()) throw Error(loc, what + " name must not be empty");
+  if (name.size() > kMaxNameBytes)
+    throw Error(loc, what + " name \"" + name + "\" is " + std::to_string(name.size()) +
+                         " bytes long; PostgreSQL keeps only the first " + std::to_string(kMaxNameBytes) +
+                         " bytes of a name and would silently cut it");
+}
+
+/// A `name` or `schema.name` reference, each part checked as a name.
+QName read_qname(const std::string& text, const SourceLoc& loc, const std::string& what) {
+  QName q;
+  check_no_nul(text, loc);
+  try {
+    q = parse_qname(text);
+  } catch (const Error& e) {
+    throw Error(loc, e.what());
+  }
+  check_name(q.schema, loc, "schema");
+  check_name(q.name, loc, what);
+  return q;
+}
+
 /// A TOML table being read: remembers which keys were consumed so that leftovers are errors.
 class Fields {
  public:
@@ -32,6 +65,7 @@ class Fields {
     for (auto&& [k, v] : table_) {
       std::string key(k.str());
       if (allowed.count(key)) continue;
+      check_no_nul(key, loc_of(k.source(), path_));
       std::string msg = "unknown key \"" + key + "\"";
       if (auto near = closest(key, allowed); !near.empty()) msg += " (did you mean \"" + near + "\"?)";
       throw Error(loc_of(k.source(), sub(key)), msg);
@@ -52,7 +86,14 @@ class Fields {
     const toml::node* n = get(key);
     if (!n) return std::nullopt;
     if (!n->is_string()) throw Error(loc(key), "expected a string, found " + type_name(*n));
+    check_no_nul(n->as_string()->get(), loc(key));
     return n->as_string()->get();
+  }
+  /// A string that names an object: at most 63 bytes.
+  std::optional<std::string> name(const std::string& key, const std::string& what) {
+    auto v = string(key);
+    if (v) check_name(*v, loc(key), what);
+    return v;
   }
   std::optional<bool> boolean(const std::string& key) {
     const toml::node* n = get(key);
@@ -106,6 +147,7 @@ class Fields {
     for (const auto& el : *n.as_array()) {
       std::string p = path + "[" + std::to_string(i++) + "]";
       if (!el.is_string()) throw Error(loc_of(el.source(), p), "expected a string, found " + type_name(el));
+      check_no_nul(el.as_string()->get(), loc_of(el.source(), p));
       out.push_back(el.as_string()->get());
     }
     return out;
@@ -172,6 +214,7 @@ Column read_column(Fields& f) {
   Column c;
   c.loc = f.loc();
   c.name = require_string(f, "name");
+  check_name(c.name, f.loc("name"), "column");
   c.type = require_string(f, "type");
   if (auto v = f.boolean("nullable")) c.nullable = *v;
   c.default_expr = f.string("default");
@@ -183,7 +226,7 @@ Column read_column(Fields& f) {
   c.generated = f.string("generated");
   c.collation = f.string("collation");
   c.comment = f.string("comment");
-  c.renamed_from = f.string("renamed_from");
+  c.renamed_from = f.name("renamed_from", "column");
   c.using_expr = f.string("using");
   c.backfill = f.string("backfill");
   for (const char* k : {"type", "default", "generated", "collation", "name", "using", "backfill", "renamed_from"})
@@ -207,7 +250,7 @@ Constraint read_primary_key(const toml::node& n, const std::string& path) {
     pk.columns = Fields::string_array(n, path);
   } else if (n.is_table()) {
     Fields f(*n.as_table(), path, {"name", "columns"});
-    if (auto name = f.string("name")) { pk.name = *name; pk.named = true; }
+    if (auto name = f.name("name", "constraint")) { pk.name = *name; pk.named = true; }
     pk.columns = require_strings(f, "columns");
   } else {
     throw Error(pk.loc, "expected an array of column names or { name, columns }");
@@ -220,12 +263,12 @@ Constraint read_foreign_key(Fields& f) {
   Constraint fk;
   fk.kind = ConstraintKind::foreign_key;
   fk.loc = f.loc();
-  if (auto name = f.string("name")) fk.name = *name; else fk.named = false;
+  if (auto name = f.name("name", "constraint")) fk.name = *name; else fk.named = false;
   fk.columns = require_strings(f, "columns");
   const toml::node* ref = f.get("references");
   if (!ref) throw Error(f.loc(), "missing required key \"references\"");
   Fields r(expect_table(*ref, f.sub("references")), f.sub("references"), {"table", "columns"});
-  fk.ref_table = parse_qname(require_string(r, "table"));
+  fk.ref_table = read_qname(require_string(r, "table"), r.loc("table"), "table");
   if (auto cols = r.strings("columns")) fk.ref_columns = *cols;
   fk.on_delete_given = f.get("on_delete") != nullptr;
   fk.on_delete = fk_action(f, "on_delete");
@@ -240,7 +283,7 @@ Constraint read_foreign_key(Fields& f) {
 Index read_index(Fields& f) {
   Index ix;
   ix.loc = f.loc();
-  if (auto name = f.string("name")) ix.name = *name; else ix.named = false;
+  if (auto name = f.name("name", "index")) ix.name = *name; else ix.named = false;
   ix.keys = require_strings(f, "columns");
   ix.unique = f.boolean("unique").value_or(false);
   if (auto m = f.string("method")) {
@@ -259,7 +302,7 @@ void read_table_body(Fields& f, Table& t) {
     Constraint u;
     u.kind = ConstraintKind::unique;
     u.loc = uf.loc();
-    if (auto name = uf.string("name")) u.name = *name; else u.named = false;
+    if (auto name = uf.name("name", "constraint")) u.name = *name; else u.named = false;
     u.columns = require_strings(uf, "columns");
     t.constraints.push_back(u);
   });
@@ -267,7 +310,7 @@ void read_table_body(Fields& f, Table& t) {
     Constraint c;
     c.kind = ConstraintKind::check;
     c.loc = cf.loc();
-    if (auto name = cf.string("name")) c.name = *name; else c.named = false;
+    if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
     c.expression = require_string(cf, "expression");
     t.constraints.push_back(c);
   });
@@ -275,7 +318,7 @@ void read_table_body(Fields& f, Table& t) {
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   t.comment = f.string("comment");
   if (auto from = f.string("renamed_from")) {
-    QName old = parse_qname(*from);
+    QName old = read_qname(*from, f.loc("renamed_from"), "table");
     if (from->find('.') == std::string::npos) old.schema = t.name.schema;  // a rename stays in its schema
     t.renamed_from = old;
   }
@@ -288,19 +331,22 @@ class Loader {
   void load(const toml::table& doc) {
     Fields top(doc, "", kTopKeys);
     for_each_entry(top, "extensions", {"schema"}, [&](const std::string& name, Fields& f) {
-      Extension e{name, f.string("schema").value_or(""), f.loc()};
+      check_name(name, f.loc(), "extension");
+      Extension e{name, f.name("schema", "schema").value_or(""), f.loc()};
       define("extension", name, f.loc());
       model_.extensions[name] = e;
     });
     for_each_entry(top, "schemas", {"comment"}, [&](const std::string& name, Fields& f) {
+      check_name(name, f.loc(), "schema");
       define("schema", name, f.loc());
       model_.schemas[name] = Schema{name, f.string("comment"), f.loc()};
     });
     for_each_entry(top, "enums", {"values", "comment", "renamed_values"}, [&](const std::string& name, Fields& f) {
       Enum e;
-      e.name = parse_qname(name);
+      e.name = read_qname(name, f.loc(), "enum");
       e.loc = f.loc();
       e.values = require_strings(f, "values");
+      for (const auto& v : e.values) check_name(v, f.loc("values"), "enum value");
       e.comment = f.string("comment");
       if (const toml::node* rv = f.get("renamed_values")) {
         Fields r(expect_table(*rv, f.sub("renamed_values")), f.sub("renamed_values"),
@@ -313,7 +359,7 @@ class Loader {
     });
     for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
       Table t;
-      t.name = parse_qname(name);
+      t.name = read_qname(name, f.loc(), "table");
       t.loc = f.loc();
       read_table_body(f, t);
       define("table", t.name.str(), f.loc());
@@ -331,6 +377,7 @@ class Loader {
     const toml::table& tbl = expect_table(*n, section);
     for (auto&& [k, v] : tbl) {
       std::string key(k.str());
+      check_no_nul(key, loc_of(k.source(), section));
       std::string path = section + "." + (key.find('.') != std::string::npos ? "\"" + key + "\"" : key);
       Fields fields(expect_table(v, path), path, allowed);
       if (key.empty()) throw Error(fields.loc(), "empty name");

@@ -15,7 +15,7 @@ std::string toml_key(const std::string& k) {
   return bare ? k : quote_double(k);
 }
 
-std::string qname_key(const QName& q) { return toml_key(q.schema == "public" ? q.name : q.schema + "." + q.name); }
+std::string qname_key(const QName& q) { return toml_key(format_qname(q)); }
 
 std::string string_list(const std::vector<std::string>& v) {
   std::string out = "[";
@@ -37,7 +37,7 @@ std::string column_entry(const Column& c) {
 std::string name_part(const std::string& name, bool named) { return named ? "name = " + quote_double(name) + ", " : ""; }
 
 std::string foreign_key_entry(const Constraint& c) {
-  std::string ref = c.ref_table.schema == "public" ? c.ref_table.name : c.ref_table.str();
+  std::string ref = format_qname(c.ref_table);
   std::string out = "{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) +
                     ", references = { table = " + quote_double(ref) + ", columns = " + string_list(c.ref_columns) + " }";
   if (c.on_delete != "no action") out += ", on_delete = " + quote_double(c.on_delete);

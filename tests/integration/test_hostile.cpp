@@ -1,0 +1,195 @@
+// Hostile and faulty input: what reconcile refuses so that it never loses data, leaks a secret or crashes.
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <pqxx/pqxx>
+
+#include "harness.hpp"
+
+using namespace reconcile::test;
+
+namespace {
+
+const char* kTable = "[tables.fresh]\ncolumns = [{ name = \"id\", type = \"int\" }]\n";
+
+CliResult plan_with_shadow(const TestDb& db, const TempDir& dir, const std::string& shadow) {
+  return run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                  dir.path() + "/plan.toml", "--shadow-url", shadow});
+}
+
+std::string port_of(const std::string& url) {
+  auto colon = url.rfind(':');
+  return url.substr(colon + 1, url.find('/', colon) - colon - 1);
+}
+
+void fill_with_things_to_lose(const TestDb& db) {
+  db.exec("CREATE SCHEMA other; CREATE TABLE other.keep (v text); INSERT INTO other.keep VALUES ('precious');"
+          "CREATE TABLE public.mine (id int); INSERT INTO public.mine VALUES (1)");
+}
+
+std::string hostname() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return name;
+}
+
+}  // namespace
+
+TEST_CASE("a shadow that is the target database is refused however its URL is spelt, and nothing is touched") {
+  TestDb db("shadow_is_target");
+  fill_with_things_to_lose(db);
+  TempDir dir;
+  dir.write("schemas/app.toml", std::string(kTable) + "[tables.mine]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+  std::string port = port_of(db.url());
+  std::string before = db.dump();
+  for (const std::string& spelling :
+       {db.url(), "postgresql://postgres@localhost:" + port + "/it_shadow_is_target?application_name=x",
+        "host=127.0.0.1 port=" + port + " dbname=it_shadow_is_target user=postgres",
+        "hostaddr=127.0.0.1 port=" + port + " dbname='it_shadow_is_target' user=postgres connect_timeout=5"}) {
+    CliResult r = plan_with_shadow(db, dir, spelling);
+    INFO(spelling << "\n" << r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("is the target database"));
+    CHECK(db.dump() == before);
+    CHECK(db.scalar("SELECT v FROM other.keep") == "precious");
+  }
+  CHECK(db.scalar("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()") == "");
+}
+
+TEST_CASE("a given shadow that holds objects reconcile did not put there is refused and left as it was") {
+  TestDb db("shadow_foreign_target");
+  TestDb shadow("shadow_foreign");
+  fill_with_things_to_lose(shadow);
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  std::string before = shadow.dump();
+  CliResult r = plan_with_shadow(db, dir, shadow.url());
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("not empty") && Catch::Contains("other"));
+  CHECK(shadow.dump() == before);
+  CHECK(shadow.scalar("SELECT v FROM other.keep") == "precious");
+
+  // An extension or a function alone is enough to refuse it, too.
+  TestDb shadow2("shadow_foreign_fn");
+  shadow2.exec("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+  CliResult r2 = plan_with_shadow(db, dir, shadow2.url());
+  CHECK(r2.code == 1);
+  CHECK_THAT(r2.err, Catch::Contains("function public.f()"));
+  CHECK(shadow2.scalar("SELECT to_regprocedure('public.f()') IS NOT NULL") == "t");
+}
+
+TEST_CASE("a given shadow that is some project's target (it holds reconcile.history) is refused even when marked") {
+  TestDb db("shadow_history_target");
+  TestDb shadow("shadow_history");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  REQUIRE(run_cli({"apply", "--auto-approve", "--database", shadow.url(), "--schema-dir", dir.path() + "/schemas"}).code == 0);
+  shadow.exec("COMMENT ON DATABASE it_shadow_history IS 'reconcile shadow database: emptied before each use'");
+  dir.write("schemas/app.toml", std::string(kTable) + "[tables.more]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+  CliResult r = plan_with_shadow(db, dir, shadow.url());
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("reconcile.history"));
+  CHECK(shadow.scalar("SELECT to_regclass('public.fresh') IS NOT NULL") == "t");
+}
+
+TEST_CASE("an empty given shadow is marked as reconcile's, and used again on the next plan") {
+  TestDb db("shadow_marked_target");
+  TestDb shadow("shadow_marked");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  REQUIRE(plan_with_shadow(db, dir, shadow.url()).code == 0);
+  CHECK_THAT(shadow.scalar("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"),
+             Catch::StartsWith("reconcile shadow database"));
+  CliResult again = plan_with_shadow(db, dir, shadow.url());
+  INFO(again.err);
+  CHECK(again.code == 0);
+}
+
+TEST_CASE("temporary shadows left by a killed run are dropped by the next plan; others are named in a warning") {
+  TestDb db("abandoned_shadows");
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a pid that is gone
+  pqxx::connection admin(server_url());
+  pqxx::nontransaction tx(admin);
+  auto make = [&](const std::string& name, const std::string& comment) {
+    tx.exec("DROP DATABASE IF EXISTS " + name);
+    tx.exec("CREATE DATABASE " + name + " TEMPLATE template0");
+    tx.exec("COMMENT ON DATABASE " + name + " IS " + tx.quote(comment));
+  };
+  make("reconcile_shadow_0deadbeef001",
+       "reconcile temporary shadow database; pid " + std::to_string(child) + "; host " + hostname());
+  make("reconcile_shadow_0deadbeef002", "reconcile temporary shadow database; pid 1; host some-other-host");
+  make("reconcile_shadow_0deadbeef003",
+       "reconcile temporary shadow database; pid " + std::to_string(getpid()) + "; host " + hostname());
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  CliResult r = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                         dir.path() + "/plan.toml"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  auto exists = [&](const std::string& name) {
+    return tx.exec("SELECT 1 FROM pg_database WHERE datname = " + tx.quote(name)).size() == 1;
+  };
+  CHECK_FALSE(exists("reconcile_shadow_0deadbeef001"));  // its maker is gone
+  CHECK(exists("reconcile_shadow_0deadbeef002"));        // another host's: only named
+  CHECK_THAT(r.err, Catch::Contains("reconcile_shadow_0deadbeef002"));
+  CHECK(exists("reconcile_shadow_0deadbeef003"));  // its maker (this test) is alive
+  for (const char* name : {"reconcile_shadow_0deadbeef001", "reconcile_shadow_0deadbeef002", "reconcile_shadow_0deadbeef003"})
+    tx.exec(std::string("DROP DATABASE IF EXISTS ") + name);
+}
+
+TEST_CASE("a malformed plan file is refused with its place by every command that reads it, and nothing runs") {
+  TestDb db("malformed_plan");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  REQUIRE(run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                   dir.path() + "/plan.toml"}).code == 0);
+  std::string good = dir.read("plan.toml");
+  auto variant = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  std::string before = db.dump();
+  for (const auto& bad : {variant("id = 1", "id = 1000000"), variant("depends_on = []", "depends_on = [4000000000]"),
+                          variant("depends_on = []", "depends_on = [-7]"), variant("id = 1", "id = 0")}) {
+    dir.write("bad.toml", bad);
+    for (std::vector<std::string> args : {std::vector<std::string>{"graph", dir.path() + "/bad.toml"},
+                                          {"show", "--format", "dot", dir.path() + "/bad.toml"},
+                                          {"show", dir.path() + "/bad.toml"},
+                                          {"apply", "--database", db.url(), dir.path() + "/bad.toml"}}) {
+      CliResult r = run_cli(args);
+      INFO(args[0] << "\n" << bad << r.out << r.err);
+      CHECK(r.code == 1);
+      CHECK_THAT(r.err, Catch::Contains("bad.toml:") && Catch::Contains("invalid plan file"));
+    }
+  }
+  // Without its target fingerprint, a plan would skip apply's final check: it is refused instead.
+  auto at = good.find("target_fingerprint = ");
+  std::string no_target = good;
+  no_target.erase(at, good.find('\n', at) - at + 1);
+  dir.write("bad.toml", no_target);
+  CliResult r = run_cli({"apply", "--database", db.url(), dir.path() + "/bad.toml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("missing \"target_fingerprint\""));
+  CHECK(db.dump() == before);
+}
+
+TEST_CASE("a plan made with --no-verify says so and still applies") {
+  TestDb db("unverified_plan");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  REQUIRE(run_cli({"plan", "--no-verify", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                   dir.path() + "/plan.toml"}).code == 0);
+  CHECK_THAT(dir.read("plan.toml"), Catch::Contains("verified = false"));
+  CliResult r = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(db.scalar("SELECT to_regclass('public.fresh') IS NOT NULL") == "t");
+}
