@@ -13,7 +13,19 @@
 namespace reconcile {
 
 /// A connection string (URI or keyword form) without its password, for messages and plan files.
+/// Also remembers the string's secrets for redact_secrets.
 std::string redact_conninfo(const std::string& conninfo);
+/// Checks that `conninfo` is a connection string libpq reads as its writer meant it: throws Error
+/// (never quoting the string) when it does not parse, when a URI has an unencoded '@' in its user
+/// or password, or when a port is not a number (a password without `user:...@` reads as a port).
+void validate_conninfo(const std::string& conninfo);
+/// Remembers what in `conninfo` could be a secret (its password, as parsed and as the raw text
+/// spells it when malformed), so that redact_secrets removes it from any text this process shows.
+void remember_secrets(const std::string& conninfo);
+/// `text` made safe to show: every remembered secret and PGPASSWORD replaced by ***, and whatever
+/// looks like a password in it (`scheme://user:secret@`, `password=secret`) too. Every message,
+/// log line and HTTP body that may hold connection text goes through it.
+std::string redact_secrets(const std::string& text);
 /// The same connection string pointed at another database (keyword form).
 std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname);
 

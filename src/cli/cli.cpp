@@ -1,7 +1,10 @@
 // The command line (CLI11): subcommands, flags, logging, and the only place that picks exit codes.
 #include "reconcile/cli.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <sstream>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -20,10 +23,22 @@
 namespace reconcile {
 namespace {
 
+/// `%*` in a log pattern: the message with its secrets redacted (redact_secrets).
+class RedactedMessage : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string text = redact_secrets(std::string(msg.payload.data(), msg.payload.size()));
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RedactedMessage>(); }
+};
+
 void setup_logging(int verbosity, bool quiet) {
   auto logger = spdlog::stderr_color_mt("reconcile", std::getenv("NO_COLOR") ? spdlog::color_mode::never
                                                                               : spdlog::color_mode::automatic);
-  logger->set_pattern(verbosity > 0 ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<RedactedMessage>('*').set_pattern(verbosity > 0 ? "%H:%M:%S.%e %^%l%$: %*" : "%^%l%$: %*");
+  logger->set_formatter(std::move(formatter));
   logger->set_level(quiet ? spdlog::level::warn : verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
@@ -46,8 +61,9 @@ void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
 /// so that a machine reading stdout always gets JSON. Returns the exit code 1.
 int report_error(bool json, const std::string& message) {
   if (interrupted()) return 1;
-  spdlog::error("{}", message);
-  if (json) std::cout << "{\"format_version\": 1, \"error\": " << cli::json_string(message) << "}\n";
+  std::string safe = redact_secrets(message);
+  spdlog::error("{}", safe);
+  if (json) std::cout << "{\"format_version\": 1, \"error\": " << cli::json_string(safe) << "}\n";
   return 1;
 }
 
@@ -174,7 +190,11 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // A value given in the wrong place (a URL with its password, say) is echoed: redact it.
+    std::ostringstream out, err;
+    int code = app.exit(e, out, err);
+    std::cout << redact_secrets(out.str()) << std::flush;
+    std::cerr << redact_secrets(err.str()) << std::flush;
     return code == 0 ? 0 : 1;
   }
   setup_logging(verbosity, quiet);

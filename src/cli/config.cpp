@@ -26,7 +26,8 @@ std::string expand_env(const std::string& text, const SourceLoc& loc) {
       continue;
     }
     size_t end = text.find('}', i);
-    if (end == std::string::npos) throw Error(loc, "unterminated ${ in \"" + text + "\"");
+    // The value is not repeated: it may hold a password.
+    if (end == std::string::npos) throw Error(loc, "unterminated ${ (expected ${NAME} or ${NAME:-default})");
     std::string ref = text.substr(i + 2, end - i - 2);
     std::string name = ref.substr(0, ref.find(":-"));
     const char* value = std::getenv(name.c_str());

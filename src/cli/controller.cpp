@@ -126,7 +126,7 @@ class Controller {
       record([&](State& s) {
         s.up = false;
         s.runs["error"]++;
-        s.last_error = e.what();
+        s.last_error = redact_secrets(e.what());  // served by /healthz
       });
       return false;
     }
@@ -237,6 +237,24 @@ std::thread signal_thread(const sigset_t& set, Wakeup& wake, httplib::Server& se
   });
 }
 
+/// The endpoints serve small bodies to probes and scrapers: a client gets little time and one
+/// request per connection, a body is refused, Range is ignored, and more threads than a handful of
+/// slow clients can hold keep /healthz answering.
+void harden(httplib::Server& server) {
+  server.new_task_queue = [] { return new httplib::ThreadPool(32); };
+  server.set_read_timeout(2, 0);
+  server.set_write_timeout(2, 0);
+  server.set_keep_alive_max_count(1);
+  server.set_keep_alive_timeout(1);
+  server.set_payload_max_length(1024);
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    // Range is ignored (HTTP allows it): thousands of ranges would multiply a body. The request is
+    // the server's own non-const object, handed to this hook as const.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+}
+
 }  // namespace
 
 int cmd_controller(const Global& g, const ControllerOptions& o) {
@@ -252,6 +270,7 @@ int cmd_controller(const Global& g, const ControllerOptions& o) {
 
   Controller controller(g, o);
   httplib::Server server;
+  harden(server);
   server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_text(controller.state()), "text/plain; version=0.0.4");
   });

@@ -82,13 +82,13 @@ std::string random_suffix() {
 
 /// The version of the server at `conninfo` (the canonical form of a declaration depends on it).
 std::string server_version_of(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+  PGconn* conn = PQconnectdb(libpq_conninfo(conninfo).c_str());
   std::string version;
   if (PQstatus(conn) == CONNECTION_OK)
     if (const char* v = PQparameterStatus(conn, "server_version")) version = v;
   std::string message = PQerrorMessage(conn);
   PQfinish(conn);
-  if (version.empty()) throw Error("cannot connect to " + redact_conninfo(conninfo) + ": " + message);
+  if (version.empty()) throw Error("cannot connect to " + redact_conninfo(conninfo) + ": " + redact_secrets(message));
   return version;
 }
 
@@ -97,11 +97,11 @@ std::string server_version_of(const std::string& conninfo) {
 /// A libpq connection used to run generated SQL in one round trip and locate a failure in it.
 class RawConnection {
  public:
-  explicit RawConnection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+  explicit RawConnection(const std::string& conninfo) : conn_(PQconnectdb(libpq_conninfo(conninfo).c_str())) {
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn_);
       PQfinish(conn_);
-      throw Error("cannot connect to shadow database " + redact_conninfo(conninfo) + ": " + msg);
+      throw Error("cannot connect to shadow database " + redact_conninfo(conninfo) + ": " + redact_secrets(msg));
     }
     run("SET search_path = public; SET client_min_messages = warning");
   }

@@ -11,6 +11,10 @@ namespace reconcile {
 /// reconcile::Error with the redacted target named and no password.
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo);
 
+/// `conninfo` ready for libpq: checked (validate_conninfo), its secrets remembered, and
+/// `application_name` reconcile unless the string names one.
+std::string libpq_conninfo(const std::string& conninfo);
+
 /// The first line of a server error, without libpq's "ERROR:  " prefix.
 std::string server_message(const std::exception& e);
 

@@ -217,3 +217,58 @@ TEST_CASE("controller with the observe policy never applies and writes the held 
   all.signal(SIGTERM);
   REQUIRE(all.wait(30) == 0);
 }
+
+TEST_CASE("controller: /healthz and /readyz never show a password, and slow clients or Range requests cannot block them") {
+  TempDir dir;
+  dir.write("schemas/app.toml", kTables);
+  int port = free_port();
+  const std::string secret = "Hunter2Secret";
+  // The server refuses the database (it does not exist): the error is served, without the password.
+  std::string url = server_url();
+  url = url.substr(0, url.find('@')) + ":" + secret + url.substr(url.find('@'), url.rfind('/') - url.find('@')) + "/it_absent_db";
+  Background ctl({std::getenv("RECONCILE_BIN"), "controller", "--database", url, "--schema-dir", dir.path() + "/schemas",
+                  "--plan-dir", dir.path() + "/held", "--interval", "60", "--listen", "127.0.0.1:" + std::to_string(port)},
+                 dir.path() + "/controller.log");
+  INFO("controller log:\n" << (fs::exists(dir.path() + "/controller.log") ? dir.read("controller.log") : ""));
+  REQUIRE(eventually(30, [&] { return metric(port, "reconcile_runs_total{result=\"error\"}") >= 1; }));
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->body.find(secret) == std::string::npos);
+  }
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK_THAT(health->body, Catch::Contains("it_absent_db"));  // the error itself is there
+  CHECK(dir.read("controller.log").find(secret) == std::string::npos);
+
+  // Forty clients that send half a request and then nothing.
+  std::vector<int> slow;
+  for (int i = 0; i < 40; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) (void)!write(fd, "GET /healthz HTTP/1.1\r\nHo", 25);
+    slow.push_back(fd);
+  }
+  auto started = std::chrono::steady_clock::now();
+  bool answered = eventually(10, [&] { return http_status(port, "/healthz") == 200; });
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (int fd : slow) close(fd);
+  CHECK(answered);
+  CHECK(waited < 6);
+  // A Range request (thousands of ranges would multiply the body) gets the plain body.
+  httplib::Client ranged("127.0.0.1", port);
+  std::string ranges = "bytes=0-";
+  for (int i = 0; i < 500; ++i) ranges += ",0-";
+  auto r = ranged.Get("/metrics", {{"Range", ranges}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.size() < 5000);
+  CHECK_THAT(r->body, Catch::StartsWith("# HELP"));
+  ctl.signal(SIGTERM);
+  CHECK(ctl.wait(30) == 0);
+}

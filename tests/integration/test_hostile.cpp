@@ -193,3 +193,79 @@ TEST_CASE("a plan made with --no-verify says so and still applies") {
   CHECK(r.code == 0);
   CHECK(db.scalar("SELECT to_regclass('public.fresh') IS NOT NULL") == "t");
 }
+
+namespace {
+/// No output of `r` holds `secret` or a telling piece of it.
+void check_no_secret(const CliResult& r, const std::string& secret) {
+  for (const std::string& piece : {secret, secret.substr(0, secret.size() / 2), secret.substr(secret.size() / 2)}) {
+    CHECK(r.out.find(piece) == std::string::npos);
+    CHECK(r.err.find(piece) == std::string::npos);
+  }
+}
+}  // namespace
+
+TEST_CASE("no password reaches any output, whatever is wrong with the connection string") {
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  std::string port = port_of(server_url());
+  const std::string secret = "Hunter2Secret";
+  std::vector<std::string> urls = {
+      "postgresql://postgres:" + secret + "@127.0.0.1:" + port + "/it_no_such_db",  // the server refuses it
+      "postgresql://postgres:Hun@ter2Secret@127.0.0.1:" + port + "/db",             // an unencoded @
+      "postgresql://postgres:" + secret + "/db",                                    // no @: read as a port
+      "postgres://postgres:" + secret + "@127.0.0.1:99999/db",                      // a port out of range
+      "postgresql://postgres:" + secret + "@127.0.0.1:" + port + "/db?sslmode=bogus",
+      "postgresql://postgres:" + secret + "@[::1/db",                               // unparseable
+      "postgresql://postgres@127.0.0.1:" + port + "/db?password=" + secret + "&bogus=1",
+      "host=127.0.0.1 port=x password=" + secret,
+      "host=127.0.0.1 port=1 password='" + secret + "' dbname=db",
+      "host=127.0.0.1 password='" + secret,                                         // an unterminated quote
+  };
+  for (const auto& url : urls) {
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"plan", "--database", url, "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"},
+          {"plan", "--json", "-v", "--database", url, "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"},
+          {"inspect", "--database", url}, {"history", "--json", "--database", url},
+          {"plan", "--database", server_url(), "--shadow-url", url, "--schema-dir", dir.path() + "/schemas", "--out",
+           dir.path() + "/p.toml", "-v"},
+          {"plan", url}}) {  // a URL given where none is expected is echoed by the argument parser
+      CliResult r = run_cli(args);
+      INFO(args[0] << " " << url << "\n" << r.out << r.err);
+      CHECK(r.code != 0);
+      check_no_secret(r, secret);
+      check_no_secret(r, "Hun@ter2Secret");
+    }
+  }
+  // reconcile.toml values with mistakes in them are not echoed either.
+  for (const std::string& line :
+       {"database = \"postgresql://u:" + secret + "@h/db", "database = \"postgresql://u:" + secret + "\\q@h/db\"",
+        "database = \"${NOPE:-postgresql://u:" + secret + "@h/db\"", "database = postgresql://u:" + secret + "@h/db",
+        "database = \"postgresql://u:" + secret + "@h/db\"\nshadow_url = \"${UNSET_VARIABLE_FOR_TEST}\""}) {
+    dir.write("reconcile.toml", line + "\n");
+    CliResult r = run_cli({"plan", "--config", dir.path() + "/reconcile.toml", "--schema-dir", dir.path() + "/schemas"});
+    INFO(line << "\n" << r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("reconcile.toml:"));
+    check_no_secret(r, secret);
+  }
+}
+
+TEST_CASE("every connection says application_name = reconcile, unless the connection string names one") {
+  TestDb db("application_name");
+  db.exec("CREATE SCHEMA audit; CREATE TABLE audit.apps (app text);"
+          "CREATE FUNCTION audit.log_app() RETURNS event_trigger LANGUAGE plpgsql AS"
+          " $$ BEGIN INSERT INTO audit.apps VALUES (current_setting('application_name')); END $$;"
+          "CREATE EVENT TRIGGER it_application_name_log ON ddl_command_end EXECUTE FUNCTION audit.log_app()");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  CliResult r = run_cli({"apply", "--auto-approve", "--database", db.url(), "--schema-dir", dir.path() + "/schemas"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(db.scalar("SELECT string_agg(DISTINCT app, ',') FROM audit.apps") == "reconcile");
+  dir.write("schemas/app.toml", std::string(kTable) + "[tables.more]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+  r = run_cli({"apply", "--auto-approve", "--database", db.url() + "?application_name=deploy-bot", "--schema-dir",
+               dir.path() + "/schemas"});
+  REQUIRE(r.code == 0);
+  CHECK(db.scalar("SELECT string_agg(DISTINCT app, ',' ORDER BY app) FROM audit.apps") == "deploy-bot,reconcile");
+  db.exec("DROP EVENT TRIGGER it_application_name_log");
+}
