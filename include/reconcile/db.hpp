@@ -113,6 +113,7 @@ struct ApplyOptions {
 
 struct ApplyResult {
   int steps_run = 0;
+  long history_id = 0;  ///< the reconcile.history row of this apply
 };
 
 /// Another apply holds the database's advisory lock (and the caller did not ask to wait).
@@ -130,7 +131,9 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
 struct HistoryEntry {
   long id = 0;
   std::string applied_at, applied_by, plan_hash, source_fingerprint, target_fingerprint;
-  int steps = 0;
+  int steps = 0;                    ///< the steps that ran
+  int total_steps = 0;              ///< the plan's steps (0: not recorded by older versions)
+  std::string status = "applied";  ///< applied, or partial: steps outside the transaction did not all run
 };
 std::vector<HistoryEntry> read_history(const std::string& conninfo);
 /// What the last applied plan recorded: its managed schemas (so that a schema removed from the

@@ -1,5 +1,6 @@
 // SQL quoting: the one path by which names and literals enter SQL text.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +15,20 @@ std::string quote_literal(std::string_view text);
 std::string quote_qualified(std::string_view schema, std::string_view name);
 /// Comma-separated quoted identifiers.
 std::string quote_ident_list(const std::vector<std::string>& names);
+
+/// The type a column type names, as SQL reads it: `schema.name` or `name` (schema empty), each part
+/// unquoted (`"a""b"` is a"b) or folded to lower case, without array brackets or a type modifier.
+/// Empty parts when `type` is not a plain type name (a multi-word type such as `double precision`
+/// is returned whole as the name).
+struct TypeName {
+  std::string schema, name;
+};
+TypeName parse_type_name(std::string_view type);
+
+/// Why `fragment` (an expression, type or index key from the desired state, pasted into a
+/// statement) could end that statement or hide the rest of it: a `;`, `--` or `/*` outside quoted
+/// strings, quoted identifiers and dollar quotes, a closing parenthesis without its opening one,
+/// an unclosed parenthesis or quote. nullopt when it cannot.
+std::optional<std::string> fragment_problem(std::string_view fragment);
 
 }  // namespace reconcile

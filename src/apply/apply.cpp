@@ -26,7 +26,11 @@ const char* kHistoryDdl =
     "  managed_schemas text[] NOT NULL,"
     "  protected_tables text[] NOT NULL DEFAULT '{}',"
     "  steps integer NOT NULL,"
-    "  reconcile_version text NOT NULL)";
+    "  reconcile_version text NOT NULL);"
+    // status: applied (every step ran) or partial (the transaction committed; `steps` counts the
+    // steps that ran, those outside the transaction as each finished).
+    "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'applied';"
+    "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS total_steps integer";
 
 void take_lock(pqxx::connection& conn, bool wait) {
   pqxx::nontransaction tx(conn);
@@ -64,14 +68,42 @@ void check_fingerprint(pqxx::work& tx, const Plan& plan, const std::string& expe
               ", got " + live + "); rolled back, nothing was applied");
 }
 
-void record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, int steps) {
+/// Records the plan in reconcile.history, as `partial` when steps outside the transaction are still
+/// to run. Returns the row's id.
+long record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, int steps) {
   tx.exec(kHistoryDdl);
-  tx.exec_params(
+  int total = static_cast<int>(plan.steps.size());
+  auto r = tx.exec_params(
       "INSERT INTO reconcile.history (plan_hash, source_fingerprint, target_fingerprint, managed_schemas,"
-      " protected_tables, steps, reconcile_version)"
-      " VALUES ($1, $2, $3, string_to_array($4, chr(31)), string_to_array($5, chr(31)), $6, $7)",
+      " protected_tables, steps, reconcile_version, status, total_steps)"
+      " VALUES ($1, $2, $3, string_to_array($4, chr(31)), string_to_array($5, chr(31)), $6, $7, $8, $9) RETURNING id",
       opt.plan_hash, plan.source_fingerprint, plan.target_fingerprint, join_schemas(plan.managed_schemas),
-      join_schemas(plan.protected_tables), steps, plan.reconcile_version);
+      join_schemas(plan.protected_tables), steps, plan.reconcile_version, steps == total ? "applied" : "partial", total);
+  return r[0][0].as<long>();
+}
+
+/// Tables of the plan's schemas that other sessions hold locks on, for a message: "public.t
+/// (AccessExclusiveLock, pid 42, psql)". Read on a connection of its own; "" when none or unknown.
+std::string lock_holders(const std::string& conninfo, const Plan& plan) {
+  try {
+    auto conn = connect(conninfo);
+    pqxx::read_transaction tx(*conn);
+    auto rows = tx.exec_params(
+        "SELECT DISTINCT format('%I.%I (%s, pid %s%s)', n.nspname, c.relname, l.mode, l.pid,"
+        "       CASE WHEN a.application_name <> '' THEN ', ' || a.application_name ELSE '' END)"
+        "  FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "  LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.granted AND l.pid <> pg_backend_pid() AND l.locktype = 'relation'"
+        "   AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock')"
+        "   AND n.nspname = ANY (string_to_array($1, chr(31)))"
+        " ORDER BY 1 LIMIT 5",
+        join_schemas(plan.managed_schemas));
+    std::string out;
+    for (const auto& r : rows) out += (out.empty() ? "" : ", ") + std::string(r[0].c_str());
+    return out;
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 
@@ -87,7 +119,12 @@ void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOption
   pqxx::work tx(conn);
   tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
   tx.exec("SET LOCAL statement_timeout = " + std::to_string(opt.statement_timeout_ms));
-  check_fingerprint(tx, plan, plan.source_fingerprint, true);
+  try {
+    check_fingerprint(tx, plan, plan.source_fingerprint, true);
+  } catch (const pqxx::sql_error& e) {  // reading the catalog waits for locks other sessions hold
+    if (is_lock_timeout(e)) throw LockTimeout{"the check that the plan is not stale (it reads the managed tables' definitions)"};
+    throw;
+  }
   int total = static_cast<int>(plan.steps.size()), ran = 0;
   for (int i = 0; i < total; ++i) {
     const Step& s = plan.steps[i];
@@ -103,14 +140,35 @@ void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOption
     ++ran;
   }
   if (!plan.transaction_fingerprint.empty()) check_fingerprint(tx, plan, plan.transaction_fingerprint, false);
-  record_history(tx, plan, opt, ran);
+  result.history_id = record_history(tx, plan, opt, ran);
   tx.commit();
   result.steps_run = ran;
 }
 
-/// Steps that cannot run in a transaction, one by one after the commit. A failure stops here and
-/// says what ran and how to finish.
-void run_outside(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
+/// What to tell the user when step `s`, outside the transaction, did not finish: what ran, what
+/// did not, and how to finish.
+std::string outside_failure(const Step& s, const std::string& why, bool connection_lost) {
+  std::string ran = s.id > 1 ? "Steps 1 to " + std::to_string(s.id - 1) + " are applied and committed; " : "";
+  std::string state = connection_lost ? "the connection was lost while step " + std::to_string(s.id) +
+                                            " ran: it may have finished, or left an index invalid; the steps after it did not run"
+                                      : "step " + std::to_string(s.id) + " and the ones after it did not run";
+  return "step " + std::to_string(s.id) + " (" + s.object + ") failed: " + why + ". " + ran + state +
+         " (reconcile history shows this apply as partial). To finish, run `reconcile plan` and `reconcile apply` again: "
+         "the new plan holds what is left (an index left invalid is dropped and built again).";
+}
+
+/// Counts step `s` as done in the history row (a step outside the transaction commits by itself).
+void count_step(pqxx::nontransaction& tx, long history_id, bool last) {
+  tx.exec_params("UPDATE reconcile.history SET steps = steps + 1, status = CASE WHEN $2 THEN 'applied' ELSE status END"
+                 " WHERE id = $1",
+                 history_id, last);
+}
+
+/// Steps that cannot run in a transaction, one by one after the commit. A failure, or a lost
+/// connection, stops here and says what ran and how to finish; the history row counts each step
+/// as it finishes.
+void run_outside(pqxx::connection& conn, const std::string& conninfo, const Plan& plan, const ApplyOptions& opt,
+                 ApplyResult& result) {
   pqxx::nontransaction tx(conn);
   tx.exec("SET lock_timeout = " + std::to_string(opt.lock_timeout_ms));
   tx.exec("SET statement_timeout = " + std::to_string(opt.statement_timeout_ms));
@@ -123,19 +181,30 @@ void run_outside(pqxx::connection& conn, const Plan& plan, const ApplyOptions& o
       try {
         tx.exec(s.sql);
         break;
+      } catch (const pqxx::broken_connection& e) {
+        throw Error(outside_failure(s, server_message(e), true));
       } catch (const pqxx::sql_error& e) {
         if (is_lock_timeout(e) && attempt <= opt.lock_retries) {
           spdlog::warn("step {} could not get its lock ({}); retrying", s.id, server_message(e));
           std::this_thread::sleep_for(std::chrono::milliseconds(opt.retry_backoff_ms << (attempt - 1)));
           continue;
         }
-        throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) + ". Steps 1 to " +
-                    std::to_string(s.id - 1) + " are applied and committed; step " + std::to_string(s.id) +
-                    " and the ones after it did not run. To finish, run `reconcile plan` and `reconcile apply` again: "
-                    "the new plan holds what is left (an index this step left invalid is dropped and built again).");
+        std::string why = server_message(e);
+        if (is_lock_timeout(e)) {
+          std::string holders = lock_holders(conninfo, plan);
+          if (!holders.empty()) why += " (locked by " + holders + ")";
+        }
+        throw Error(outside_failure(s, why, false));
+      } catch (const std::exception& e) {  // the connection failing in any other way
+        throw Error(outside_failure(s, server_message(e), !conn.is_open()));
       }
     }
     ++result.steps_run;
+    try {
+      count_step(tx, result.history_id, result.steps_run == total);
+    } catch (const std::exception& e) {
+      throw Error(outside_failure(i + 1 < total ? plan.steps[i + 1] : s, "its completion could not be recorded: " + server_message(e), true));
+    }
   }
 }
 
@@ -150,19 +219,36 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
       run_transaction(*conn, plan, opt, result);
       break;
     } catch (const LockTimeout& e) {
-      if (attempt > opt.lock_retries)
-        throw Error("could not get a lock for " + e.message + " after " + std::to_string(attempt) +
-                    " attempts; rolled back, nothing was applied. Try again later or raise --lock-timeout.");
+      if (attempt > opt.lock_retries) {
+        std::string holders = lock_holders(conninfo, plan);
+        throw Error("could not get a lock for " + e.message + " after " + std::to_string(attempt) + " attempts" +
+                    (holders.empty() ? "" : " (locked by " + holders + ")") +
+                    "; rolled back, nothing was applied. Try again later or raise --lock-timeout.");
+      }
       spdlog::warn("a lock was not granted within {} ms ({}); retrying the whole transaction (attempt {} of {})",
                    opt.lock_timeout_ms, e.message, attempt + 1, opt.lock_retries + 1);
       std::this_thread::sleep_for(std::chrono::milliseconds(opt.retry_backoff_ms << (attempt - 1)));
+    } catch (const pqxx::in_doubt_error& e) {
+      throw Error("the connection was lost while the transaction committed: the plan may or may not have been "
+                  "applied. Run `reconcile history` and `reconcile plan` to see which (" + server_message(e) + ")");
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {  // a lost connection, or anything else: the server rolls back
+      throw Error("apply failed before its transaction committed (" + server_message(e) +
+                  "); rolled back, nothing was applied");
     }
   }
   bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
   if (!outside) return result;
-  run_outside(*conn, plan, opt, result);
-  pqxx::read_transaction tx(*conn);
-  std::string live = live_fingerprint(tx, plan);
+  run_outside(*conn, conninfo, plan, opt, result);
+  std::string live;
+  try {
+    pqxx::read_transaction tx(*conn);
+    live = live_fingerprint(tx, plan);
+  } catch (const std::exception& e) {
+    throw Error("every step ran, but the final check could not read the schema (" + server_message(e) +
+                "); run `reconcile plan` to confirm that nothing is left");
+  }
   if (!plan.target_fingerprint.empty() && live != plan.target_fingerprint)
     throw Error("every step ran, but the schema does not match the plan's target (expected " + plan.target_fingerprint +
                 ", got " + live + "); run `reconcile plan` to see what differs");
@@ -175,12 +261,14 @@ std::vector<HistoryEntry> read_history(const std::string& conninfo) {
   std::vector<HistoryEntry> out;
   auto exists = tx.exec("SELECT to_regclass('reconcile.history') IS NOT NULL");
   if (!exists[0][0].as<bool>()) return out;
+  // status and total_steps came later: a history written by an older version has neither.
   auto rows = tx.exec(
       "SELECT id, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, plan_hash,"
-      " source_fingerprint, target_fingerprint, steps FROM reconcile.history ORDER BY id DESC");
+      " source_fingerprint, target_fingerprint, steps, coalesce((to_jsonb(h) ->> 'total_steps')::int, 0),"
+      " coalesce(to_jsonb(h) ->> 'status', 'applied') FROM reconcile.history h ORDER BY id DESC");
   for (const auto& r : rows)
     out.push_back(HistoryEntry{r[0].as<long>(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str(),
-                               r[5].c_str(), r[6].as<int>()});
+                               r[5].c_str(), r[6].as<int>(), r[7].as<int>(), r[8].c_str()});
   return out;
 }
 

@@ -228,7 +228,8 @@ int cmd_history(const Global& g) {
       std::cout << (i ? ",\n  " : "\n  ") << "{\"id\": " << e.id << ", \"applied_at\": " << json_string(e.applied_at)
                 << ", \"applied_by\": " << json_string(e.applied_by) << ", \"plan_hash\": " << json_string(e.plan_hash)
                 << ", \"source_fingerprint\": " << json_string(e.source_fingerprint)
-                << ", \"target_fingerprint\": " << json_string(e.target_fingerprint) << ", \"steps\": " << e.steps << "}";
+                << ", \"target_fingerprint\": " << json_string(e.target_fingerprint) << ", \"steps\": " << e.steps
+                << ", \"total_steps\": " << e.total_steps << ", \"status\": " << json_string(e.status) << "}";
     }
     std::cout << (entries.empty() ? "]}\n" : "\n]}\n");
     return 0;
@@ -238,8 +239,10 @@ int cmd_history(const Global& g) {
     return 0;
   }
   for (const auto& e : entries)
-    std::cout << e.id << "  " << e.applied_at << "  " << e.applied_by << "  " << e.steps << " step(s)  "
-              << e.plan_hash.substr(0, 19) << "\n";
+    std::cout << e.id << "  " << e.applied_at << "  " << e.applied_by << "  "
+              << (e.status == "applied" ? std::to_string(e.steps) + " step(s)"
+                                        : e.status + ": " + std::to_string(e.steps) + " of " + std::to_string(e.total_steps) + " step(s)")
+              << "  " << e.plan_hash.substr(0, 19) << "\n";
   return 0;
 }
 

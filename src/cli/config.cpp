@@ -58,7 +58,13 @@ struct Reader {
     return out;
   }
   long duration_ms(const toml::node& n, const std::string& key) const {
-    if (n.is_integer()) return static_cast<long>(n.as_integer()->get());
+    if (n.is_integer()) {
+      int64_t ms = n.as_integer()->get();
+      if (ms < 0 || ms > kMaxDurationMs)
+        throw Error(loc_of(path, n, key), "expected milliseconds from 0 to " + std::to_string(kMaxDurationMs) +
+                                              " (about 24 days), not " + std::to_string(ms));
+      return static_cast<long>(ms);
+    }
     if (!n.is_string()) throw Error(loc_of(path, n, key), "expected milliseconds or a duration such as \"5s\"");
     try {
       return parse_duration_ms(string(n, key), key);
@@ -92,7 +98,11 @@ struct Reader {
   void controller(const toml::table& t, Config& c) const {
     for (auto&& [k, v] : t) {
       std::string key = "controller." + std::string(k.str());
-      if (k.str() == "interval") c.interval_s = v.is_integer() ? v.as_integer()->get() : duration_ms(v, key) / 1000;
+      if (k.str() == "interval") {
+        c.interval_s = v.is_integer() ? v.as_integer()->get() : duration_ms(v, key) / 1000;
+        if (*c.interval_s < 1 || *c.interval_s > kMaxDurationMs / 1000)
+          throw Error(loc_of(path, v, key), "expected seconds from 1 to " + std::to_string(kMaxDurationMs / 1000));
+      }
       else if (k.str() == "policy") c.policy = string(v, key);
       else if (k.str() == "listen") c.listen = string(v, key);
       else unknown(v, key, "interval, policy, listen");
@@ -129,8 +139,11 @@ long parse_duration_ms(const std::string& text, const std::string& what) {
   std::string unit = text.substr(digits);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   long factor = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60000 : unit == "h" ? 3600000 : 0;
-  if (digits == 0 || digits > 12 || factor == 0)
+  if (digits == 0 || factor == 0)
     throw Error(what + ": invalid duration \"" + text + "\" (expected milliseconds, or a number with ms, s, min or h)");
+  if (digits > 10 || std::stol(text.substr(0, digits)) > kMaxDurationMs / factor)
+    throw Error(what + ": duration \"" + text + "\" is too long (PostgreSQL's timeouts end at " +
+                std::to_string(kMaxDurationMs) + " ms, about 24 days)");
   return std::stol(text.substr(0, digits)) * factor;
 }
 

@@ -27,6 +27,8 @@ Config load_config(const std::string& path, bool required);
 
 /// A duration in milliseconds: "5000" (ms), "250ms", "5s", "2min", "1h". Throws Error naming `what`.
 long parse_duration_ms(const std::string& text, const std::string& what);
+/// The longest timeout PostgreSQL takes (lock_timeout, statement_timeout are int milliseconds).
+constexpr long kMaxDurationMs = 2147483647;
 
 /// The commented starter reconcile.toml that `reconcile init` writes.
 std::string starter_config();

@@ -260,7 +260,8 @@ void harden(httplib::Server& server) {
 int cmd_controller(const Global& g, const ControllerOptions& o) {
   if (o.policy != "observe" && o.policy != "safe" && o.policy != "all")
     throw Error("unknown policy \"" + o.policy + "\" (expected observe, safe or all)");
-  if (o.interval_s <= 0) throw Error("--interval must be a positive number of seconds");
+  if (o.interval_s <= 0 || o.interval_s > 2147483647L / 1000)
+    throw Error("--interval must be a number of seconds from 1 to " + std::to_string(2147483647L / 1000));
   auto [host, port] = parse_listen(o.listen);
 
   sigset_t set;

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -142,9 +143,35 @@ std::string mermaid_word(const std::string& text) {
   return out.empty() ? "_" : out;
 }
 
-std::string markdown_cell(const std::string& text) {
+/// The longest run of backticks in `text`.
+size_t longest_backtick_run(const std::string& text) {
+  size_t best = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    best = std::max(best, run);
+  }
+  return best;
+}
+
+/// `text` as a Markdown code span that nothing in it can end (CommonMark: the delimiter is longer
+/// than any backtick run inside), on one line, with `|` escaped for a table cell. Whatever comes
+/// from the schema or the plan file is shown this way, so it cannot pass for reconcile's own words.
+std::string code_span(const std::string& text) {
+  std::string body;
+  for (char c : text) body += c == '|' ? std::string("\\|") : c == '\n' || c == '\r' ? std::string(" ") : std::string(1, c);
+  std::string fence(longest_backtick_run(body) + 1, '`');
+  bool pad = !body.empty() && (body.front() == '`' || body.back() == '`' || body.front() == ' ');
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+/// A code fence longer than any backtick run in `text`, so that the block cannot be closed early.
+std::string code_fence(const std::string& text) { return std::string(std::max<size_t>(3, longest_backtick_run(text) + 1), '`'); }
+
+/// Key markers of an erDiagram attribute (PK, FK, UK); anything else in a plan file is dropped.
+std::string mermaid_keys(const std::string& keys) {
   std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  for (const char* k : {"PK", "FK", "UK"})
+    if (keys.find(k) != std::string::npos) out += (out.empty() ? "" : ", ") + std::string(k);
   return out;
 }
 
@@ -157,7 +184,7 @@ std::string mermaid(const Plan& p) {
     out += "  " + mermaid_word(t.name) + " {\n";
     for (const auto& c : t.columns) {
       out += "    " + mermaid_word(c.type) + " " + mermaid_word(c.name);
-      if (!c.keys.empty()) out += " " + c.keys;
+      if (!mermaid_keys(c.keys).empty()) out += " " + mermaid_keys(c.keys);
       out += "\n";
     }
     out += "  }\n";
@@ -181,20 +208,22 @@ std::string render_markdown(const Plan& p) {
     for (const auto& h : s.hazards) {
       if (!any) out += "> [!WARNING]\n> **Hazards**\n";
       any = true;
-      out += "> - **" + h + "** (" + hazard_meaning(h) + "): step " + std::to_string(s.id) + ", `" + s.op + " " + s.object + "`\n";
+      out += "> - **" + h + "** (" + hazard_meaning(h) + "): step " + std::to_string(s.id) + ", " + code_span(s.op + " " + s.object) + "\n";
     }
   if (any) out += "\n";
   out += "| # | change | object | hazards |\n| ---: | --- | --- | --- |\n";
   for (const auto& s : p.steps)
-    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | `" + markdown_cell(s.object) + "` | " +
+    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | " + code_span(s.object) + " | " +
            (s.hazards.empty() ? "" : "**" + join(s.hazards) + "**") + (s.transactional ? "" : " outside the transaction") +
            " |\n";
-  out += "\n<details><summary>SQL (" + std::to_string(p.steps.size()) + " steps)</summary>\n\n```sql\n";
-  for (const auto& s : p.steps) out += "-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object + "\n" + s.sql + "\n\n";
-  out += "```\n\n</details>\n\n";
+  std::string sql;
+  for (const auto& s : p.steps) sql += "-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object + "\n" + s.sql + "\n\n";
+  std::string fence = code_fence(sql);
+  out += "\n<details><summary>SQL (" + std::to_string(p.steps.size()) + " steps)</summary>\n\n" + fence + "sql\n" + sql + fence +
+         "\n\n</details>\n\n";
   if (!p.tables.empty()) out += "<details open><summary>Tables this plan touches</summary>\n\n" + mermaid(p) + "\n</details>\n\n";
-  out += "<sub>Database `" + p.database + "` · from `" + p.source_fingerprint.substr(0, 19) + "` to `" +
-         p.target_fingerprint.substr(0, 19) + "` · reconcile " + p.reconcile_version + "</sub>\n";
+  out += "<sub>Database " + code_span(p.database) + " · from `" + p.source_fingerprint.substr(0, 19) + "` to `" +
+         p.target_fingerprint.substr(0, 19) + "` · reconcile " + code_span(p.reconcile_version) + "</sub>\n";
   return out;
 }
 

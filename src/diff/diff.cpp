@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "reconcile/change.hpp"
+#include "reconcile/sql.hpp"
 
 namespace reconcile {
 namespace {
@@ -79,15 +80,14 @@ class Differ {
   /// The current columns of type `e` (or an array of it) that the desired model keeps.
   std::vector<std::pair<QName, Column>> enum_columns(const QName& e) {
     std::vector<std::pair<QName, Column>> out;
-    std::string plain = e.schema == "public" ? e.name : e.str();
     for (auto& [tn, t] : cur_.tables) {
       const Table* keep = des_.find_table(tn);
       if (!keep) continue;
       for (auto& c : t.columns) {
-        std::string base = c.type.substr(0, c.type.find('['));
-        std::erase(base, '"');
+        TypeName type = parse_type_name(c.type);
+        bool same = type.name == e.name && (type.schema == e.schema || (type.schema.empty() && e.schema == "public"));
         const Column* wanted = keep->find_column(c.name);
-        if ((base != plain && base != e.str()) || !wanted) continue;
+        if (!same || !wanted) continue;
         // The rebuilt column gets its desired default (the old one may name a removed value).
         c.default_expr = wanted->type == c.type ? wanted->default_expr : std::nullopt;
         out.emplace_back(tn, c);

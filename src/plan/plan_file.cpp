@@ -138,6 +138,8 @@ Step read_step(const toml::node& el, const std::string& key, int number, const s
   s.op = get_string(t, "op", path);
   if (!kOps.count(s.op)) bad(path, t.get("op"), "unknown op \"" + s.op + "\"" + where);
   s.object = get_string(t, "object", path);
+  for (unsigned char c : s.object)  // shown on terminals and in Markdown, DOT and JSON
+    if (c < 0x20 || c == 0x7f) bad(path, t.get("object"), "\"object\" contains a control character" + where);
   s.sql = get_string(t, "sql", path);
   if (s.sql.find('\0') != std::string::npos) bad(path, t.get("sql"), "\"sql\" contains a NUL byte" + where);
   s.transactional = get_bool(t, "transactional", path);

@@ -214,7 +214,7 @@ struct Renderer {
     if (ix.method != "btree") sql += " USING " + ix.method;
     sql += " (" + join(ix.keys, ", ") + ")";
     if (!ix.include.empty()) sql += " INCLUDE (" + quote_ident_list(ix.include) + ")";
-    if (!ix.where.empty()) sql += " WHERE " + ix.where;
+    if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
     auto d = draft("create", index_label(c.table, ix), sql + ";", r_create_index);
     index_keys(d, c.table, ix, false);
     if (!c.new_table && !online) d.step.hazards = {"locks"};
@@ -283,7 +283,7 @@ struct Renderer {
       if (col.default_expr) sql += "\n" + at + " DROP DEFAULT;";
       sql += "\n" + at + " TYPE " + target + " USING " + quote_ident(col.name) + "::text" +
              (target.back() == ']' ? "[]" : "") + "::" + target + ";";
-      if (col.default_expr) sql += "\n" + at + " SET DEFAULT " + *col.default_expr + ";";
+      if (col.default_expr) sql += "\n" + at + " SET DEFAULT (" + *col.default_expr + ");";
       d.uses.insert(col_key(table, col.name));
     }
     sql += "\nDROP TYPE " + old.sql() + ";";
@@ -296,10 +296,10 @@ struct Renderer {
 
   void operator()(const BackfillColumn& c) {
     std::string col = quote_ident(c.column);
-    std::string sql = "UPDATE " + c.table.sql() + " SET " + col + " = " + c.expression + " WHERE " + col + " IS NULL;";
+    std::string sql = "UPDATE " + c.table.sql() + " SET " + col + " = (" + c.expression + ") WHERE " + col + " IS NULL;";
     if (options.batch_size > 0)  // committed batches, outside the apply transaction: resumable
-      sql = "DO $reconcile$\nDECLARE reconcile_rows bigint;\nBEGIN\n  LOOP\n    UPDATE " + c.table.sql() + " SET " + col + " = " +
-            c.expression + "\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
+      sql = "DO $reconcile$\nDECLARE reconcile_rows bigint;\nBEGIN\n  LOOP\n    UPDATE " + c.table.sql() + " SET " + col + " = (" +
+            c.expression + ")\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
             " IS NULL LIMIT " + std::to_string(options.batch_size) +
             "));\n    GET DIAGNOSTICS reconcile_rows = ROW_COUNT;\n    EXIT WHEN reconcile_rows = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
     auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)", sql, r_alter_column);
@@ -330,7 +330,7 @@ struct Renderer {
     if (c.generated) { at(s, "generated"); s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED"; }
     if (!c.identity.empty()) s += " GENERATED " + std::string(c.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
     if (!c.nullable) s += " NOT NULL";
-    if (c.default_expr) { at(s, "default"); s += " DEFAULT " + *c.default_expr; }
+    if (c.default_expr) { at(s, "default"); s += " DEFAULT (" + *c.default_expr + ")"; }
     return s;
   }
 
@@ -442,7 +442,7 @@ void Renderer::operator()(const AlterColumn& c) {
   if (c.what & (delta_type | delta_collation)) {
     std::string p = col + " TYPE " + to.type;
     if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
-    if (to.using_expr) p += " USING " + *to.using_expr;
+    if (to.using_expr) p += " USING (" + *to.using_expr + ")";
     parts.push_back(p);
     hazards = {"rewrite", "may-fail"};
   }
@@ -451,7 +451,7 @@ void Renderer::operator()(const AlterColumn& c) {
     if (!to.nullable) hazards.push_back("may-fail");
   }
   if ((c.what & delta_default) || reset_default) {
-    if (to.default_expr) parts.push_back(col + " SET DEFAULT " + *to.default_expr);
+    if (to.default_expr) parts.push_back(col + " SET DEFAULT (" + *to.default_expr + ")");
     else if (!reset_default) parts.push_back(col + " DROP DEFAULT");
   }
   if ((c.what & delta_identity) && !to.identity.empty()) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "reconcile/sql.hpp"
 #include "reconcile/toml_source.hpp"
 
 namespace reconcile {
@@ -36,6 +37,8 @@ void check_no_nul(const std::string& text, const SourceLoc& loc) {
 void check_name(const std::string& name, const SourceLoc& loc, const std::string& what) {
   check_no_nul(name, loc);
   if (name.empty()) throw Error(loc, what + " name must not be empty");
+  for (unsigned char c : name)  // a terminal would act on them when the name is shown
+    if (c < 0x20 || c == 0x7f) throw Error(loc, what + " name contains a control character (byte " + std::to_string(c) + ")");
   if (name.size() > kMaxNameBytes)
     throw Error(loc, what + " name \"" + name + "\" is " + std::to_string(name.size()) +
                          " bytes long; PostgreSQL keeps only the first " + std::to_string(kMaxNameBytes) +
@@ -54,6 +57,12 @@ QName read_qname(const std::string& text, const SourceLoc& loc, const std::strin
   check_name(q.schema, loc, "schema");
   check_name(q.name, loc, what);
   return q;
+}
+
+/// Refuses an SQL fragment that could end the statement it is pasted into, or hide its rest.
+void check_fragment(const std::string& text, const SourceLoc& loc) {
+  if (auto problem = fragment_problem(text))
+    throw Error(loc, "not a single SQL expression: " + *problem + " (write one expression, type or key; reconcile writes the statement)");
 }
 
 /// A TOML table being read: remembers which keys were consumed so that leftovers are errors.
@@ -88,6 +97,12 @@ class Fields {
     if (!n->is_string()) throw Error(loc(key), "expected a string, found " + type_name(*n));
     check_no_nul(n->as_string()->get(), loc(key));
     return n->as_string()->get();
+  }
+  /// A string that is an SQL fragment (expression, type, key): checked by check_fragment.
+  std::optional<std::string> fragment(const std::string& key) {
+    auto v = string(key);
+    if (v) check_fragment(*v, loc(key));
+    return v;
   }
   /// A string that names an object: at most 63 bytes.
   std::optional<std::string> name(const std::string& key, const std::string& what) {
@@ -192,6 +207,12 @@ std::string require_string(Fields& f, const std::string& key) {
   return *v;
 }
 
+std::string require_fragment(Fields& f, const std::string& key) {
+  std::string v = require_string(f, key);
+  check_fragment(v, f.loc(key));
+  return v;
+}
+
 std::vector<std::string> require_strings(Fields& f, const std::string& key) {
   auto v = f.strings(key);
   if (!v) throw Error(f.loc(), "missing required key \"" + key + "\"");
@@ -215,20 +236,20 @@ Column read_column(Fields& f) {
   c.loc = f.loc();
   c.name = require_string(f, "name");
   check_name(c.name, f.loc("name"), "column");
-  c.type = require_string(f, "type");
+  c.type = require_fragment(f, "type");
   if (auto v = f.boolean("nullable")) c.nullable = *v;
-  c.default_expr = f.string("default");
+  c.default_expr = f.fragment("default");
   if (auto v = f.string("identity")) {
     if (*v != "always" && *v != "by default")
       throw Error(f.loc("identity"), "identity must be \"always\" or \"by default\", not \"" + *v + "\"");
     c.identity = *v;
   }
-  c.generated = f.string("generated");
+  c.generated = f.fragment("generated");
   c.collation = f.string("collation");
   c.comment = f.string("comment");
   c.renamed_from = f.name("renamed_from", "column");
-  c.using_expr = f.string("using");
-  c.backfill = f.string("backfill");
+  c.using_expr = f.fragment("using");
+  c.backfill = f.fragment("backfill");
   for (const char* k : {"type", "default", "generated", "collation", "name", "using", "backfill", "renamed_from"})
     if (f.get(k)) {  // only keys written, and only their position: a large schema has many columns
       SourceLoc at = f.loc(k);
@@ -285,12 +306,15 @@ Index read_index(Fields& f) {
   ix.loc = f.loc();
   if (auto name = f.name("name", "index")) ix.name = *name; else ix.named = false;
   ix.keys = require_strings(f, "columns");
+  for (const auto& k : ix.keys) check_fragment(k, f.loc("columns"));
   ix.unique = f.boolean("unique").value_or(false);
   if (auto m = f.string("method")) {
     ix.method = *m;
     std::transform(ix.method.begin(), ix.method.end(), ix.method.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ix.method.empty() || ix.method.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      throw Error(f.loc("method"), "index method \"" + *m + "\" is not a plain name (btree, hash, gist, gin, brin, ...)");
   }
-  ix.where = f.string("where").value_or("");
+  ix.where = f.fragment("where").value_or("");
   ix.include = f.strings("include").value_or(std::vector<std::string>{});
   return ix;
 }
@@ -311,7 +335,7 @@ void read_table_body(Fields& f, Table& t) {
     c.kind = ConstraintKind::check;
     c.loc = cf.loc();
     if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
-    c.expression = require_string(cf, "expression");
+    c.expression = require_fragment(cf, "expression");
     t.constraints.push_back(c);
   });
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });

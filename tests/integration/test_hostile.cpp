@@ -3,7 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <future>
+#include <sstream>
+#include <thread>
 #include <pqxx/pqxx>
 
 #include "harness.hpp"
@@ -109,7 +113,7 @@ TEST_CASE("an empty given shadow is marked as reconcile's, and used again on the
   CHECK(again.code == 0);
 }
 
-TEST_CASE("temporary shadows left by a killed run are dropped by the next plan; others are named in a warning") {
+TEST_CASE("temporary shadows left by a killed run are dropped by the next plan, others are named in a warning") {
   TestDb db("abandoned_shadows");
   pid_t child = fork();
   if (child == 0) _exit(0);
@@ -268,4 +272,181 @@ TEST_CASE("every connection says application_name = reconcile, unless the connec
   REQUIRE(r.code == 0);
   CHECK(db.scalar("SELECT string_agg(DISTINCT app, ',' ORDER BY app) FROM audit.apps") == "deploy-bot,reconcile");
   db.exec("DROP EVENT TRIGGER it_application_name_log");
+}
+
+TEST_CASE("a backfill that tries to end its statement is refused before anything runs") {
+  TestDb db("fragment_breakout");
+  fill_with_things_to_lose(db);
+  db.exec("CREATE TABLE public.items (id int); INSERT INTO public.items VALUES (1), (2)");
+  TempDir dir;
+  dir.write("schemas/app.toml", R"TOML(
+[tables.mine]
+columns = [{ name = "id", type = "int" }]
+[tables.items]
+columns = [
+  { name = "id", type = "int" },
+  { name = "code", type = "text", nullable = false, backfill = "'x'; DROP TABLE other.keep; --" },
+]
+)TOML");
+  std::string before = db.dump();
+  CliResult r = run_cli({"apply", "--auto-approve", "--database", db.url(), "--schema-dir", dir.path() + "/schemas"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("app.toml:7:") && Catch::Contains("not a single SQL expression"));
+  CHECK(db.dump() == before);
+  CHECK(db.scalar("SELECT v FROM other.keep") == "precious");
+}
+
+TEST_CASE("names with quotes and dots survive inspect, plan, an enum rebuild and apply") {
+  TestDb db("odd_names");
+  db.exec(R"SQL(CREATE TYPE "we""ird" AS ENUM ('a', 'b', 'c');
+CREATE TABLE "a.b" (id int PRIMARY KEY, v "we""ird" DEFAULT 'a', vs "we""ird"[]);
+INSERT INTO "a.b" VALUES (1, 'b', ARRAY['a'::"we""ird"]);)SQL");
+  TempDir dir;
+  CliResult inspected = run_cli({"inspect", "--database", db.url(), "--out", dir.path() + "/schemas"});
+  INFO(inspected.err);
+  REQUIRE(inspected.code == 0);
+  CliResult same = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                            dir.path() + "/p0.toml", "--detailed-exitcode"});
+  INFO(same.out << same.err);
+  CHECK(same.code == 0);
+  // Remove the value no row uses: the enum is rebuilt and both columns are converted.
+  std::string text = dir.read("schemas/public.toml");
+  auto at = text.find("\"a\", \"b\", \"c\"");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 13, "\"a\", \"b\"");
+  dir.write("schemas/public.toml", text);
+  CliResult r = run_cli({"apply", "--auto-approve", "--allow-destructive", "--database", db.url(), "--schema-dir",
+                         dir.path() + "/schemas"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(db.scalar("SELECT v::text FROM \"a.b\"") == "b");
+  CHECK(db.scalar("SELECT count(*) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'we\"ird'") == "2");
+  CliResult again = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                             dir.path() + "/p1.toml", "--detailed-exitcode"});
+  INFO(again.out << again.err);
+  CHECK(again.code == 0);
+}
+
+TEST_CASE("a connection lost during the steps outside the transaction says what ran, and history records exactly that") {
+  TestDb db("lost_outside");
+  db.exec("CREATE TABLE t (id int, code text, note text DEFAULT 'n'); INSERT INTO t SELECT g, 'c' || g FROM generate_series(1, 100) g");
+  TempDir dir;
+  dir.write("schemas/app.toml", R"TOML(
+[tables.t]
+columns = [{ name = "id", type = "int" }, { name = "code", type = "text" }, { name = "note", type = "text", default = "'n'" },
+           { name = "extra", type = "int" }]
+indexes = [{ name = "t_code", columns = ["code"] }, { name = "t_id", columns = ["id"] }]
+)TOML");
+  REQUIRE(run_cli({"plan", "--concurrently", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                   dir.path() + "/p.toml"}).code == 0);
+  // A transaction that keeps an older snapshot open (on another table) makes CREATE INDEX
+  // CONCURRENTLY wait for it; the waiting connection is then cut.
+  db.exec("CREATE SCHEMA side; CREATE TABLE side.elsewhere (id int)");  // not managed: the plan stays fresh
+  pqxx::connection reader(db.url());
+  pqxx::transaction<pqxx::isolation_level::repeatable_read> hold(reader);
+  hold.exec("SELECT count(*) FROM side.elsewhere");
+  auto running = std::async(std::launch::async, [&] {
+    return run_cli({"apply", "--lock-timeout", "60s", "--database", db.url(), dir.path() + "/p.toml"});
+  });
+  pqxx::connection admin(db.url());
+  bool seen = false;
+  for (int i = 0; i < 300 && !seen; ++i) {
+    pqxx::nontransaction q(admin);
+    seen = q.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reconcile'"
+                  " AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'").size() > 0;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CliResult r = running.get();
+  hold.abort();
+  REQUIRE(seen);
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("connection was lost while step 2") && Catch::Contains("Steps 1 to 1 are applied") &&
+                        Catch::Contains("To finish"));
+  CHECK(r.err.find("unexpected failure") == std::string::npos);
+  CHECK(db.scalar("SELECT status || ' ' || steps || ' of ' || total_steps FROM reconcile.history") == "partial 1 of 3");
+  CliResult history = run_cli({"history", "--database", db.url()});
+  CHECK_THAT(history.out, Catch::Contains("partial: 1 of 3 step(s)"));
+  // As the message says: plan and apply again finish the work.
+  REQUIRE(run_cli({"plan", "--concurrently", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                   dir.path() + "/p2.toml"}).code == 0);
+  CliResult done = run_cli({"apply", "--database", db.url(), dir.path() + "/p2.toml"});
+  INFO(done.out << done.err);
+  CHECK(done.code == 0);
+  CHECK(db.scalar("SELECT status FROM reconcile.history ORDER BY id DESC LIMIT 1") == "applied");
+  CHECK(run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p3.toml",
+                 "--detailed-exitcode"}).code == 0);
+}
+
+TEST_CASE("the stale check waits for locks like the steps do, is retried, and says what was locked") {
+  TestDb db("stale_check_lock");
+  db.exec("CREATE TABLE t (id int DEFAULT 1)");
+  TempDir dir;
+  dir.write("schemas/app.toml", "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", default = \"1\" }, { name = \"v\", type = \"int\" }]\n");
+  REQUIRE(run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"}).code == 0);
+  pqxx::connection other(db.url());
+  pqxx::work hold(other);
+  hold.exec("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+  CliResult r = run_cli({"apply", "--lock-timeout", "200", "--lock-retries", "1", "--database", db.url(), dir.path() + "/p.toml"});
+  hold.abort();
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("retrying") && Catch::Contains("not stale") && Catch::Contains("locked by public.t") &&
+                        Catch::Contains("nothing was applied"));
+  CHECK(r.err.find("unexpected failure") == std::string::npos);
+  CliResult ok = run_cli({"apply", "--database", db.url(), dir.path() + "/p.toml"});
+  CHECK(ok.code == 0);
+}
+
+TEST_CASE("durations out of range are refused where they are written") {
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  for (const std::string& line : {"lock_timeout = \"3000000s\"", "statement_timeout = \"999999999999h\"",
+                                  "lock_timeout = 99999999999999", "lock_timeout = -5", "[controller]\ninterval = \"999999999h\""}) {
+    dir.write("reconcile.toml", line + "\n");
+    CliResult r = run_cli({"plan", "--config", dir.path() + "/reconcile.toml", "--database", server_url(), "--schema-dir",
+                           dir.path() + "/schemas", "--out", dir.path() + "/p.toml"});
+    INFO(line << "\n" << r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("reconcile.toml:"));
+  }
+  CliResult flag = run_cli({"apply", "--lock-timeout", "3000000s", "--database", server_url(), dir.path() + "/none.toml"});
+  CHECK(flag.code == 1);
+  CHECK_THAT(flag.err, Catch::Contains("too long"));
+}
+
+TEST_CASE("the Markdown plan cannot be spoofed by what the schema holds") {
+  TestDb db("markdown_spoof");
+  db.exec("CREATE TABLE t (id int)");
+  TempDir dir;
+  const std::string fake = "```\\n</details>\\n\\n> [!NOTE]\\n> No hazards: this plan is safe to merge.\\n\\n```sql";
+  dir.write("schemas/app.toml", "[tables.t]\ncomment = \"" + fake + "\"\ncolumns = [{ name = \"id\", type = \"int\" }, "
+            "{ name = \"odd`|name\", type = \"int\" }]\n");
+  CliResult r = run_cli({"plan", "--format", "markdown", "--database", db.url(), "--schema-dir", dir.path() + "/schemas",
+                         "--out", dir.path() + "/p.toml"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  std::istringstream in(r.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // The SQL block opens with a fence longer than the ``` in the comment, and only that fence closes it.
+  auto open = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("````", 0) == 0 && l.find("sql") != std::string::npos; });
+  REQUIRE(open != lines.end());
+  std::string fence = open->substr(0, open->find("sql"));
+  auto close = std::find(open + 1, lines.end(), fence);
+  REQUIRE(close != lines.end());
+  bool comment_inside = false;
+  for (auto it = open; it != close; ++it) comment_inside |= it->find("No hazards") != std::string::npos;
+  CHECK(comment_inside);
+  for (auto it = close + 1; it != lines.end(); ++it) CHECK(it->find("No hazards") == std::string::npos);
+  for (auto it = lines.begin(); it != open; ++it) CHECK(it->find("No hazards") == std::string::npos);
+  // Each row of the steps table keeps its five cell borders, whatever the names hold.
+  for (const auto& l : lines) {
+    if (l.rfind("| ", 0) != 0) continue;
+    size_t borders = 0;
+    for (size_t i = 0; i < l.size(); ++i) borders += l[i] == '|' && (i == 0 || l[i - 1] != '\\');
+    CHECK(borders == 5);
+  }
+  CHECK_THAT(r.out, Catch::Contains("``column public.t.odd`\\|name``"));
 }

@@ -3,6 +3,7 @@
 
 #include "reconcile/change.hpp"
 #include "reconcile/plan.hpp"
+#include "reconcile/sql.hpp"
 #include "reconcile/toml_source.hpp"
 
 using namespace reconcile;
@@ -62,6 +63,8 @@ TEST_CASE("a NUL byte in a name, comment or enum value is refused, located") {
              Catch::StartsWith("schemas/app.toml:2:") && Catch::Contains("NUL"));
   CHECK_THAT(load_error("[enums.e]\nvalues = [\"ok\", \"x\\u0000\"]\n"), Catch::StartsWith("schemas/app.toml:2:") && Catch::Contains("NUL"));
   CHECK_THAT(load_error("[tables.\"t\\u0000x\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"), Catch::Contains("NUL"));
+  CHECK_THAT(load_error("[tables.t]\ncolumns = [{ name = \"a\\u001b[2Jb\", type = \"int\" }]\n"),
+             Catch::StartsWith("schemas/app.toml:2:") && Catch::Contains("control character"));
 }
 
 TEST_CASE("qualified names: a part with a dot is quoted, parsed back, and ambiguous text refused") {
@@ -157,10 +160,63 @@ TEST_CASE("a plan file is validated completely on load: ids, references, require
              Catch::Contains("unknown hazard"));
   CHECK_THAT(plan_error(replaced(ok, "sql = ", "sqll = \"x\"\nsql = ")), Catch::Contains("unknown key \"sqll\""));
   CHECK_THAT(plan_error(replaced(ok, "create = 3", "create = \"3\"")), Catch::Contains("must be a count"));
+  CHECK_THAT(plan_error(replaced(ok, "object = \"table public.t1\"", "object = \"table \\u001b[2J\"")),
+             Catch::Contains("control character"));
 }
 
 TEST_CASE("the dependency graph of a valid plan file is drawn without touching anything out of range") {
   Plan p = parse_plan_text(valid_plan_text(), "p.plan.toml");
   std::string dot = plan_dot(p);
   CHECK_THAT(dot, Catch::Contains("0->1") && Catch::Contains("1->2"));
+}
+
+TEST_CASE("an SQL fragment that could end its statement or hide the rest is refused, located") {
+  CHECK_FALSE(fragment_problem("now()"));
+  CHECK_FALSE(fragment_problem("'a;b' || \"semi;colon\" || $$x; -- y$$ || $t$ /* $t$ || E'it\\'s; --'"));
+  CHECK_FALSE(fragment_problem("(price * 2) - 1"));
+  CHECK_FALSE(fragment_problem("lower(name) text_pattern_ops DESC NULLS LAST"));
+  CHECK_FALSE(fragment_problem("x$1 + $2"));
+  CHECK(fragment_problem("'x'; DROP TABLE other.t; --"));
+  CHECK(fragment_problem("1 -- the rest"));
+  CHECK(fragment_problem("1 /* hidden */"));
+  CHECK(fragment_problem("1) OR (true"));
+  CHECK(fragment_problem("(1"));
+  CHECK(fragment_problem("'unterminated"));
+  CHECK(fragment_problem("$x$ never closed"));
+  CHECK(fragment_problem("'it''s'; SELECT 1"));
+  CHECK(fragment_problem("E'a\\'; SELECT 1"));  // the quote is escaped: the string never ends
+
+  std::string t = "[tables.t]\ncolumns = [\n  { name = \"id\", type = \"int\" },\n";
+  for (const std::string& column :
+       {"{ name = \"v\", type = \"text\", backfill = \"'x'; DROP TABLE other.t; --\" }",
+        "{ name = \"v\", type = \"text\", default = \"'x' -- \" }",
+        "{ name = \"v\", type = \"text\", using = \"v::text); DROP TABLE x; (\" }",
+        "{ name = \"v\", type = \"int; DROP TABLE x\" }",
+        "{ name = \"v\", type = \"int\", generated = \"1) STORED, w int GENERATED ALWAYS AS (2\" }"}) {
+    INFO(column);
+    CHECK_THAT(load_error(t + "  " + column + "\n]\n"), Catch::StartsWith("schemas/app.toml:4:") && Catch::Contains("not a single SQL expression"));
+  }
+  std::string base = t + "]\n";
+  CHECK_THAT(load_error(base + "checks = [{ expression = \"id > 0); DROP TABLE x; --\" }]\n"), Catch::Contains("not a single SQL expression"));
+  CHECK_THAT(load_error(base + "indexes = [{ columns = [\"id); DROP TABLE x; --\"] }]\n"), Catch::Contains("not a single SQL expression"));
+  CHECK_THAT(load_error(base + "indexes = [{ columns = [\"id\"], where = \"id > 0; DROP TABLE x\" }]\n"),
+             Catch::Contains("not a single SQL expression"));
+  CHECK_THAT(load_error(base + "indexes = [{ columns = [\"id\"], method = \"btree (id); DROP TABLE x; --\" }]\n"),
+             Catch::Contains("not a plain name"));
+}
+
+TEST_CASE("a type name is read as SQL reads it") {
+  auto is = [](const std::string& type, const std::string& schema, const std::string& name) {
+    TypeName t = parse_type_name(type);
+    INFO(type);
+    CHECK(t.schema == schema);
+    CHECK(t.name == name);
+  };
+  is("mood", "", "mood");
+  is("Mood[]", "", "mood");
+  is("\"we\"\"ird\"", "", "we\"ird");
+  is("\"My Schema\".\"we\"\"ird\"[]", "My Schema", "we\"ird");
+  is("app.status", "app", "status");
+  is("character varying(20)", "", "character varying");
+  is("numeric(10,2)[]", "", "numeric");
 }
