@@ -19,5 +19,9 @@ Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& 
 std::map<std::string, std::string> write_schema_toml(const Model& model);
 /// One document per table (key: "schema.table"), plus one per schema for its enums and the schema.
 std::map<std::string, std::string> write_schema_toml_split(const Model& model);
+/// The file name (without .toml) for a document key: `/`, `\`, `%`, control characters and a
+/// leading dot percent-encoded, the rest kept, so that a name from the database (`../x`, `a/b`)
+/// can never leave the output directory or collide with another.
+std::string file_stem(const std::string& key);
 
 }  // namespace reconcile

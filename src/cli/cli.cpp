@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -101,6 +102,9 @@ void plan_from_config(CLI::App* cmd, cli::PlanOptions& o, const cli::Config& c) 
 }  // namespace
 
 int run(int argc, char** argv) {
+  // A reader that goes away (`reconcile show plan | head`) must not kill the process with SIGPIPE in
+  // the middle of its work: the write fails instead, and the exit code says so.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"reconcile: declarative schema reconciler for PostgreSQL"};
   app.require_subcommand(1);
   app.fallthrough();
@@ -238,6 +242,7 @@ int run(int argc, char** argv) {
   int code = run_command();
   // An interrupt's cleanup (dropping the shadow database) ends the process itself; let it.
   while (interrupted()) pause();
+  if (!(std::cout << std::flush)) return code == 0 ? 1 : code;  // the output did not all arrive
   return code;
 }
 

@@ -105,7 +105,7 @@ std::string inspect_summary_json(const Model& live, const std::string& database,
   bool first = true;
   for (const auto& [name, text] : files) {
     if (out_dir.empty()) break;
-    out += (first ? "" : ", ") + json_string((fs::path(out_dir) / (name + ".toml")).string());
+    out += (first ? "" : ", ") + json_string((fs::path(out_dir) / (file_stem(name) + ".toml")).string());
     first = false;
   }
   return out + "]}\n";
@@ -201,7 +201,7 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
   auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
   if (g.json) {
     for (const auto& [name, text] : files)
-      if (!o.out_dir.empty()) write_file((fs::path(o.out_dir) / (name + ".toml")).string(), text);
+      if (!o.out_dir.empty()) write_file((fs::path(o.out_dir) / (file_stem(name) + ".toml")).string(), text);
     std::cout << inspect_summary_json(live, g.database, o.out_dir, files);
     return 0;
   }
@@ -214,7 +214,7 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
     }
     return 0;
   }
-  for (const auto& [name, text] : files) write_file((fs::path(o.out_dir) / (name + ".toml")).string(), text);
+  for (const auto& [name, text] : files) write_file((fs::path(o.out_dir) / (file_stem(name) + ".toml")).string(), text);
   spdlog::info("wrote {} file(s) to {}", files.size(), o.out_dir);
   return 0;
 }

@@ -100,8 +100,11 @@ void claim_given_shadow(const std::string& shadow_conninfo, const std::string& t
   pqxx::work tx(*conn);
   tx.exec("SET LOCAL search_path = pg_catalog");  // names in messages come schema-qualified
   Reached shadow = reached_by(tx);
+  // The system identifier only when both roles may read it: a role that may not must not make the
+  // same server look like another.
   bool same_server = shadow.postmaster_start == target.postmaster_start && shadow.port == target.port &&
-                     shadow.system_identifier == target.system_identifier;
+                     (shadow.system_identifier == target.system_identifier || shadow.system_identifier.empty() ||
+                      target.system_identifier.empty());
   if (same_server && shadow.database == target.database)
     throw Error("the shadow database " + shown + " is the target database " + redact_conninfo(target_conninfo) +
                 " (the same server and database): reconcile empties its shadow before each use, so it must be a "

@@ -146,4 +146,16 @@ std::map<std::string, std::string> write_schema_toml_split(const Model& m) {
   return files;
 }
 
+std::string file_stem(const std::string& key) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (size_t i = 0; i < key.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(key[i]);
+    bool unsafe = c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == '%' || (c == '.' && i == 0);
+    if (!unsafe) out += static_cast<char>(c);
+    else out += std::string("%") + hex[c >> 4] + hex[c & 15];
+  }
+  return out.empty() ? "_" : out;
+}
+
 }  // namespace reconcile

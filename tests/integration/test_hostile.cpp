@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -449,4 +450,45 @@ TEST_CASE("the Markdown plan cannot be spoofed by what the schema holds") {
     CHECK(borders == 5);
   }
   CHECK_THAT(r.out, Catch::Contains("``column public.t.odd`\\|name``"));
+}
+
+TEST_CASE("inspect --out keeps every file inside the directory, whatever the schemas are called") {
+  TestDb db("inspect_traversal");
+  db.exec("CREATE SCHEMA \"../../escaped\"; CREATE TABLE \"../../escaped\".\"../t\" (id int)");
+  TempDir dir;
+  for (std::vector<std::string> extra : {std::vector<std::string>{}, {"--split"}}) {
+    std::string out = dir.path() + "/out/" + (extra.empty() ? "schemas" : "split");
+    std::vector<std::string> args = {"inspect", "--database", db.url(), "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = run_cli(args);
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() + "/escaped.toml"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() + "/out/escaped.toml"));
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path()))
+      if (entry.is_regular_file())
+        CHECK((entry.path().parent_path().string() == dir.path() + "/out/schemas" ||
+               entry.path().parent_path().string() == dir.path() + "/out/split"));
+  }
+  CliResult same = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/out/schemas", "--out",
+                            dir.path() + "/p.toml", "--detailed-exitcode"});
+  INFO(same.out << same.err);
+  CHECK(same.code == 0);
+}
+
+TEST_CASE("a reader that goes away does not kill reconcile with a signal") {
+  TempDir dir;
+  std::string plan =
+      "format = 1\nreconcile_version = \"0.1.0\"\ncreated_at = 2026-12-05T10:00:00Z\ndatabase = \"postgresql://u@h/db\"\n"
+      "source_fingerprint = \"sha256:aa\"\ntarget_fingerprint = \"sha256:bb\"\nmanaged_schemas = [\"public\"]\nexclude = []\n"
+      "protected_tables = []\nhazards = []\n\n[summary]\ncreate = 2000\nalter = 0\ndrop = 0\nrename = 0\n";
+  for (int i = 1; i <= 2000; ++i)
+    plan += "\n[[steps]]\nid = " + std::to_string(i) + "\nop = \"create\"\nobject = \"table public.t" + std::to_string(i) +
+            "\"\nsql = 'CREATE TABLE \"public\".\"t" + std::to_string(i) + "\" (" + std::string(100, ' ') +
+            ");'\ntransactional = true\nhazards = []\ndepends_on = []\n";
+  dir.write("big.plan.toml", plan);
+  CliResult r = run_program({"bash", "-c", "\"$0\" show --format sql \"$1\" | head -c 10 > /dev/null; echo ${PIPESTATUS[0]}",
+                             std::getenv("RECONCILE_BIN"), dir.path() + "/big.plan.toml"});
+  INFO(r.out << r.err);
+  CHECK(r.out == "1\n");  // an error exit, not 141 (SIGPIPE)
 }

@@ -220,3 +220,13 @@ TEST_CASE("a type name is read as SQL reads it") {
   is("character varying(20)", "", "character varying");
   is("numeric(10,2)[]", "", "numeric");
 }
+
+TEST_CASE("inspect's file names cannot leave the output directory, whatever the database calls things") {
+  CHECK(file_stem("public") == "public");
+  CHECK(file_stem("Sales Dept.orders") == "Sales Dept.orders");
+  CHECK(file_stem("../../etc/cron.d/x") == "%2E.%2F..%2Fetc%2Fcron.d%2Fx");
+  CHECK(file_stem("..") == "%2E.");
+  CHECK(file_stem("a\\b%c\nd") == "a%5Cb%25c%0Ad");
+  CHECK(file_stem("") == "_");
+  CHECK(file_stem("a/b") != file_stem("a%2Fb"));
+}
