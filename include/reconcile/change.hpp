@@ -22,7 +22,9 @@ struct SetEnumComment { QName enumeration; std::optional<std::string> comment; }
 struct CreateTable { Table table; };
 struct DropTable { Table table; };
 struct SetTableComment { QName table; std::optional<std::string> comment; };
-struct AddColumn { QName table; Column column; };
+/// `after`: the new column declared just before this one in the same table ("" for none); it is
+/// added first, so that new columns keep the order the files declare.
+struct AddColumn { QName table; Column column; std::string after; };
 struct DropColumn { QName table; Column column; };
 
 /// What differs in an altered column (a bitmask).

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -198,6 +199,10 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
   scope.exclude.insert(scope.exclude.end(), o.exclude.begin(), o.exclude.end());
   Model live = inspect_database(g.database, scope);
   if (auto w = unmanaged_warning(live); !w.empty()) spdlog::warn("{}", w);
+  // The protection the last applied plan recorded is part of what the files said: keep it.
+  AppliedState applied = read_applied_state(g.database);
+  for (auto& [name, t] : live.tables)
+    t.prevent_destroy = std::count(applied.protected_tables.begin(), applied.protected_tables.end(), name.str()) > 0;
   auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
   if (g.json) {
     for (const auto& [name, text] : files)

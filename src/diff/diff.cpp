@@ -141,11 +141,13 @@ class Differ {
   }
 
   void columns(const Table& from, const Table& to) {
+    std::string added;  // the last column added, in file order
     for (const auto& c : to.columns) {
       const Column* old = from.find_column(c.name);
       if (!old || old->generated != c.generated) {
         if (old) out_.push_back(DropColumn{to.name, *old});
-        add_column(to.name, c);
+        add_column(to.name, c, added);
+        added = c.name;
         continue;
       }
       unsigned what = 0;
@@ -164,15 +166,15 @@ class Differ {
   }
 
   /// A NOT NULL column with a backfill and no default is added nullable, filled, then set NOT NULL.
-  void add_column(const QName& table, const Column& c) {
+  void add_column(const QName& table, const Column& c, const std::string& after) {
     bool fill = !c.nullable && c.backfill && !c.default_expr && c.identity.empty() && !c.generated;
     if (!fill) {
-      out_.push_back(AddColumn{table, c});
+      out_.push_back(AddColumn{table, c, after});
       return;
     }
     Column nullable = c;
     nullable.nullable = true;
-    out_.push_back(AddColumn{table, nullable});
+    out_.push_back(AddColumn{table, nullable, after});
     out_.push_back(BackfillColumn{table, c.name, *c.backfill, c.key_loc("backfill")});
     out_.push_back(AlterColumn{table, nullable, c, delta_nullable});
   }

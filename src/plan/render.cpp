@@ -1,5 +1,6 @@
 // Change -> step drafts: the SQL, the hazards and the dependency keys of each change.
 #include <algorithm>
+#include <utility>
 
 #include "draft.hpp"
 #include "reconcile/sql.hpp"
@@ -165,6 +166,7 @@ struct Renderer {
     d.creates.insert(col_key(c.table, c.column.name));
     d.uses.insert(key("table", c.table));
     d.uses.insert(type_key(c.column.type));
+    if (!c.after.empty()) d.uses.insert(col_key(c.table, c.after));
     if (c.column.generated) d.step.hazards.push_back("rewrite");
     if (!c.column.nullable && !c.column.default_expr && c.column.identity.empty() && !c.column.generated)
       d.step.hazards.push_back("may-fail");
@@ -401,16 +403,31 @@ void Renderer::operator()(const CreateTable& c) {
   const Table& t = c.table;
   std::vector<SqlOrigin> origins{{0, t.loc}};
   std::string sql = "CREATE TABLE " + t.name.sql() + " (";
-  for (size_t i = 0; i < t.columns.size(); ++i) {
-    sql += (i ? ",\n  " : "\n  ");
-    sql += column_sql(t.columns[i], sql.size(), origins);
+  const char* sep = "\n  ";
+  for (const auto& col : t.columns) {
+    sql += std::exchange(sep, ",\n  ");
+    sql += column_sql(col, sql.size(), origins);
   }
+  // CREATE TABLE folds a key on the same columns as an earlier one into it; such a key is added by
+  // its own statement, so that every declared constraint exists.
+  std::set<std::vector<std::string>> keys;
+  std::vector<const Constraint*> later;
   for (const auto& k : t.constraints) {
-    sql += ",\n  ";
+    bool key = k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique;
+    if (key && !keys.insert(k.columns).second) {
+      later.push_back(&k);
+      continue;
+    }
+    sql += std::exchange(sep, ",\n  ");
     origins.push_back({sql.size(), k.loc});
     sql += constraint_sql(k);
   }
   sql += "\n);";
+  for (const Constraint* k : later) {
+    sql += "\nALTER TABLE " + t.name.sql() + " ADD ";
+    origins.push_back({sql.size(), k->loc});
+    sql += constraint_sql(*k) + ";";
+  }
   if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
   for (const auto& col : t.columns)
     if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);

@@ -451,7 +451,6 @@ void check_table(const Model& m, const Table& t) {
   std::set<std::string> names;
   for (const auto& c : t.columns)
     if (!names.insert(c.name).second) throw Error(c.loc, "column \"" + c.name + "\" is defined twice in table " + t.name.str());
-  if (t.columns.empty()) throw Error(t.loc, "table " + t.name.str() + " has no columns");
   int pks = 0;
   for (const auto& c : t.constraints) {
     check_columns(t, c.columns, c.loc, to_string(c.kind));

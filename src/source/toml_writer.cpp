@@ -66,6 +66,7 @@ void write_array(std::ostringstream& out, const std::string& key, const std::vec
 void write_table(std::ostringstream& out, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
   if (t.comment) out << "comment = " << quote_double(*t.comment) << "\n";
+  if (t.prevent_destroy) out << "prevent_destroy = true\n";
   std::vector<std::string> cols, uniques, checks, fks, idx;
   for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
