@@ -40,6 +40,8 @@ struct Column {
   std::optional<std::string> generated;  ///< stored generated expression
   std::optional<std::string> collation;
   std::optional<std::string> comment;
+  /// The sequence a serial column owns, as the database named it (read, never compared).
+  std::optional<QName> sequence;
   // Hints that steer a change; they are not part of the schema (not compared, not fingerprinted).
   std::optional<std::string> renamed_from;  ///< the column's previous name
   std::optional<std::string> using_expr;    ///< USING expression for a type change

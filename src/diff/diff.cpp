@@ -3,6 +3,7 @@
 
 #include "reconcile/change.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
@@ -158,11 +159,20 @@ class Differ {
       if (old->collation != c.collation) what |= delta_collation;
       if ((what & delta_nullable) && !c.nullable && c.backfill)
         out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});
-      if (what) out_.push_back(AlterColumn{to.name, *old, c, what});
+      if (what) out_.push_back(AlterColumn{to.name, *old, with_default_using(*old, c, what), what});
       if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment});
     }
     for (const auto& c : from.columns)
       if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});
+  }
+
+  /// A type change PostgreSQL cannot make by itself gets the USING a person would write.
+  Column with_default_using(const Column& from, Column to, unsigned what) const {
+    if (!(what & delta_type) || to.using_expr) return to;
+    TypeName t = parse_type_name(to.type);
+    bool to_enum = des_.enums.count(QName{t.schema.empty() ? "public" : t.schema, t.name}) > 0;
+    to.using_expr = default_using(to.name, from.type, to.type, to_enum);
+    return to;
   }
 
   /// A NOT NULL column with a backfill and no default is added nullable, filled, then set NOT NULL.

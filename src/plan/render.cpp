@@ -4,6 +4,7 @@
 
 #include "draft.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
@@ -445,29 +446,45 @@ void Renderer::operator()(const CreateTable& c) {
   out.push_back(d);
 }
 
+/// The name PostgreSQL gives the sequence of a serial column: table_column_seq, the longer name cut
+/// first to fit 63 bytes (at a character boundary).
+std::string serial_sequence_name(std::string table, std::string column) {
+  auto cut = [](std::string& s) {
+    s.pop_back();
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  };
+  while (table.size() + column.size() + 5 > 63) cut(table.size() >= column.size() ? table : column);
+  return table + "_" + column + "_seq";
+}
+
 void Renderer::operator()(const AlterColumn& c) {
   const Column& from = c.from;
   const Column& to = c.to;
   std::string col = "ALTER COLUMN " + quote_ident(to.name);
-  std::vector<std::string> parts;
+  std::vector<std::string> before, parts, after;
   std::vector<std::string> hazards;
+  TypeChange type = (c.what & delta_type) ? classify_type_change(from.type, to.type) : TypeChange{false, false, false, false};
+  bool from_serial = !serial_base(from.type).empty(), to_serial = !serial_base(to.type).empty();
+  bool serial_change = (c.what & delta_type) && from_serial != to_serial;
   // A type or identity change goes with the default dropped first and set again after, so that
   // PostgreSQL never has to cast the old default to the new type.
-  bool reset_default = (c.what & (delta_type | delta_identity)) && from.default_expr;
+  bool reset_default = (c.what & (delta_type | delta_identity)) && (from.default_expr || (serial_change && from_serial));
   if (reset_default) parts.push_back(col + " DROP DEFAULT");
   if ((c.what & delta_identity) && !from.identity.empty() && to.identity.empty()) parts.push_back(col + " DROP IDENTITY");
-  if (c.what & (delta_type | delta_collation)) {
-    std::string p = col + " TYPE " + to.type;
+  if (type.changes || (c.what & delta_collation)) {
+    std::string p = col + " TYPE " + stored_type(to.type);
     if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
     if (to.using_expr) p += " USING (" + *to.using_expr + ")";
     parts.push_back(p);
-    hazards = {"rewrite", "may-fail"};
+    if (type.rewrites || (c.what & delta_collation)) hazards.push_back("rewrite");
+    if (type.may_fail || to.using_expr) hazards.push_back("may-fail");
   }
   if (c.what & delta_nullable) {
     parts.push_back(col + (to.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
     if (!to.nullable) hazards.push_back("may-fail");
   }
-  if ((c.what & delta_default) || reset_default) {
+  if (((c.what & delta_default) || reset_default) && !(to_serial && serial_change)) {
     if (to.default_expr) parts.push_back(col + " SET DEFAULT (" + *to.default_expr + ")");
     else if (!reset_default) parts.push_back(col + " DROP DEFAULT");
   }
@@ -475,7 +492,23 @@ void Renderer::operator()(const AlterColumn& c) {
     std::string mode = to.identity == "always" ? "ALWAYS" : "BY DEFAULT";
     parts.push_back(from.identity.empty() ? col + " ADD GENERATED " + mode + " AS IDENTITY" : col + " SET GENERATED " + mode);
   }
-  std::string sql = "ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";";
+  if (serial_change && to_serial) {
+    // A new serial: its own sequence, continuing after the rows the table already has.
+    QName seq{c.table.schema, serial_sequence_name(c.table.name, to.name)};
+    before.push_back("CREATE SEQUENCE " + seq.sql() + " AS " + stored_type(to.type) + " OWNED BY " + c.table.sql() + "." +
+                     quote_ident(to.name) + ";");
+    parts.push_back(col + " SET DEFAULT nextval(" + quote_literal(seq.sql()) + "::regclass)");
+    after.push_back("SELECT setval(" + quote_literal(seq.sql()) + ", max(" + quote_ident(to.name) + ")) FROM " +
+                    c.table.sql() + " HAVING max(" + quote_ident(to.name) + ") IS NOT NULL;");
+  } else if (serial_change && from.sequence) {
+    after.push_back("DROP SEQUENCE " + from.sequence->sql() + ";");  // the column no longer uses it
+  } else if (from_serial && to_serial && type.changes && from.sequence) {
+    after.push_back("ALTER SEQUENCE " + from.sequence->sql() + " AS " + stored_type(to.type) + ";");
+  }
+  std::vector<std::string> statements = before;
+  if (!parts.empty()) statements.push_back("ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";");
+  statements.insert(statements.end(), after.begin(), after.end());
+  std::string sql = join(statements, "\n");
   auto d = draft("alter", "column " + c.table.str() + "." + to.name, sql, r_alter_column);
   d.uses.insert(key("table", c.table));
   d.uses.insert(col_key(c.table, to.name));

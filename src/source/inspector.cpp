@@ -104,7 +104,8 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
       "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum,"
-      "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence"
+      "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence,"
+      "  sqn.nspname, sq.relname"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
       " LEFT JOIN pg_type ty ON ty.oid = a.atttypid"
@@ -114,6 +115,8 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       " LEFT JOIN pg_depend sd ON sd.refclassid = 'pg_class'::regclass AND sd.refobjid = c.oid"
       "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'a'"
       "   AND EXISTS (SELECT 1 FROM pg_class s WHERE s.oid = sd.objid AND s.relkind = 'S')"
+      " LEFT JOIN pg_class sq ON sq.oid = sd.objid"
+      " LEFT JOIN pg_namespace sqn ON sqn.oid = sq.relnamespace"
       " WHERE c.relkind = 'r' AND NOT c.relispartition AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2, a.attnum", scope);
   for (const auto& r : rows) {
@@ -141,6 +144,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
         !serial_type(col.type).empty()) {
       col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
       col.default_expr.reset();
+      col.sequence = QName{r[13].c_str(), r[14].c_str()};
     }
     t.columns.push_back(col);
   }
