@@ -188,6 +188,14 @@ const toml::table& expect_table(const toml::node& n, const std::string& path) {
 }
 
 /// Visits each table of an array of tables (`[[x]]` or inline `x = [{...}]`).
+/// A name fit to appear in a message as it is (the loader refuses the others, with their location).
+bool printable_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 template <class F>
 void each_table(const toml::node* n, const std::string& path, const std::set<std::string>& allowed, F&& f) {
   if (!n) return;
@@ -195,6 +203,10 @@ void each_table(const toml::node* n, const std::string& path, const std::set<std
   size_t i = 0;
   for (const auto& el : *n->as_array()) {
     std::string p = path + "[" + std::to_string(i++) + "]";
+    // An element with a name says it: tables.t.columns[1] (created_at).default
+    if (const toml::table* t = el.as_table())
+      if (const toml::node* name = t->get("name"); name && name->is_string() && printable_name(name->as_string()->get()))
+        p += " (" + name->as_string()->get() + ")";
     Fields fields(expect_table(el, p), p, allowed);
     f(fields);
   }

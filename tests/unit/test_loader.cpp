@@ -84,13 +84,13 @@ TEST_CASE("loader errors carry file:line:col and the key path") {
   SECTION("misspelt key") {
     auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", tpye = \"int\" }]\n");
     CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
-    CHECK_THAT(e, Catch::Contains("tables.t.columns[0].tpye"));
+    CHECK_THAT(e, Catch::Contains("tables.t.columns[0] (id).tpye"));
     CHECK_THAT(e, Catch::Contains("unknown key \"tpye\""));
   }
   SECTION("wrong value type") {
     auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", nullable = \"no\" }]\n");
     CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
-    CHECK_THAT(e, Catch::Contains("tables.t.columns[0].nullable: expected true or false"));
+    CHECK_THAT(e, Catch::Contains("tables.t.columns[0] (id).nullable: expected true or false"));
   }
   SECTION("broken TOML") {
     auto e = load_error("[tables.t\ncolumns = 1\n");
