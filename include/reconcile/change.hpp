@@ -45,6 +45,9 @@ struct DropIndex { QName table; Index index; };
 /// ALTER TABLE ... [SET SCHEMA] RENAME TO: `table` is the table as it stands after the rename.
 struct RenameTable { QName from; Table table; };
 struct RenameColumn { QName table; std::string from; std::string to; };
+/// A constraint, index or sequence whose name PostgreSQL derived from a table or column name that a
+/// rename changes: it follows, so that the table looks as if it had been created under its new name.
+struct RenameObject { QName table; std::string kind; std::string from; std::string to; };
 struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
 /// Removing (or reordering) enum values rebuilds the type: rename the old one, create the new one,
 /// convert every column that uses it (`columns`: table and current column), drop the old one.
@@ -56,7 +59,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             DropExtension, CreateEnum, DropEnum, AddEnumValue, SetEnumComment,
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
-                            CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue,
+                            CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum>;
 
 struct DiffOptions {

@@ -16,6 +16,11 @@ std::string quote_qualified(std::string_view schema, std::string_view name);
 /// Comma-separated quoted identifiers.
 std::string quote_ident_list(const std::vector<std::string>& names);
 
+/// The name PostgreSQL makes for an object it names itself (makeObjectName): name1_name2_label,
+/// the longer of the two names cut first (at a character boundary) to fit 63 bytes. `name2` may be
+/// empty (a primary key: table_pkey).
+std::string default_object_name(std::string name1, std::string name2, const std::string& label);
+
 /// The type a column type names, as SQL reads it: `schema.name` or `name` (schema empty), each part
 /// unquoted (`"a""b"` is a"b) or folded to lower case, without array brackets or a type modifier.
 /// Empty parts when `type` is not a plain type name (a multi-word type such as `double precision`

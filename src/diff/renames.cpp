@@ -1,6 +1,8 @@
 // Rename hints -> rename changes, and the current model as the renames leave it.
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 #include "reconcile/change.hpp"
 #include "reconcile/sql.hpp"
@@ -102,6 +104,81 @@ std::vector<Change> rename_enum_values(Model& cur, const Model& des) {
   return out;
 }
 
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "_") + s;
+  return out;
+}
+
+/// The label PostgreSQL gives a constraint it names itself ("" for checks, whose names it derives
+/// from the expression).
+std::string constraint_label(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::primary_key: return "pkey";
+    case ConstraintKind::unique: return "key";
+    case ConstraintKind::foreign_key: return "fkey";
+    default: return "";
+  }
+}
+
+/// Constraint, index and sequence names that PostgreSQL derived from a table's or column's old name
+/// follow the new name, unless the desired table names them explicitly. `old_table`: new -> old
+/// table name; `old_columns`: table -> new -> old column name.
+std::vector<Change> follow_default_names(Model& cur, const Model& des, const std::map<QName, QName>& old_table,
+                                         const std::map<QName, std::map<std::string, std::string>>& old_columns) {
+  std::set<QName> tables;
+  for (const auto& [n, o] : old_table) tables.insert(n);
+  for (const auto& [n, o] : old_columns) tables.insert(n);
+  std::vector<Change> out;
+  for (const QName& name : tables) {
+    auto it = cur.tables.find(name);
+    const Table* wanted = des.find_table(name);
+    if (it == cur.tables.end() || !wanted) continue;
+    Table& t = it->second;
+    std::string before = old_table.count(name) ? old_table.at(name).name : name.name;
+    auto was = [&](const std::string& col) {
+      auto cols = old_columns.find(name);
+      if (cols == old_columns.end()) return col;
+      auto c = cols->second.find(col);
+      return c == cols->second.end() ? col : c->second;
+    };
+    auto was_all = [&](const std::vector<std::string>& cols) {
+      std::vector<std::string> v;
+      for (const auto& c : cols) v.push_back(was(c));
+      return joined(v);
+    };
+    auto kept = [&](const std::string& n) {
+      for (const auto& c : wanted->constraints)
+        if (c.named && c.name == n) return true;
+      for (const auto& i : wanted->indexes)
+        if (i.named && i.name == n) return true;
+      return false;
+    };
+    auto follow = [&](std::string& current, const std::string& old_default, const std::string& new_default, const char* kind) {
+      if (current != old_default || old_default == new_default || kept(old_default)) return;
+      out.push_back(RenameObject{name, kind, current, new_default});
+      current = new_default;
+    };
+    for (auto& c : t.constraints) {
+      std::string label = constraint_label(c.kind);
+      if (label.empty()) continue;
+      bool pk = c.kind == ConstraintKind::primary_key;
+      follow(c.name, default_object_name(before, pk ? "" : was_all(c.columns), label),
+             default_object_name(name.name, pk ? "" : joined(c.columns), label), "constraint");
+    }
+    for (auto& ix : t.indexes) {
+      bool plain = std::all_of(ix.keys.begin(), ix.keys.end(), [&](const std::string& k) { return t.find_column(k) != nullptr; });
+      if (plain)
+        follow(ix.name, default_object_name(before, was_all(ix.keys), "idx"), default_object_name(name.name, joined(ix.keys), "idx"), "index");
+    }
+    for (auto& col : t.columns)
+      if (col.sequence)
+        follow(col.sequence->name, default_object_name(before, was(col.name), "seq"), default_object_name(name.name, col.name, "seq"),
+               "sequence");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string rename_identifier(const std::string& expr, const std::string& from, const std::string& to) {
@@ -148,6 +225,13 @@ std::string rename_identifier(const std::string& expr, const std::string& from, 
 std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   std::vector<Change> out = rename_tables(current, desired);
   for (auto& c : rename_columns(current, desired)) out.push_back(std::move(c));
+  std::map<QName, QName> old_table;
+  std::map<QName, std::map<std::string, std::string>> old_columns;
+  for (const auto& c : out) {
+    if (auto* t = std::get_if<RenameTable>(&c)) old_table[t->table.name] = t->from;
+    if (auto* r = std::get_if<RenameColumn>(&c)) old_columns[r->table][r->to] = r->from;
+  }
+  for (auto& c : follow_default_names(current, desired, old_table, old_columns)) out.push_back(std::move(c));
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
   return out;
 }

@@ -68,6 +68,17 @@ std::string_view dollar_tag(std::string_view s, size_t i) {
 
 }  // namespace
 
+std::string default_object_name(std::string name1, std::string name2, const std::string& label) {
+  auto cut = [](std::string& s) {
+    s.pop_back();
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  };
+  size_t overhead = (name2.empty() ? 0 : 1) + label.size() + 1;
+  while (name1.size() + name2.size() + overhead > 63) cut(name1.size() > name2.size() ? name1 : name2);
+  return name1 + (name2.empty() ? "" : "_" + name2) + "_" + label;
+}
+
 TypeName parse_type_name(std::string_view type) {
   std::vector<std::string> parts(1);
   for (size_t i = 0; i < type.size(); ++i) {

@@ -214,12 +214,16 @@ PlanOutcome make_plan(const PlanRequest& req) {
     std::set<QName> whole = changed_tables(touched, changes);
     Shadow::Replay replay = verify(shadow, verification_part(live, part, whole), verification_part(canonical, part, whole),
                                    plan.steps, scope);
+    // The tables the plan does not touch are as they are today, but for what the renames change in
+    // them (a foreign key follows its table's new name): the same rules the differ used.
+    Model untouched = live;
+    resolve_renames(untouched, canonical);
     canonical = Model{};
-    after = merge_replayed(live, touched, replay.result);
+    after = merge_replayed(untouched, touched, replay.result);
     plan.target_fingerprint = fingerprint(after);
     bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
     plan.transaction_fingerprint =
-        outside ? fingerprint(merge_replayed(live, touched, replay.after_transaction)) : plan.target_fingerprint;
+        outside ? fingerprint(merge_replayed(untouched, touched, replay.after_transaction)) : plan.target_fingerprint;
     phase("verified the plan");
   } else {
     if (plan.steps.empty()) plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;

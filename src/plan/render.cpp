@@ -251,6 +251,14 @@ struct Renderer {
     d.step.origin = c.table.loc;
     out.push_back(d);
   }
+  void operator()(const RenameObject& c) {
+    QName from{c.table.schema, c.from};
+    std::string sql = c.kind == "constraint" ? "ALTER TABLE " + c.table.sql() + " RENAME CONSTRAINT " + quote_ident(c.from) + " TO "
+                                             : "ALTER " + std::string(c.kind == "index" ? "INDEX " : "SEQUENCE ") + from.sql() + " RENAME TO ";
+    auto d = draft("rename", c.kind + " " + c.table.str() + "." + c.to + " (was " + c.from + ")", sql + quote_ident(c.to) + ";", r_rename);
+    d.uses.insert(key("table", c.table));
+    out.push_back(d);
+  }
   void operator()(const RenameColumn& c) {
     auto d = draft("rename", "column " + c.table.str() + "." + c.to + " (was " + c.from + ")",
                    "ALTER TABLE " + c.table.sql() + " RENAME COLUMN " + quote_ident(c.from) + " TO " + quote_ident(c.to) + ";",
@@ -446,18 +454,6 @@ void Renderer::operator()(const CreateTable& c) {
   out.push_back(d);
 }
 
-/// The name PostgreSQL gives the sequence of a serial column: table_column_seq, the longer name cut
-/// first to fit 63 bytes (at a character boundary).
-std::string serial_sequence_name(std::string table, std::string column) {
-  auto cut = [](std::string& s) {
-    s.pop_back();
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
-  };
-  while (table.size() + column.size() + 5 > 63) cut(table.size() >= column.size() ? table : column);
-  return table + "_" + column + "_seq";
-}
-
 void Renderer::operator()(const AlterColumn& c) {
   const Column& from = c.from;
   const Column& to = c.to;
@@ -494,7 +490,7 @@ void Renderer::operator()(const AlterColumn& c) {
   }
   if (serial_change && to_serial) {
     // A new serial: its own sequence, continuing after the rows the table already has.
-    QName seq{c.table.schema, serial_sequence_name(c.table.name, to.name)};
+    QName seq{c.table.schema, default_object_name(c.table.name, to.name, "seq")};
     before.push_back("CREATE SEQUENCE " + seq.sql() + " AS " + stored_type(to.type) + " OWNED BY " + c.table.sql() + "." +
                      quote_ident(to.name) + ";");
     parts.push_back(col + " SET DEFAULT nextval(" + quote_literal(seq.sql()) + "::regclass)");
