@@ -114,6 +114,43 @@ struct LockTimeout {
 
 bool is_lock_timeout(const pqxx::sql_error& e) { return e.sqlstate() == "55P03"; }
 
+size_t count_of(const std::string& text, const std::string& word) {
+  size_t n = 0;
+  for (size_t p = text.find(word); p != std::string::npos; p = text.find(word, p + word.size())) ++n;
+  return n;
+}
+
+/// About how many relations the transactional steps lock: a new table with its TOAST table and
+/// index, each index, key and sequence, and one for every other statement.
+long locks_needed(const Plan& plan) {
+  long n = 0;
+  for (const auto& s : plan.steps)
+    if (s.transactional)
+      n += 1 + 2 * count_of(s.sql, "CREATE TABLE") + count_of(s.sql, "PRIMARY KEY") + count_of(s.sql, "UNIQUE") +
+           count_of(s.sql, "CREATE INDEX") + count_of(s.sql, "serial") + count_of(s.sql, "SEQUENCE");
+  return n;
+}
+
+/// The server's shared lock table ran out (SQLSTATE 53200 with the max_locks_per_transaction hint):
+/// say which setting to raise, and to what, for this plan.
+std::string lock_table_advice(pqxx::connection& conn, const Plan& plan) {
+  long per = 64, slots = 100;
+  try {
+    pqxx::nontransaction tx(conn);
+    auto r = tx.exec("SELECT current_setting('max_locks_per_transaction')::bigint,"
+                     " current_setting('max_connections')::bigint + current_setting('max_prepared_transactions')::bigint");
+    per = r[0][0].as<long>();
+    slots = r[0][1].as<long>();
+  } catch (const std::exception&) {
+  }
+  long need = locks_needed(plan), raise = (need * 3 / 2 + slots - 1) / slots;
+  return " The transaction locks about " + std::to_string(need) + " relations, more than the server's lock table holds (" +
+         "max_locks_per_transaction " + std::to_string(per) + " x " + std::to_string(slots) +
+         " connection slots, shared by every session). Raise max_locks_per_transaction to at least " +
+         std::to_string(std::max(raise, per * 2)) + " (postgresql.conf, then restart the server) and apply again, "
+         "or split the change into several smaller plans.";
+}
+
 /// One attempt at the transactional part: all of it commits, or none of it.
 void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
   pqxx::work tx(conn);
@@ -134,8 +171,12 @@ void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOption
       tx.exec(s.sql);
     } catch (const pqxx::sql_error& e) {
       if (is_lock_timeout(e)) throw LockTimeout{"step " + std::to_string(s.id) + " (" + s.object + "): " + server_message(e)};
-      throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) +
-                  "; rolled back, nothing was applied");
+      bool lock_table = e.sqlstate() == "53200" && std::string(e.what()).find("shared memory") != std::string::npos;
+      std::string message = "step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) +
+                            "; rolled back, nothing was applied.";
+      if (!lock_table) throw Error(message);
+      tx.abort();
+      throw Error(message + lock_table_advice(conn, plan));
     }
     ++ran;
   }

@@ -492,3 +492,23 @@ TEST_CASE("a reader that goes away does not kill reconcile with a signal") {
   INFO(r.out << r.err);
   CHECK(r.out == "1\n");  // an error exit, not 141 (SIGPIPE)
 }
+
+TEST_CASE("a plan too large for the server's lock table says which setting to raise and changes nothing") {
+  TestDb db("lock_table");
+  TempDir dir;
+  std::string schema;
+  for (int i = 0; i < 9000; ++i)
+    schema += "[tables.t" + std::to_string(i) + "]\nprimary_key = [\"id\"]\ncolumns = [{ name = \"id\", type = \"integer\" }, "
+              "{ name = \"note\", type = \"text\" }]\n";
+  dir.write("schemas/app.toml", schema);
+  CliResult plan = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                            dir.path() + "/plan.toml", "--no-verify"});
+  INFO(plan.err);
+  REQUIRE(plan.code == 0);
+  CliResult apply = run_cli({"apply", "--database", db.url(), dir.path() + "/plan.toml"});
+  INFO(apply.err);
+  CHECK(apply.code == 1);
+  CHECK_THAT(apply.err, Catch::Contains("out of shared memory") && Catch::Contains("Raise max_locks_per_transaction to at least") &&
+                            Catch::Contains("nothing was applied"));
+  CHECK(db.scalar("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace") == "0");
+}
