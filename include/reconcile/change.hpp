@@ -9,19 +9,19 @@ namespace reconcile {
 
 struct CreateSchema { Schema schema; };
 struct DropSchema { Schema schema; };
-struct SetSchemaComment { std::string schema; std::optional<std::string> comment; };
+struct SetSchemaComment { std::string schema; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct CreateExtension { Extension extension; };
 struct DropExtension { Extension extension; };
 struct CreateEnum { Enum enumeration; };
 struct DropEnum { Enum enumeration; };
 /// ALTER TYPE ... ADD VALUE, placed before `before` (or after `after` when `before` is empty).
 struct AddEnumValue { QName enumeration; std::string value; std::string before; std::string after; };
-struct SetEnumComment { QName enumeration; std::optional<std::string> comment; };
+struct SetEnumComment { QName enumeration; std::optional<std::string> comment; std::optional<std::string> previous; };
 /// A new table with its columns, primary key, unique and check constraints and comments.
 /// Foreign keys and indexes come as their own changes.
 struct CreateTable { Table table; };
 struct DropTable { Table table; };
-struct SetTableComment { QName table; std::optional<std::string> comment; };
+struct SetTableComment { QName table; std::optional<std::string> comment; std::optional<std::string> previous; };
 /// `after`: the new column declared just before this one in the same table ("" for none); it is
 /// added first, so that new columns keep the order the files declare.
 struct AddColumn { QName table; Column column; std::string after; };
@@ -36,7 +36,7 @@ enum ColumnDelta : unsigned {
   delta_collation = 1u << 4,
 };
 struct AlterColumn { QName table; Column from; Column to; unsigned what = 0; };
-struct SetColumnComment { QName table; std::string column; std::optional<std::string> comment; };
+struct SetColumnComment { QName table; std::string column; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };

@@ -21,6 +21,9 @@ struct Step {
   std::string op;      ///< create | alter | drop | rename
   std::string object;  ///< e.g. "table public.orders"
   std::string sql;
+  /// What changes, from and to, on one line ("type integer -> bigint; default 0 -> (none)"); for a
+  /// created or dropped constraint or index its definition. "" when the object says it all.
+  std::string detail;
   bool transactional = true;
   std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail | irreversible (reverse steps)
   std::vector<int> depends_on;       ///< ids of the steps this one must follow (the graph's edges)
@@ -42,6 +45,11 @@ struct TableSketch {
   std::vector<std::string> references;  ///< tables its foreign keys point at (schema.table)
   bool dropped = false;
 };
+
+struct Plan;
+/// How many steps lead the plan, committed one by one before its transaction (enum values the
+/// transaction uses): the non-transactional steps before the first transactional one.
+int leading_steps(const Plan& plan);
 
 struct Plan {
   int format = 1;

@@ -152,18 +152,26 @@ std::string lock_table_advice(pqxx::connection& conn, const Plan& plan) {
 }
 
 /// One attempt at the transactional part: all of it commits, or none of it.
-void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
-  pqxx::work tx(conn);
-  tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
-  tx.exec("SET LOCAL statement_timeout = " + std::to_string(opt.statement_timeout_ms));
+/// The stale check: the live schema must be the one the plan was made against.
+void check_source(pqxx::work& tx, const Plan& plan) {
   try {
     check_fingerprint(tx, plan, plan.source_fingerprint, true);
   } catch (const pqxx::sql_error& e) {  // reading the catalog waits for locks other sessions hold
     if (is_lock_timeout(e)) throw LockTimeout{"the check that the plan is not stale (it reads the managed tables' definitions)"};
     throw;
   }
-  int total = static_cast<int>(plan.steps.size()), ran = 0;
-  for (int i = 0; i < total; ++i) {
+}
+
+/// One attempt at the transactional part: all of it commits, or none of it. The stale check runs
+/// here unless leading steps already ran after it.
+void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt, ApplyResult& result) {
+  pqxx::work tx(conn);
+  tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
+  tx.exec("SET LOCAL statement_timeout = " + std::to_string(opt.statement_timeout_ms));
+  int leading = leading_steps(plan);
+  if (leading == 0) check_source(tx, plan);
+  int total = static_cast<int>(plan.steps.size()), ran = leading;
+  for (int i = leading; i < total; ++i) {
     const Step& s = plan.steps[i];
     if (!s.transactional) continue;
     if (opt.on_step) opt.on_step(s, i + 1, total);
@@ -184,6 +192,33 @@ void run_transaction(pqxx::connection& conn, const Plan& plan, const ApplyOption
   result.history_id = record_history(tx, plan, opt, ran);
   tx.commit();
   result.steps_run = ran;
+}
+
+/// The leading steps: the stale check in a transaction of its own, then each step committed by
+/// itself. A failure stops before the transaction; what committed stays (an enum value nothing uses).
+void run_leading(pqxx::connection& conn, const Plan& plan, const ApplyOptions& opt) {
+  int leading = leading_steps(plan), total = static_cast<int>(plan.steps.size());
+  if (leading == 0) return;
+  {
+    pqxx::work tx(conn);
+    tx.exec("SET LOCAL lock_timeout = " + std::to_string(opt.lock_timeout_ms));
+    check_source(tx, plan);
+    tx.commit();
+  }
+  pqxx::nontransaction tx(conn);
+  tx.exec("SET lock_timeout = " + std::to_string(opt.lock_timeout_ms));
+  tx.exec("SET statement_timeout = " + std::to_string(opt.statement_timeout_ms));
+  for (int i = 0; i < leading; ++i) {
+    const Step& s = plan.steps[i];
+    if (opt.on_step) opt.on_step(s, i + 1, total);
+    try {
+      tx.exec(s.sql);
+    } catch (const std::exception& e) {
+      throw Error("step " + std::to_string(s.id) + " (" + s.object + ") failed: " + server_message(e) + ". " +
+                  (i ? "Steps 1 to " + std::to_string(i) + " (committed before the transaction) stay applied; " : "") +
+                  "the transaction did not run. Run `reconcile plan` again.");
+    }
+  }
 }
 
 /// What to tell the user when step `s`, outside the transaction, did not finish: what ran, what
@@ -214,7 +249,7 @@ void run_outside(pqxx::connection& conn, const std::string& conninfo, const Plan
   tx.exec("SET lock_timeout = " + std::to_string(opt.lock_timeout_ms));
   tx.exec("SET statement_timeout = " + std::to_string(opt.statement_timeout_ms));
   int total = static_cast<int>(plan.steps.size());
-  for (int i = 0; i < total; ++i) {
+  for (int i = leading_steps(plan); i < total; ++i) {
     const Step& s = plan.steps[i];
     if (s.transactional) continue;
     if (opt.on_step) opt.on_step(s, i + 1, total);
@@ -255,8 +290,11 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
   auto conn = connect(conninfo);
   take_lock(*conn, opt.lock_wait);
   ApplyResult result;
+  bool led = false;  // the leading steps ran (they are not retried)
   for (int attempt = 1;; ++attempt) {
     try {
+      if (!led) run_leading(*conn, plan, opt);
+      led = true;
       run_transaction(*conn, plan, opt, result);
       break;
     } catch (const LockTimeout& e) {
@@ -279,7 +317,7 @@ ApplyResult apply_plan(const std::string& conninfo, const Plan& plan, const Appl
                   "); rolled back, nothing was applied");
     }
   }
-  bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
+  bool outside = std::any_of(plan.steps.begin() + leading_steps(plan), plan.steps.end(), [](const Step& s) { return !s.transactional; });
   if (!outside) return result;
   run_outside(*conn, conninfo, plan, opt, result);
   std::string live;

@@ -54,7 +54,7 @@ std::string json_steps(const std::vector<Step>& steps) {
     const Step& s = steps[i];
     out += (i ? ",\n    " : "\n    ");
     out += "{\"id\": " + std::to_string(s.id) + ", \"op\": " + json_string(s.op) + ", \"object\": " +
-           json_string(s.object) + ", \"sql\": " + json_string(s.sql) +
+           json_string(s.object) + ", \"detail\": " + json_string(s.detail) + ", \"sql\": " + json_string(s.sql) +
            ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(s.hazards) +
            ", \"depends_on\": " + json_ints(s.depends_on) + "}";
   }
@@ -78,9 +78,13 @@ std::string render_text(const Plan& p, bool color, bool with_sql) {
   if (count(p, "rename")) out += ", " + std::to_string(count(p, "rename")) + " to rename";
   out += ".\n";
   if (!p.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("Hazards: ") + join(p.hazards) + reset + "\n";
+  if (int n = leading_steps(p))
+    out += "Steps 1 to " + std::to_string(n) + " commit before the transaction (new enum values the other steps use); "
+           "they stay if a later step fails.\n";
   out += "\n";
   for (const auto& s : p.steps) {
-    out += (color ? color_of(s.op) : "") + std::string("  ") + symbol(s.op) + " " + s.object + reset;
+    out += (color ? color_of(s.op) : "") + std::string("  ") + symbol(s.op) + " " + s.object +
+           (s.detail.empty() ? "" : ": " + s.detail) + reset;
     if (!s.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("  [") + join(s.hazards) + "]" + reset;
     out += "\n";
     if (with_sql) {
@@ -212,10 +216,12 @@ std::string render_markdown(const Plan& p) {
     }
   if (any) out += "\n";
   out += "| # | change | object | hazards |\n| ---: | --- | --- | --- |\n";
+  int leading = leading_steps(p);
   for (const auto& s : p.steps)
-    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | " + code_span(s.object) + " | " +
-           (s.hazards.empty() ? "" : "**" + join(s.hazards) + "**") + (s.transactional ? "" : " outside the transaction") +
-           " |\n";
+    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | " + code_span(s.object) +
+           (s.detail.empty() ? "" : "<br>" + code_span(s.detail)) + " | " +
+           (s.hazards.empty() ? "" : "**" + join(s.hazards) + "**") +
+           (s.transactional ? "" : s.id <= leading ? " committed before the transaction" : " outside the transaction") + " |\n";
   std::string sql;
   for (const auto& s : p.steps) sql += "-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object + "\n" + s.sql + "\n\n";
   std::string fence = code_fence(sql);

@@ -36,7 +36,7 @@ class Differ {
       if (it == cur_.schemas.end()) {
         out_.push_back(CreateSchema{s});
       } else if (it->second.comment != s.comment) {
-        out_.push_back(SetSchemaComment{n, s.comment});
+        out_.push_back(SetSchemaComment{n, s.comment, it->second.comment});
       }
     }
     for (const auto& [n, s] : cur_.schemas)
@@ -51,7 +51,7 @@ class Differ {
         continue;
       }
       enum_values(it->second, e);
-      if (it->second.comment != e.comment) out_.push_back(SetEnumComment{n, e.comment});
+      if (it->second.comment != e.comment) out_.push_back(SetEnumComment{n, e.comment, it->second.comment});
     }
     for (const auto& [n, e] : cur_.enums)
       if (!des_.enums.count(n)) out_.push_back(DropEnum{e});
@@ -138,7 +138,7 @@ class Differ {
     columns(from, to);
     constraints(from, to);
     indexes(from, to);
-    if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment});
+    if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
   }
 
   void columns(const Table& from, const Table& to) {
@@ -160,7 +160,7 @@ class Differ {
       if ((what & delta_nullable) && !c.nullable && c.backfill)
         out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});
       if (what) out_.push_back(AlterColumn{to.name, *old, with_default_using(*old, c, what), what});
-      if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment});
+      if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment, old->comment});
     }
     for (const auto& c : from.columns)
       if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});

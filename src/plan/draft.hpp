@@ -16,6 +16,9 @@ struct StepDraft {
   Step step;
   int rank = 0;  ///< tie-break: lower runs first
   bool is_drop = false;
+  /// Runs before the transaction, committed on its own (ALTER TYPE ... ADD VALUE: a value is usable
+  /// only once committed). Its dependents stay in the transaction.
+  bool leads = false;
   std::set<std::string> creates;
   std::set<std::string> drops;
   std::set<std::string> uses;

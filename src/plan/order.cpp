@@ -76,21 +76,32 @@ std::string describe_cycle(const Graph& g, const std::vector<StepDraft>& drafts,
   return out + drafts[v].step.object;
 }
 
-/// Marks every step that depends on a non-transactional one as non-transactional too, then moves
-/// the non-transactional steps after the others, keeping the topological order within each part.
+/// Three parts, each in topological order: the leading steps (committed one by one before the
+/// transaction), the transaction, and the steps that cannot run in one together with every step
+/// that depends on one of them.
 std::vector<Step> transactional_first(const std::vector<size_t>& order, const Graph& g, std::vector<StepDraft>& drafts) {
-  std::vector<bool> outside(drafts.size(), false);
+  enum Part { before = 0, inside = 1, after = 2 };
+  std::vector<int> part(drafts.size(), inside);
   for (size_t v : order) {
-    outside[v] = !drafts[v].step.transactional;
-    for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) outside[v] = outside[v] || outside[boost::source(*e, g)];
+    if (drafts[v].leads) {  // leads only when everything it needs leads too (not a label a rename makes)
+      bool alone = true;
+      for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) alone = alone && part[boost::source(*e, g)] == before;
+      if (alone) {
+        part[v] = before;
+        continue;
+      }
+    }
+    part[v] = drafts[v].step.transactional || drafts[v].leads ? inside : after;
+    for (auto [e, end] = boost::in_edges(v, g); e != end; ++e)
+      if (part[boost::source(*e, g)] == after) part[v] = after;
   }
   std::vector<Step> out;
   std::vector<int> id_of(drafts.size());
-  for (bool second : {false, true})
+  for (int p : {before, inside, after})
     for (size_t v : order)
-      if (outside[v] == second) {
+      if (part[v] == p) {
         out.push_back(std::move(drafts[v].step));
-        out.back().transactional = !second;
+        out.back().transactional = p == inside;
         out.back().id = id_of[v] = static_cast<int>(out.size());
       }
   for (size_t v = 0; v < drafts.size(); ++v) {

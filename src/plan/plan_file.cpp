@@ -33,6 +33,7 @@ void write_steps(std::ostringstream& out, const std::string& table, const std::v
     out << "id = " << s.id << "\n";
     out << "op = " << quote_double(s.op) << "\n";
     out << "object = " << quote_double(s.object) << "\n";
+    if (!s.detail.empty()) out << "detail = " << quote_double(s.detail) << "\n";
     out << "sql = " << sql_string(s.sql) << "\n";
     out << "transactional = " << (s.transactional ? "true" : "false") << "\n";
     out << "hazards = " << string_list(s.hazards) << "\n";
@@ -128,7 +129,7 @@ Step read_step(const toml::node& el, const std::string& key, int number, const s
   std::string where = " in " + key + " step " + std::to_string(number);
   if (!el.is_table()) bad(path, &el, "each of \"" + key + "\" must be a table");
   const toml::table& t = *el.as_table();
-  check_keys(t, {"id", "op", "object", "sql", "transactional", "hazards", "depends_on"},
+  check_keys(t, {"id", "op", "object", "detail", "sql", "transactional", "hazards", "depends_on"},
              {"id", "op", "object", "sql", "transactional"}, path, where);
   Step s;
   const toml::node* id = t.get("id");
@@ -140,6 +141,11 @@ Step read_step(const toml::node& el, const std::string& key, int number, const s
   s.object = get_string(t, "object", path);
   for (unsigned char c : s.object)  // shown on terminals and in Markdown, DOT and JSON
     if (c < 0x20 || c == 0x7f) bad(path, t.get("object"), "\"object\" contains a control character" + where);
+  if (t.get("detail")) {
+    s.detail = get_string(t, "detail", path);
+    for (unsigned char c : s.detail)  // shown on terminals and in Markdown like the object
+      if (c < 0x20 || c == 0x7f) bad(path, t.get("detail"), "\"detail\" contains a control character" + where);
+  }
   s.sql = get_string(t, "sql", path);
   if (s.sql.find('\0') != std::string::npos) bad(path, t.get("sql"), "\"sql\" contains a NUL byte" + where);
   s.transactional = get_bool(t, "transactional", path);

@@ -64,4 +64,10 @@ void mark_irreversible(const std::vector<Step>& forward, std::vector<Step>& reve
     }
 }
 
+int leading_steps(const Plan& plan) {
+  int n = 0;
+  while (n < static_cast<int>(plan.steps.size()) && !plan.steps[n].transactional) ++n;
+  return n == static_cast<int>(plan.steps.size()) ? 0 : n;
+}
+
 }  // namespace reconcile

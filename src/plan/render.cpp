@@ -14,6 +14,9 @@ std::string col_key(const QName& t, const std::string& c) { return "column:" + t
 
 /// The enum (or other user type) a column type names, for ordering: "order_status[]" ->
 /// public.order_status, "billing.status" -> billing.status.
+/// One label of an enum: a new value placed before or after it waits for the step that makes it.
+std::string label_key(const QName& e, const std::string& label) { return "label:" + e.str() + "." + label; }
+
 std::string type_key(const std::string& type) {
   std::string t = type;
   while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
@@ -50,6 +53,34 @@ StepDraft draft(const std::string& op, const std::string& object, std::string sq
 
 std::string comment_sql(const std::string& what, const std::optional<std::string>& c) {
   return "COMMENT ON " + what + " IS " + (c ? quote_literal(*c) : "NULL") + ";";
+}
+
+/// A value as the plan's one-line detail shows it: "(none)" when absent, control characters escaped,
+/// long values shortened.
+std::string shown(const std::optional<std::string>& v) {
+  if (!v) return "(none)";
+  std::string out;
+  for (unsigned char c : *v) {
+    if (c == '\n') out += "\\n";
+    else if (c < 0x20 || c == 0x7f) out += "?";
+    else out += static_cast<char>(c);
+  }
+  if (out.size() > 120) {
+    out.resize(117);
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    out += "...";
+  }
+  return out;
+}
+
+std::string from_to(const std::string& what, const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  return what + " " + shown(from) + " -> " + shown(to);
+}
+
+std::string comment_detail(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  auto quoted = [](const std::optional<std::string>& c) { return c ? std::optional<std::string>(quote_literal(*c)) : std::nullopt; };
+  return from_to("comment", quoted(from), quoted(to));
 }
 
 std::string constraint_label(const QName& t, const Constraint& c) {
@@ -90,6 +121,7 @@ struct Renderer {
   }
   void operator()(const SetSchemaComment& c) {
     auto d = draft("alter", "schema " + c.schema, comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
     d.uses.insert("schema:" + c.schema);
     out.push_back(d);
   }
@@ -129,11 +161,18 @@ struct Renderer {
     if (!c.before.empty()) sql += " BEFORE " + quote_literal(c.before);
     else if (!c.after.empty()) sql += " AFTER " + quote_literal(c.after);
     auto d = draft("alter", "enum " + c.enumeration.str(), sql + ";", r_enum_value);
+    d.step.detail = "add value " + quote_literal(c.value);
     d.creates.insert(key("type", c.enumeration));
+    d.creates.insert(label_key(c.enumeration, c.value));
+    if (!c.before.empty()) d.uses.insert(label_key(c.enumeration, c.before));
+    if (!c.after.empty()) d.uses.insert(label_key(c.enumeration, c.after));
+    d.step.transactional = false;  // committed first, so that the plan's steps may use the value
+    d.leads = true;
     out.push_back(d);
   }
   void operator()(const SetEnumComment& c) {
     auto d = draft("alter", "enum " + c.enumeration.str(), comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
     d.uses.insert(key("type", c.enumeration));
     out.push_back(d);
   }
@@ -153,6 +192,7 @@ struct Renderer {
   }
   void operator()(const SetTableComment& c) {
     auto d = draft("alter", "table " + c.table.str(), comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
     d.uses.insert(key("table", c.table));
     out.push_back(d);
   }
@@ -187,6 +227,7 @@ struct Renderer {
   void operator()(const SetColumnComment& c) {
     auto d = draft("alter", "column " + c.table.str() + "." + c.column,
                    comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column), c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
     d.uses.insert(key("table", c.table));
     d.uses.insert(col_key(c.table, c.column));
     out.push_back(d);
@@ -196,6 +237,7 @@ struct Renderer {
     auto d = draft("create", constraint_label(c.table, c.constraint),
                    "ALTER TABLE " + c.table.sql() + " ADD " + constraint_sql(c.constraint) + ";",
                    fk ? r_add_fk : r_add_constraint);
+    d.step.detail = shown(constraint_definition(c.constraint));
     constraint_keys(d, c.table, c.constraint, false);
     if (!c.new_table) d.step.hazards = {"may-fail"};
     d.step.origin = c.constraint.loc;
@@ -206,8 +248,22 @@ struct Renderer {
     auto d = draft("drop", constraint_label(c.table, c.constraint),
                    "ALTER TABLE " + c.table.sql() + " DROP CONSTRAINT " + quote_ident(c.constraint.name) + ";",
                    fk ? r_drop_fk : r_drop_constraint);
+    d.step.detail = "was " + shown(constraint_definition(c.constraint));
     constraint_keys(d, c.table, c.constraint, true);
     out.push_back(d);
+  }
+  /// A constraint's definition without its name (the object line names it).
+  static std::string constraint_definition(Constraint c) {
+    c.named = false;
+    return constraint_sql(c);
+  }
+  /// An index as a reviewer reads it: [UNIQUE] [USING method] (keys) [INCLUDE (...)] [WHERE ...].
+  static std::string index_definition(const Index& ix) {
+    std::string out = std::string(ix.unique ? "UNIQUE " : "") + (ix.method != "btree" ? "USING " + ix.method + " " : "") + "(" +
+                      join(ix.keys, ", ") + ")";
+    if (!ix.include.empty()) out += " INCLUDE (" + join(ix.include, ", ") + ")";
+    if (!ix.where.empty()) out += " WHERE " + ix.where;
+    return out;
   }
   void operator()(const CreateIndex& c) {
     const Index& ix = c.index;
@@ -219,6 +275,7 @@ struct Renderer {
     if (!ix.include.empty()) sql += " INCLUDE (" + quote_ident_list(ix.include) + ")";
     if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
     auto d = draft("create", index_label(c.table, ix), sql + ";", r_create_index);
+    d.step.detail = shown(index_definition(ix));
     index_keys(d, c.table, ix, false);
     if (!c.new_table && !online) d.step.hazards = {"locks"};
     if (!c.new_table && ix.unique) d.step.hazards.push_back("may-fail");
@@ -229,6 +286,7 @@ struct Renderer {
   void operator()(const DropIndex& c) {
     auto d = draft("drop", index_label(c.table, c.index),
                    "DROP INDEX " + quote_qualified(c.table.schema, c.index.name) + ";", r_drop_index);
+    d.step.detail = "was " + shown(index_definition(c.index));
     index_keys(d, c.table, c.index, true);
     out.push_back(d);
   }
@@ -273,6 +331,7 @@ struct Renderer {
                    "ALTER TYPE " + c.enumeration.sql() + " RENAME VALUE " + quote_literal(c.from) + " TO " + quote_literal(c.to) + ";",
                    r_rename);
     d.creates.insert(key("type", c.enumeration));
+    d.creates.insert(label_key(c.enumeration, c.to));
     out.push_back(d);
   }
 
@@ -506,6 +565,16 @@ void Renderer::operator()(const AlterColumn& c) {
   statements.insert(statements.end(), after.begin(), after.end());
   std::string sql = join(statements, "\n");
   auto d = draft("alter", "column " + c.table.str() + "." + to.name, sql, r_alter_column);
+  std::vector<std::string> what;
+  if (c.what & delta_type) what.push_back("type " + from.type + " -> " + to.type);
+  if (c.what & delta_nullable) what.push_back(std::string("nullable ") + (from.nullable ? "yes -> no" : "no -> yes"));
+  if (c.what & delta_default) what.push_back(from_to("default", from.default_expr, to.default_expr));
+  if (c.what & delta_identity)
+    what.push_back(from_to("identity", from.identity.empty() ? std::nullopt : std::optional<std::string>(from.identity),
+                           to.identity.empty() ? std::nullopt : std::optional<std::string>(to.identity)));
+  if (c.what & delta_collation) what.push_back(from_to("collation", from.collation, to.collation));
+  if (to.using_expr && (c.what & delta_type)) what.push_back("using " + shown(to.using_expr));
+  d.step.detail = join(what, "; ");
   d.uses.insert(key("table", c.table));
   d.uses.insert(col_key(c.table, to.name));
   d.uses.insert(type_key(to.type));

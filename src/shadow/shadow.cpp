@@ -588,8 +588,12 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
     });
   }
   spdlog::debug("replay: copied");
-  std::vector<Step> in_tx, outside;
-  for (const auto& s : steps) (s.transactional ? in_tx : outside).push_back(s);
+  // As apply runs them: the non-transactional steps before the first transactional one, each
+  // committed; then the transaction; then the rest.
+  std::vector<Step> leading, in_tx, outside;
+  for (const auto& s : steps)
+    (s.transactional ? in_tx : in_tx.empty() ? leading : outside).push_back(s);
+  if (in_tx.empty()) std::swap(leading, outside);
   auto fail = [&](const Step* s, size_t offset, const std::string& message) {
     std::string where;
     if (s) {
@@ -598,6 +602,8 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
     }
     throw Error("verification failed: the plan does not apply to a copy of the live schema" + where + ": " + message);
   };
+  for (const auto& s : leading)
+    if (auto failure = raw.run(s.sql)) fail(&s, failure->byte_offset, failure->message);
   Script script("", in_tx);
   raw.run("BEGIN");
   if (auto failure = raw.run(script.sql)) {

@@ -305,3 +305,40 @@ TEST_CASE("lint reports rules and the pending plan hazards and honours disabled 
   CHECK(bad.code == 1);
   CHECK_THAT(bad.err, Catch::Contains("reconcile.toml:2:"));
 }
+
+TEST_CASE("every alter line says what changes, from and to, in text, Markdown, JSON and the plan file") {
+  TestDb db("plan_detail");
+  db.exec("CREATE TABLE customers (id int PRIMARY KEY, name varchar(200) DEFAULT 'anon', email text,"
+          " CONSTRAINT name_not_blank CHECK (name <> ''));"
+          "CREATE INDEX ix_customers_email ON customers (email);"
+          "COMMENT ON COLUMN customers.email IS 'where receipts go'");
+  TempDir dir;
+  dir.write("schemas/app.toml", R"TOML(
+[tables.customers]
+primary_key = ["id"]
+columns = [
+  { name = "id", type = "integer" },
+  { name = "name", type = "varchar(300)", nullable = false },
+  { name = "email", type = "text", comment = "receipts | invoices" },
+]
+checks = [{ name = "name_not_blank", expression = "length(name) > 0" }]
+indexes = [{ name = "ix_customers_email", columns = ["lower(email)"] }]
+)TOML");
+  CliResult plan = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                            dir.path() + "/plan.toml", "--allow-destructive"});
+  INFO(plan.out << plan.err);
+  REQUIRE(plan.code == 0);
+  CHECK_THAT(plan.out, Catch::Contains("~ column public.customers.name: type character varying(200) -> character varying(300); "
+                                       "nullable yes -> no; default 'anon'::character varying -> (none)"));
+  CHECK_THAT(plan.out, Catch::Contains("~ column public.customers.email: comment 'where receipts go' -> 'receipts | invoices'"));
+  CHECK_THAT(plan.out, Catch::Contains("- constraint public.customers.name_not_blank: was CHECK "));
+  CHECK_THAT(plan.out, Catch::Contains("+ constraint public.customers.name_not_blank: CHECK ((length((name)::text) > 0))"));
+  CHECK_THAT(plan.out, Catch::Contains("- index public.ix_customers_email: was (email)"));
+  CHECK_THAT(plan.out, Catch::Contains("+ index public.ix_customers_email: ((lower(email)))"));
+  CliResult json = run_cli({"show", dir.path() + "/plan.toml", "--format", "json"});
+  CHECK_THAT(json.out, Catch::Contains("\"detail\": \"comment 'where receipts go' -> 'receipts | invoices'\""));
+  CliResult md = run_cli({"show", dir.path() + "/plan.toml", "--format", "markdown"});
+  CHECK_THAT(md.out, Catch::Contains("<br>`comment 'where receipts go' -> 'receipts \\| invoices'`"));
+  CliResult text = run_cli({"show", dir.path() + "/plan.toml"});  // read back from the plan file
+  CHECK_THAT(text.out, Catch::Contains("~ column public.customers.email: comment 'where receipts go' -> 'receipts | invoices'"));
+}
