@@ -79,8 +79,8 @@ std::string render_text(const Plan& p, bool color, bool with_sql) {
   out += ".\n";
   if (!p.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("Hazards: ") + join(p.hazards) + reset + "\n";
   if (int n = leading_steps(p))
-    out += "Steps 1 to " + std::to_string(n) + " commit before the transaction (new enum values the other steps use); "
-           "they stay if a later step fails.\n";
+    out += (n == 1 ? std::string("Step 1 commits") : "Steps 1 to " + std::to_string(n) + " commit") +
+           " before the transaction (new enum values the other steps may use); they stay if a later step fails.\n";
   out += "\n";
   for (const auto& s : p.steps) {
     out += (color ? color_of(s.op) : "") + std::string("  ") + symbol(s.op) + " " + s.object +
