@@ -43,8 +43,9 @@ void drop_database(const std::string& admin_conninfo, const std::string& db) {
 void create_temporary_database(const std::string& admin_conninfo, const std::string& db) {
   auto conn = connect(admin_conninfo);
   pqxx::nontransaction tx(*conn);
+  std::string target = tx.exec("SELECT current_database()")[0][0].c_str();  // the admin connection reaches the target
   tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
-  tx.exec("COMMENT ON DATABASE " + quote_ident(db) + " IS " + quote_literal(temporary_shadow_comment()));
+  tx.exec("COMMENT ON DATABASE " + quote_ident(db) + " IS " + quote_literal(temporary_shadow_comment(target)));
 }
 
 /// Drops the shadows an earlier drop could not (the server was unreachable); keeps those it still cannot.

@@ -80,7 +80,8 @@ std::pair<long, std::string> maker_of(const std::string& comment) {
   auto pid_at = comment.find("; pid "), host_at = comment.find("; host ");
   if (comment.rfind(kTemporaryMarker, 0) != 0 || pid_at == std::string::npos || host_at == std::string::npos) return {0, ""};
   try {
-    return {std::stol(comment.substr(pid_at + 6)), comment.substr(host_at + 7)};
+    auto host_end = comment.find("; ", host_at + 7);  // "; for database ..." may follow
+    return {std::stol(comment.substr(pid_at + 6)), comment.substr(host_at + 7, host_end == std::string::npos ? host_end : host_end - host_at - 7)};
   } catch (const std::exception&) {
     return {0, ""};
   }
@@ -127,8 +128,8 @@ void claim_given_shadow(const std::string& shadow_conninfo, const std::string& t
   }
 }
 
-std::string temporary_shadow_comment() {
-  return kTemporaryMarker + "; pid " + std::to_string(getpid()) + "; host " + this_host();
+std::string temporary_shadow_comment(const std::string& target_database) {
+  return kTemporaryMarker + "; pid " + std::to_string(getpid()) + "; host " + this_host() + "; for database " + target_database;
 }
 
 void collect_abandoned_shadows(const std::string& admin_conninfo) {

@@ -13,8 +13,9 @@ namespace reconcile {
 /// marked. Both connection strings are shown redacted.
 void claim_given_shadow(const std::string& shadow_conninfo, const std::string& target_conninfo);
 
-/// The comment a temporary shadow database carries: who made it (this process on this host).
-std::string temporary_shadow_comment();
+/// The comment a temporary shadow database carries: who made it (this process on this host) and for
+/// which target database.
+std::string temporary_shadow_comment(const std::string& target_database);
 
 /// Temporary shadow databases on the target's server whose maker (a process on this host, by its
 /// comment) is gone and that nobody is connected to are dropped; others that look abandoned (made

@@ -124,10 +124,13 @@ CliResult run_program(const std::vector<std::string>& args, const std::string& c
   return r;
 }
 
-int shadow_databases() {
+int shadow_databases(const TestDb& db) {
   pqxx::connection c(server_url());
   pqxx::nontransaction tx(c);
-  return tx.exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'reconcile\\_shadow\\_%'")[0][0].as<int>();
+  return tx.exec_params("SELECT count(*) FROM pg_database d JOIN pg_shdescription s ON s.objoid = d.oid"
+                        " AND s.classoid = 'pg_database'::regclass"
+                        " WHERE d.datname LIKE 'reconcile\\_shadow\\_%' AND s.description LIKE '%; for database ' || $1",
+                        db.name())[0][0].as<int>();
 }
 
 }  // namespace reconcile::test

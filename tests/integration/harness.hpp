@@ -14,6 +14,7 @@ class TestDb {
   explicit TestDb(const std::string& name);
   ~TestDb();
   const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
   void exec(const std::string& sql) const;
   /// The first column of the first row, as text ("" for NULL).
   std::string scalar(const std::string& sql) const;
@@ -50,7 +51,8 @@ CliResult run_cli(const std::vector<std::string>& args);
 /// Runs a program (found on PATH) with `args` in directory `cwd` ("" for here), stdin from /dev/null.
 CliResult run_program(const std::vector<std::string>& args, const std::string& cwd = "");
 
-/// How many temporary shadow databases exist on the cluster.
-int shadow_databases();
+/// How many temporary shadow databases exist on the cluster for target database `db` (by their
+/// comment): a test counts only the shadows its own runs made, whatever runs beside it.
+int shadow_databases(const TestDb& db);
 
 }  // namespace reconcile::test

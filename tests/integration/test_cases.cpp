@@ -81,7 +81,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
   std::string before = db.dump();
   CliResult plan = run_cli(args);
   INFO("plan stdout:\n" << plan.out << "\nplan stderr:\n" << plan.err);
-  CHECK(shadow_databases() == 0);
+  CHECK(shadow_databases(db) == 0);
   if (fs::exists(phase / "expect_error")) {
     CHECK(plan.code == 1);
     for (const auto& l : lines(phase / "expect_error")) CHECK_THAT(plan.err, Catch::Contains(l));

@@ -258,7 +258,7 @@ TEST_CASE("Ctrl-C during plan leaves no shadow database behind") {
   }
   bool seen = false;
   for (int i = 0; i < 400 && !seen; ++i) {
-    seen = shadow_databases() > 0;
+    seen = shadow_databases(db) > 0;
     if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   CHECK(seen);
@@ -267,7 +267,7 @@ TEST_CASE("Ctrl-C during plan leaves no shadow database behind") {
   waitpid(pid, &status, 0);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
-  CHECK(shadow_databases() == 0);
+  CHECK(shadow_databases(db) == 0);
 }
 
 TEST_CASE("planning the same inputs twice gives byte-identical steps") {

@@ -178,7 +178,7 @@ TEST_CASE("controller with the safe policy: applies safe plans, holds destructiv
 
   ctl.signal(SIGTERM);
   REQUIRE(ctl.wait(30) == 0);
-  CHECK(shadow_databases() == 0);
+  CHECK(shadow_databases(db) == 0);
   CHECK(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") == "0");
 }
 

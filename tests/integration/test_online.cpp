@@ -238,7 +238,7 @@ columns = [{ name = "id", type = "int" }, { name = "email", type = "varchar(100)
   CliResult first = plan("p.toml");
   INFO(first.out << first.err);
   REQUIRE(first.code == 0);
-  CHECK(shadow_databases() == 0);                  // no temporary shadow next to the target
+  CHECK(shadow_databases(db) == 0);                  // no temporary shadow next to the target
   CHECK(shadow.scalar(user_tables) == "0");        // the given one was emptied before use and after
   CHECK(shadow.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'junk'") == "0");
   CHECK(dir.read("p.toml").find("character varying(100)") != std::string::npos);  // canonicalized there
