@@ -109,6 +109,9 @@ struct Table {
   std::optional<std::string> comment;
   std::optional<QName> renamed_from;  ///< hint: the table's previous name
   bool prevent_destroy = false;       ///< hint: never drop this table or its columns
+  /// Read from the database, never compared: the tables this one INHERITS from. Inheritance is not
+  /// managed yet, so a plan that would change a table in an inheritance tree is refused.
+  std::vector<QName> inherits;
   SourceLoc loc;
 
   const Column* find_column(const std::string& name) const;

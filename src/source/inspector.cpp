@@ -315,6 +315,18 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired) {
   return out;
 }
 
+/// Which read tables inherit from which (parents in any schema).
+void read_inheritance(pqxx::transaction_base& tx, Model& m) {
+  auto rows = tx.exec(
+      "SELECT cn.nspname, c.relname, pn.nspname, p.relname FROM pg_inherits i"
+      " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace"
+      " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+      " WHERE c.relkind = 'r' AND p.relkind = 'r' ORDER BY 1, 2, i.inhseqno");
+  for (const auto& r : rows)
+    if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end())
+      it->second.inherits.push_back(QName{r[2].c_str(), r[3].c_str()});
+}
+
 Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   auto scope_text = scope_param(scope);
   const char* param = scope_text ? scope_text->c_str() : nullptr;
@@ -325,6 +337,7 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_columns(tx, param, m, scope.exclude);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
+  read_inheritance(tx, m);
   read_unmanaged(tx, param, m);
   return m;
 }
