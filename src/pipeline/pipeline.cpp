@@ -8,6 +8,7 @@
 #include <map>
 
 #include "reconcile/toml_source.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
@@ -156,6 +157,29 @@ void check_inheritance(const std::vector<Change>& changes, const Model& live) {
                 "hand, or leave them out with --exclude:" + list);
 }
 
+/// Sequences a column owns without being its serial (not its default): not managed yet, so named
+/// in a warning, and again when a planned drop takes them (and their current value) along.
+std::vector<std::string> owned_sequence_warnings(const Model& live, const std::vector<Change>& changes) {
+  std::vector<std::string> out;
+  std::string all;
+  for (const auto& [name, t] : live.tables)
+    for (const auto& c : t.columns)
+      if (c.sequence && serial_base(c.type).empty())
+        all += (all.empty() ? "" : ", ") + c.sequence->str() + " (owned by column " + name.str() + "." + c.name + ")";
+  if (!all.empty()) out.push_back("sequences owned by a column that does not use them as its default are not managed: " + all);
+  for (const auto& ch : changes) {
+    std::vector<std::pair<std::string, const Column*>> gone;
+    if (auto* d = std::get_if<DropTable>(&ch))
+      for (const auto& c : d->table.columns) gone.emplace_back("table " + d->table.name.str(), &c);
+    if (auto* d = std::get_if<DropColumn>(&ch)) gone.emplace_back("column " + d->table.str() + "." + d->column.name, &d->column);
+    for (const auto& [what, c] : gone)
+      if (c->sequence && serial_base(c->type).empty())
+        out.push_back("dropping " + what + " also drops sequence " + c->sequence->str() + ", which column " + c->name +
+                      " owns, and its current value");
+  }
+  return out;
+}
+
 /// The live model with the forward plan's renames as hints pointing back, so that the reverse plan
 /// renames back instead of dropping and re-creating.
 Model with_reverse_hints(Model live, const std::vector<Change>& forward) {
@@ -213,6 +237,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   phase("diffed");
   check_unmanaged_blockers(changes, live);
   check_inheritance(changes, live);
+  for (auto& w : owned_sequence_warnings(live, changes)) out.warnings.push_back(std::move(w));
   check_prevent_destroy(changes, canonical, applied);
   Plan& plan = out.plan;
   for (const auto& [name, t] : canonical.tables)

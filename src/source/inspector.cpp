@@ -144,8 +144,8 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
         !serial_type(col.type).empty()) {
       col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
       col.default_expr.reset();
-      col.sequence = QName{r[13].c_str(), r[14].c_str()};
     }
+    if (r[12].as<bool>()) col.sequence = QName{r[13].c_str(), r[14].c_str()};  // owned, used as default or not
     t.columns.push_back(col);
   }
 }

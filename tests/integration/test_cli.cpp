@@ -342,3 +342,21 @@ indexes = [{ name = "ix_customers_email", columns = ["lower(email)"] }]
   CliResult text = run_cli({"show", dir.path() + "/plan.toml"});  // read back from the plan file
   CHECK_THAT(text.out, Catch::Contains("~ column public.customers.email: comment 'where receipts go' -> 'receipts | invoices'"));
 }
+
+TEST_CASE("a sequence a column owns without using it is named, and so is its drop with the table") {
+  TestDb db("owned_sequence");
+  db.exec("CREATE TABLE tickets (id int, n int); CREATE SEQUENCE ticket_numbers OWNED BY tickets.n;"
+          "SELECT setval('ticket_numbers', 41)");
+  TempDir dir;
+  dir.write("keep/app.toml", "[tables.tickets]\ncolumns = [{ name = \"id\", type = \"integer\" }, { name = \"n\", type = \"integer\" }]\n");
+  dir.write("drop/app.toml", "[tables.other]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n");
+  CliResult keep = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/keep", "--out", dir.path() + "/k.toml"});
+  INFO(keep.out << keep.err);
+  CHECK(keep.code == 0);
+  CHECK_THAT(keep.err, Catch::Contains("public.ticket_numbers (owned by column public.tickets.n)"));
+  CliResult drop = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/drop", "--out", dir.path() + "/d.toml",
+                            "--allow-destructive"});
+  INFO(drop.out << drop.err);
+  CHECK(drop.code == 0);
+  CHECK_THAT(drop.err, Catch::Contains("dropping table public.tickets also drops sequence public.ticket_numbers, which column n owns"));
+}
