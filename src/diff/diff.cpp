@@ -126,12 +126,16 @@ class Differ {
   }
 
   void drop_table(const Table& t) {
-    // Foreign keys between dropped tables go first, so that no DROP needs CASCADE.
-    for (const auto& c : t.constraints)
-      if (c.kind == ConstraintKind::foreign_key && c.ref_table != t.name && !des_.tables.count(c.ref_table) &&
-          cur_.tables.count(c.ref_table))
-        out_.push_back(DropConstraint{t.name, c});
-    out_.push_back(DropTable{t});
+    // Foreign keys between dropped tables go first, so that no DROP needs CASCADE. The others go
+    // with the table, which therefore drops before the keys they use.
+    Table gone = t;
+    std::erase_if(gone.constraints, [&](const Constraint& c) {
+      bool first = c.kind == ConstraintKind::foreign_key && c.ref_table != t.name && !des_.tables.count(c.ref_table) &&
+                   cur_.tables.count(c.ref_table);
+      if (first) out_.push_back(DropConstraint{t.name, c});
+      return first;
+    });
+    out_.push_back(DropTable{gone});
   }
 
   void alter_table(const Table& from, const Table& to) {

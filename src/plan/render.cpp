@@ -184,8 +184,11 @@ struct Renderer {
       d.drops.insert(col_key(c.table.name, col.name));
       d.uses.insert(type_key(col.type));
     }
-    for (const auto& k : c.table.constraints)
+    for (const auto& k : c.table.constraints) {
       if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.drops.insert(keys_key(c.table.name, k.columns));
+      // Its foreign keys go with it: it drops before the keys they use.
+      if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(keys_key(k.ref_table, k.ref_columns));
+    }
     d.uses.insert("schema:" + c.table.name.schema);
     d.step.hazards = {"destructive"};
     out.push_back(d);

@@ -232,3 +232,22 @@ foreign_keys = [{ name = "c_code_fk", columns = ["code"], references = { table =
   CHECK(position(steps, "index public.p_code") < position(steps, "constraint public.c.c_code_fk"));
   CHECK_THAT(steps[position(steps, "index public.p_id")].sql, Catch::StartsWith("CREATE INDEX CONCURRENTLY"));
 }
+
+TEST_CASE("a dropped table goes before the key its foreign key uses is dropped") {
+  Model live = load(R"TOML(
+[tables.plans]
+columns = [{ name = "id", type = "integer" }, { name = "code", type = "text" }]
+unique = [{ name = "plans_code_key", columns = ["code"] }]
+[tables.trials]
+columns = [{ name = "plan_code", type = "text" }]
+foreign_keys = [{ columns = ["plan_code"], references = { table = "plans", columns = ["code"] } }]
+)TOML");
+  Model desired = load(R"TOML(
+[tables.plans]
+columns = [{ name = "id", type = "integer" }, { name = "code", type = "text" }]
+)TOML");
+  auto steps = plan_steps(diff(live, desired));
+  INFO(objects(steps)[0] << ", " << objects(steps)[1]);
+  REQUIRE(steps.size() == 2);
+  CHECK(position(steps, "table public.trials") < position(steps, "constraint public.plans.plans_code_key"));
+}
