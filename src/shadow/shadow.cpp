@@ -415,10 +415,16 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
            const std::function<void(const ChunkFailure&)>& rejected) {
   Model objects = model.with_tables({});
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
+  // A default that calls nextval() may name another table's sequence: such tables come after the
+  // others, on one connection.
+  auto uses_sequence = [](const Table& t) {
+    return std::any_of(t.columns.begin(), t.columns.end(),
+                       [](const Column& c) { return c.default_expr && c.default_expr->find("nextval(") != std::string::npos; });
+  };
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model halves[2] = {objects, objects};
-    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin)
-      halves[n % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
+    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
+      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
     std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
     auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
     auto failure = run_in_chunks(raw, "", steps[0]);
@@ -426,6 +432,10 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
     if (failure) rejected(*failure);
     if (other_failure) rejected(*other_failure);
   }
+  Model later = objects;
+  for (const auto& [name, t] : model.tables)
+    if (uses_sequence(t)) later.tables.emplace(name, without_foreign_keys(t));
+  if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {

@@ -1,0 +1,2 @@
+CREATE SCHEMA lookups;
+CREATE TABLE lookups.countries (code text PRIMARY KEY);

@@ -1,0 +1,1 @@
+ALTER TABLE accounts ADD FOREIGN KEY (country) REFERENCES lookups.countries (code);
