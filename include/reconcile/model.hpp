@@ -78,8 +78,13 @@ struct Constraint {
   std::vector<std::string> ref_columns;
   std::string on_delete = "no action";
   std::string on_update = "no action";
-  bool deferrable = false;
+  bool deferrable = false;          ///< primary key, unique, foreign key
   bool initially_deferred = false;
+  bool not_valid = false;           ///< NOT VALID (check, foreign key): rows there before it are not checked
+  bool no_inherit = false;          ///< NO INHERIT (check)
+  bool match_full = false;          ///< MATCH FULL (foreign key)
+  bool nulls_not_distinct = false;  ///< NULLS NOT DISTINCT (unique)
+  std::optional<std::string> comment;  ///< not part of the definition: changed in place
   bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
 

@@ -221,6 +221,13 @@ class Differ {
     match(from.constraints, to.constraints,
           [&](const Constraint& c) { out_.push_back(AddConstraint{to.name, c, false}); },
           [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); });
+    // A comment is not part of the definition: a kept constraint has it changed in place.
+    for (const auto& d : to.constraints) {
+      if (!d.named) continue;
+      for (const auto& c : from.constraints)
+        if (c.name == d.name && c.same_definition(d) && c.comment != d.comment)
+          out_.push_back(SetConstraintComment{to.name, d.name, d.comment, c.comment});
+    }
   }
 
   void indexes(const Table& from, const Table& to) {

@@ -30,7 +30,8 @@ void write_constraint(std::ostringstream& out, const Constraint& c) {
       << " columns=" << list(c.columns) << " expr=" << quote_literal(c.expression)
       << " ref=" << quote_literal(c.ref_table.schema.empty() ? "" : c.ref_table.str())
       << list(c.ref_columns) << " on_delete=" << c.on_delete << " on_update=" << c.on_update
-      << " deferrable=" << c.deferrable << c.initially_deferred << "\n";
+      << " deferrable=" << c.deferrable << c.initially_deferred << " options=" << c.not_valid << c.no_inherit
+      << c.match_full << c.nulls_not_distinct << " comment=" << opt(c.comment) << "\n";
 }
 
 void write_index(std::ostringstream& out, const Index& i) {

@@ -88,7 +88,8 @@ bool Constraint::same_definition(const Constraint& o) const {
   return kind == o.kind && columns == o.columns && expression == o.expression &&
          ref_table == o.ref_table && ref_columns == o.ref_columns && on_delete == o.on_delete &&
          on_update == o.on_update && deferrable == o.deferrable &&
-         initially_deferred == o.initially_deferred;
+         initially_deferred == o.initially_deferred && not_valid == o.not_valid && no_inherit == o.no_inherit &&
+         match_full == o.match_full && nulls_not_distinct == o.nulls_not_distinct;
 }
 
 bool Index::same_definition(const Index& o) const {

@@ -174,6 +174,11 @@ std::string encode_table(const Table& t) {
     w.str(k.on_update);
     w.flag(k.deferrable);
     w.flag(k.initially_deferred);
+    w.flag(k.not_valid);
+    w.flag(k.no_inherit);
+    w.flag(k.match_full);
+    w.flag(k.nulls_not_distinct);
+    w.opt(k.comment);
   }
   w.str(std::to_string(t.indexes.size()));
   for (const auto& i : t.indexes) {
@@ -222,6 +227,11 @@ std::optional<Table> decode_table(const std::string& line) {
       k.on_update = r.str();
       k.deferrable = r.flag();
       k.initially_deferred = r.flag();
+      k.not_valid = r.flag();
+      k.no_inherit = r.flag();
+      k.match_full = r.flag();
+      k.nulls_not_distinct = r.flag();
+      k.comment = r.opt();
     }
     t.indexes.resize(r.count());
     for (auto& i : t.indexes) {

@@ -235,10 +235,16 @@ struct Renderer {
     d.uses.insert(col_key(c.table, c.column));
     out.push_back(d);
   }
+  void operator()(const SetConstraintComment& c) {
+    auto d = draft("alter", "constraint " + c.table.str() + "." + c.name, constraint_comment_sql(c.table, c.name, c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
+    d.uses.insert(key("table", c.table));
+    d.uses.insert("constraint:" + c.table.str() + "." + c.name);
+    out.push_back(d);
+  }
   void operator()(const AddConstraint& c) {
     bool fk = c.constraint.kind == ConstraintKind::foreign_key;
-    auto d = draft("create", constraint_label(c.table, c.constraint),
-                   "ALTER TABLE " + c.table.sql() + " ADD " + constraint_sql(c.constraint) + ";",
+    auto d = draft("create", constraint_label(c.table, c.constraint), add_constraint_sql(c.table, c.constraint),
                    fk ? r_add_fk : r_add_constraint);
     d.step.detail = shown(constraint_definition(c.constraint));
     constraint_keys(d, c.table, c.constraint, false);
@@ -254,6 +260,15 @@ struct Renderer {
     d.step.detail = "was " + shown(constraint_definition(c.constraint));
     constraint_keys(d, c.table, c.constraint, true);
     out.push_back(d);
+  }
+  /// ALTER TABLE ... ADD the constraint [NOT VALID], and its comment.
+  static std::string add_constraint_sql(const QName& t, const Constraint& c) {
+    std::string sql = "ALTER TABLE " + t.sql() + " ADD " + constraint_sql(c) + (c.not_valid ? " NOT VALID" : "") + ";";
+    if (c.comment) sql += "\n" + constraint_comment_sql(t, c.name, c.comment);
+    return sql;
+  }
+  static std::string constraint_comment_sql(const QName& t, const std::string& name, const std::optional<std::string>& comment) {
+    return comment_sql("CONSTRAINT " + quote_ident(name) + " ON " + t.sql(), comment);
   }
   /// A constraint's definition without its name (the object line names it).
   static std::string constraint_definition(Constraint c) {
@@ -409,22 +424,23 @@ struct Renderer {
 
   static std::string constraint_sql(const Constraint& c) {
     std::string s = c.named ? "CONSTRAINT " + quote_ident(c.name) + " " : "";
+    std::string deferral = !c.deferrable ? "" : c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
     switch (c.kind) {
-      case ConstraintKind::primary_key: return s + "PRIMARY KEY (" + quote_ident_list(c.columns) + ")";
-      case ConstraintKind::unique: return s + "UNIQUE (" + quote_ident_list(c.columns) + ")";
-      case ConstraintKind::check: return s + "CHECK (" + c.expression + ")";
+      case ConstraintKind::primary_key: return s + "PRIMARY KEY (" + quote_ident_list(c.columns) + ")" + deferral;
+      case ConstraintKind::unique:
+        return s + "UNIQUE" + (c.nulls_not_distinct ? " NULLS NOT DISTINCT" : "") + " (" + quote_ident_list(c.columns) + ")" + deferral;
+      case ConstraintKind::check: return s + "CHECK (" + c.expression + ")" + (c.no_inherit ? " NO INHERIT" : "");
       case ConstraintKind::foreign_key: break;
     }
     s += "FOREIGN KEY (" + quote_ident_list(c.columns) + ") REFERENCES " + c.ref_table.sql() + " (" +
-         quote_ident_list(c.ref_columns) + ")";
+         quote_ident_list(c.ref_columns) + ")" + (c.match_full ? " MATCH FULL" : "");
     auto upper = [](std::string a) {
       std::transform(a.begin(), a.end(), a.begin(), [](unsigned char ch) { return std::toupper(ch); });
       return a;
     };
     if (c.on_delete != "no action") s += " ON DELETE " + upper(c.on_delete);
     if (c.on_update != "no action") s += " ON UPDATE " + upper(c.on_update);
-    if (c.deferrable) s += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-    return s;
+    return s + deferral;
   }
 
   static void constraint_keys(StepDraft& d, const QName& t, const Constraint& c, bool drop) {
@@ -485,7 +501,7 @@ void Renderer::operator()(const CreateTable& c) {
   std::vector<const Constraint*> later;
   for (const auto& k : t.constraints) {
     bool key = k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique;
-    if (key && !keys.insert(k.columns).second) {
+    if ((key && !keys.insert(k.columns).second) || k.not_valid) {  // NOT VALID holds only when added to a table
       later.push_back(&k);
       continue;
     }
@@ -495,10 +511,12 @@ void Renderer::operator()(const CreateTable& c) {
   }
   sql += "\n);";
   for (const Constraint* k : later) {
-    sql += "\nALTER TABLE " + t.name.sql() + " ADD ";
+    sql += "\n";
     origins.push_back({sql.size(), k->loc});
-    sql += constraint_sql(*k) + ";";
+    sql += add_constraint_sql(t.name, *k);
   }
+  for (const auto& k : t.constraints)
+    if (k.comment && std::find(later.begin(), later.end(), &k) == later.end()) sql += "\n" + constraint_comment_sql(t.name, k.name, k.comment);
   if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
   for (const auto& col : t.columns)
     if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);

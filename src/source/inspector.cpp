@@ -167,7 +167,10 @@ void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  array_to_string(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid"
       "    AND a.attnum = k.num) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord), chr(31)),"
       "  con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,"
-      "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END"
+      "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,"
+      "  NOT con.convalidated, con.connoinherit, con.confmatchtype = 'f',"
+      "  coalesce((SELECT i.indnullsnotdistinct FROM pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false),"
+      "  obj_description(con.oid, 'pg_constraint')"
       " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
@@ -189,10 +192,15 @@ void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
       con.ref_columns = split(r[7]);
       con.on_delete = fk_action(str(r[8]));
       con.on_update = fk_action(str(r[9]));
-      con.deferrable = r[10].as<bool>();
-      con.initially_deferred = r[11].as<bool>();
     }
+    con.deferrable = r[10].as<bool>();
+    con.initially_deferred = r[11].as<bool>();
     con.expression = str(r[12]);
+    con.not_valid = r[13].as<bool>();
+    con.no_inherit = con.kind == ConstraintKind::check && r[14].as<bool>();  // other kinds are never inherited
+    con.match_full = r[15].as<bool>();
+    con.nulls_not_distinct = r[16].as<bool>();
+    con.comment = opt(r[17]);
     it->second.constraints.push_back(con);
   }
 }

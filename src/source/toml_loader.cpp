@@ -178,8 +178,11 @@ const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default"
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "comment", "renamed_from", "prevent_destroy"};
-const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
-                                               "deferrable", "initially_deferred"};
+const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
+                                               "initially_deferred", "not_valid", "match", "comment"};
+const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
+const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", "initially_deferred", "comment"};
+const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
 const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include"};
 
 const toml::table& expect_table(const toml::node& n, const std::string& path) {
@@ -274,6 +277,24 @@ Column read_column(Fields& f) {
   return c;
 }
 
+/// The options a constraint entry may carry (which ones, its kind's key set decides): deferrable,
+/// initially_deferred, not_valid, no_inherit, match, nulls_not_distinct, comment.
+void read_constraint_options(Fields& f, Constraint& c) {
+  c.deferrable = f.boolean("deferrable").value_or(false);
+  c.initially_deferred = f.boolean("initially_deferred").value_or(false);
+  if (c.initially_deferred && !c.deferrable)
+    throw Error(f.loc("initially_deferred"), "initially_deferred needs deferrable = true");
+  c.not_valid = f.boolean("not_valid").value_or(false);
+  c.no_inherit = f.boolean("no_inherit").value_or(false);
+  c.nulls_not_distinct = f.boolean("nulls_not_distinct").value_or(false);
+  if (auto match = f.string("match")) {
+    if (*match != "simple" && *match != "full") throw Error(f.loc("match"), "match must be \"simple\" or \"full\"");
+    c.match_full = *match == "full";
+  }
+  c.comment = f.string("comment");
+  if (c.comment && !c.named) throw Error(f.loc("comment"), "a constraint with a comment needs a name");
+}
+
 Constraint read_primary_key(const toml::node& n, const std::string& path) {
   Constraint pk;
   pk.kind = ConstraintKind::primary_key;
@@ -282,11 +303,12 @@ Constraint read_primary_key(const toml::node& n, const std::string& path) {
   if (n.is_array()) {
     pk.columns = Fields::string_array(n, path);
   } else if (n.is_table()) {
-    Fields f(*n.as_table(), path, {"name", "columns"});
+    Fields f(*n.as_table(), path, kPrimaryKeyKeys);
     if (auto name = f.name("name", "constraint")) { pk.name = *name; pk.named = true; }
     pk.columns = require_strings(f, "columns");
+    read_constraint_options(f, pk);
   } else {
-    throw Error(pk.loc, "expected an array of column names or { name, columns }");
+    throw Error(pk.loc, "expected an array of column names or { name, columns, ... }");
   }
   if (pk.columns.empty()) throw Error(pk.loc, "a primary key needs at least one column");
   return pk;
@@ -306,10 +328,7 @@ Constraint read_foreign_key(Fields& f) {
   fk.on_delete_given = f.get("on_delete") != nullptr;
   fk.on_delete = fk_action(f, "on_delete");
   fk.on_update = fk_action(f, "on_update");
-  fk.deferrable = f.boolean("deferrable").value_or(false);
-  fk.initially_deferred = f.boolean("initially_deferred").value_or(false);
-  if (fk.initially_deferred && !fk.deferrable)
-    throw Error(f.loc("initially_deferred"), "initially_deferred needs deferrable = true");
+  read_constraint_options(f, fk);
   return fk;
 }
 
@@ -334,20 +353,22 @@ Index read_index(Fields& f) {
 void read_table_body(Fields& f, Table& t) {
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
   if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
-  each_table(f.get("unique"), f.sub("unique"), {"name", "columns"}, [&](Fields& uf) {
+  each_table(f.get("unique"), f.sub("unique"), kUniqueKeys, [&](Fields& uf) {
     Constraint u;
     u.kind = ConstraintKind::unique;
     u.loc = uf.loc();
     if (auto name = uf.name("name", "constraint")) u.name = *name; else u.named = false;
     u.columns = require_strings(uf, "columns");
+    read_constraint_options(uf, u);
     t.constraints.push_back(u);
   });
-  each_table(f.get("checks"), f.sub("checks"), {"name", "expression"}, [&](Fields& cf) {
+  each_table(f.get("checks"), f.sub("checks"), kCheckKeys, [&](Fields& cf) {
     Constraint c;
     c.kind = ConstraintKind::check;
     c.loc = cf.loc();
     if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
     c.expression = require_fragment(cf, "expression");
+    read_constraint_options(cf, c);
     t.constraints.push_back(c);
   });
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });

@@ -36,15 +36,26 @@ std::string column_entry(const Column& c) {
 
 std::string name_part(const std::string& name, bool named) { return named ? "name = " + quote_double(name) + ", " : ""; }
 
+/// The options of a constraint entry, each only when it differs from the default.
+std::string constraint_options(const Constraint& c) {
+  std::string out;
+  if (c.deferrable) out += ", deferrable = true";
+  if (c.initially_deferred) out += ", initially_deferred = true";
+  if (c.not_valid) out += ", not_valid = true";
+  if (c.no_inherit) out += ", no_inherit = true";
+  if (c.match_full) out += ", match = \"full\"";
+  if (c.nulls_not_distinct) out += ", nulls_not_distinct = true";
+  if (c.comment) out += ", comment = " + quote_double(*c.comment);
+  return out;
+}
+
 std::string foreign_key_entry(const Constraint& c) {
   std::string ref = format_qname(c.ref_table);
   std::string out = "{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) +
                     ", references = { table = " + quote_double(ref) + ", columns = " + string_list(c.ref_columns) + " }";
   if (c.on_delete != "no action") out += ", on_delete = " + quote_double(c.on_delete);
   if (c.on_update != "no action") out += ", on_update = " + quote_double(c.on_update);
-  if (c.deferrable) out += ", deferrable = true";
-  if (c.initially_deferred) out += ", initially_deferred = true";
-  return out + " }";
+  return out + constraint_options(c) + " }";
 }
 
 std::string index_entry(const Index& ix) {
@@ -72,13 +83,14 @@ void write_table(std::ostringstream& out, const Table& t) {
   for (const auto& c : t.constraints) {
     switch (c.kind) {
       case ConstraintKind::primary_key:
-        out << "primary_key = { " << name_part(c.name, c.named) << "columns = " << string_list(c.columns) << " }\n";
+        out << "primary_key = { " << name_part(c.name, c.named) << "columns = " << string_list(c.columns) << constraint_options(c)
+            << " }\n";
         break;
       case ConstraintKind::unique:
-        uniques.push_back("{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + " }");
+        uniques.push_back("{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + constraint_options(c) + " }");
         break;
       case ConstraintKind::check:
-        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + " }");
+        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + constraint_options(c) + " }");
         break;
       case ConstraintKind::foreign_key: fks.push_back(foreign_key_entry(c)); break;
     }

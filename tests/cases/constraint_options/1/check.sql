@@ -1,0 +1,5 @@
+SELECT condeferred FROM pg_constraint WHERE conname = 'regions_pkey'
+SELECT NOT convalidated FROM pg_constraint WHERE conname = 'size_positive'
+SELECT confmatchtype = 'f' AND NOT convalidated FROM pg_constraint WHERE conname = 'offices_region_fkey'
+SELECT connoinherit FROM pg_constraint WHERE conname = 'code_upper'
+SELECT obj_description(oid, 'pg_constraint') = 'one NULL at most' FROM pg_constraint WHERE conname = 'regions_code_key'

@@ -1,0 +1,1 @@
+INSERT INTO offices VALUES (NULL, NULL, 5000);
