@@ -38,6 +38,7 @@ enum ColumnDelta : unsigned {
 struct AlterColumn { QName table; Column from; Column to; unsigned what = 0; };
 struct SetColumnComment { QName table; std::string column; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct SetConstraintComment { QName table; std::string name; std::optional<std::string> comment; std::optional<std::string> previous; };
+struct SetIndexComment { QName table; std::string name; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };
@@ -61,7 +62,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
-                            BackfillColumn, RebuildEnum, SetConstraintComment>;
+                            BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

@@ -100,7 +100,10 @@ struct Index {
   std::vector<std::string> keys;  ///< each a column or (expression), with opclass / DESC / NULLS
   std::string where;
   std::vector<std::string> include;
+  bool nulls_not_distinct = false;   ///< NULLS NOT DISTINCT (unique)
+  std::vector<std::string> with;     ///< storage parameters, "name=value" as the server stores them, sorted
   bool valid = true;  ///< false: left invalid by a failed CREATE INDEX CONCURRENTLY (rebuilt)
+  std::optional<std::string> comment;  ///< not part of the definition: changed in place
   SourceLoc loc;
 
   bool same_definition(const Index& o) const;

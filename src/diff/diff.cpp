@@ -233,6 +233,12 @@ class Differ {
   void indexes(const Table& from, const Table& to) {
     match(from.indexes, to.indexes, [&](const Index& i) { out_.push_back(CreateIndex{to.name, i, false}); },
           [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); });
+    for (const auto& d : to.indexes) {
+      if (!d.named) continue;
+      for (const auto& i : from.indexes)
+        if (i.name == d.name && i.same_definition(d) && i.comment != d.comment)
+          out_.push_back(SetIndexComment{to.name, d.name, d.comment, i.comment});
+    }
   }
 
   Model cur_;  ///< the current model, as the rename steps leave it

@@ -37,7 +37,8 @@ void write_constraint(std::ostringstream& out, const Constraint& c) {
 void write_index(std::ostringstream& out, const Index& i) {
   out << "  index " << quote_ident(i.name) << " unique=" << i.unique << " method=" << i.method
       << " keys=" << list(i.keys) << " where=" << quote_literal(i.where)
-      << " include=" << list(i.include) << (i.valid ? "" : " invalid") << "\n";
+      << " include=" << list(i.include) << (i.valid ? "" : " invalid") << " nnd=" << i.nulls_not_distinct
+      << " with=" << list(i.with) << " comment=" << opt(i.comment) << "\n";
 }
 
 void write_table(std::ostringstream& out, const Table& t) {

@@ -94,7 +94,7 @@ bool Constraint::same_definition(const Constraint& o) const {
 
 bool Index::same_definition(const Index& o) const {
   return unique == o.unique && method == o.method && keys == o.keys && where == o.where &&
-         include == o.include && valid == o.valid;
+         include == o.include && valid == o.valid && nulls_not_distinct == o.nulls_not_distinct && with == o.with;
 }
 
 const Column* Table::find_column(const std::string& n) const {

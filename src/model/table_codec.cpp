@@ -190,6 +190,9 @@ std::string encode_table(const Table& t) {
     w.str(i.where);
     w.list(i.include);
     w.flag(i.valid);
+    w.flag(i.nulls_not_distinct);
+    w.list(i.with);
+    w.opt(i.comment);
   }
   return w.text("t1");
 }
@@ -243,6 +246,9 @@ std::optional<Table> decode_table(const std::string& line) {
       i.where = r.str();
       i.include = r.list();
       i.valid = r.flag();
+      i.nulls_not_distinct = r.flag();
+      i.with = r.list();
+      i.comment = r.opt();
     }
     if (!r.done()) return std::nullopt;
     return t;

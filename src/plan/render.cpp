@@ -280,8 +280,26 @@ struct Renderer {
     std::string out = std::string(ix.unique ? "UNIQUE " : "") + (ix.method != "btree" ? "USING " + ix.method + " " : "") + "(" +
                       join(ix.keys, ", ") + ")";
     if (!ix.include.empty()) out += " INCLUDE (" + join(ix.include, ", ") + ")";
+    if (ix.nulls_not_distinct) out += " NULLS NOT DISTINCT";
+    if (!ix.with.empty()) out += " WITH (" + join(ix.with, ", ") + ")";
     if (!ix.where.empty()) out += " WHERE " + ix.where;
     return out;
+  }
+  /// "name=value" storage parameters as SQL: name = 'value', ...
+  static std::string storage_sql(const std::vector<std::string>& with) {
+    std::vector<std::string> parts;
+    for (const auto& w : with) {
+      auto eq = w.find('=');
+      parts.push_back(quote_ident(w.substr(0, eq)) + " = " + quote_literal(eq == std::string::npos ? "" : w.substr(eq + 1)));
+    }
+    return join(parts, ", ");
+  }
+  void operator()(const SetIndexComment& c) {
+    auto d = draft("alter", "index " + c.table.schema + "." + c.name,
+                   comment_sql("INDEX " + quote_qualified(c.table.schema, c.name), c.comment), r_comment);
+    d.step.detail = comment_detail(c.previous, c.comment);
+    d.uses.insert(key("table", c.table));
+    out.push_back(d);
   }
   void operator()(const CreateIndex& c) {
     const Index& ix = c.index;
@@ -291,8 +309,12 @@ struct Renderer {
     if (ix.method != "btree") sql += " USING " + ix.method;
     sql += " (" + join(ix.keys, ", ") + ")";
     if (!ix.include.empty()) sql += " INCLUDE (" + quote_ident_list(ix.include) + ")";
+    if (ix.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
+    if (!ix.with.empty()) sql += " WITH (" + storage_sql(ix.with) + ")";
     if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
-    auto d = draft("create", index_label(c.table, ix), sql + ";", r_create_index);
+    sql += ";";
+    if (ix.comment) sql += "\n" + comment_sql("INDEX " + quote_qualified(c.table.schema, ix.name), ix.comment);
+    auto d = draft("create", index_label(c.table, ix), sql, r_create_index);
     d.step.detail = shown(index_definition(ix));
     index_keys(d, c.table, ix, false);
     if (!c.new_table && !online) d.step.hazards = {"locks"};

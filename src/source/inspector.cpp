@@ -215,6 +215,9 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
       "           ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a"
       "                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END"
+      "      || coalesce((SELECT ' COLLATE ' || quote_ident(co.collname) FROM pg_collation co WHERE co.oid = i.indcollation[k - 1]"
+      "           AND co.oid <> coalesce((SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+      "               AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0), 100)), '')"
       "      || CASE WHEN i.indclass[k - 1] = ANY ((SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)::oid[])"
       "              THEN (SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]) ELSE '' END"
       "      || CASE WHEN am.amname <> 'btree' THEN ''"
@@ -224,7 +227,9 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)),"
       "  array_to_string(ARRAY(SELECT a.attname FROM generate_series(i.indnkeyatts + 1, i.indnatts) k"
       "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31)),"
-      "  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid"
+      "  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid, i.indnullsnotdistinct,"
+      "  array_to_string(ARRAY(SELECT o FROM unnest(ic.reloptions) o ORDER BY o), chr(31)),"
+      "  obj_description(i.indexrelid, 'pg_class')"
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
       " WHERE c.relkind = 'r' AND") + kSchemaFilter +
@@ -242,6 +247,9 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
     ix.include = split(r[6]);
     ix.where = str(r[7]);
     ix.valid = r[8].as<bool>();
+    ix.nulls_not_distinct = r[9].as<bool>();
+    ix.with = split(r[10]);
+    ix.comment = opt(r[11]);
     it->second.indexes.push_back(ix);
   }
 }

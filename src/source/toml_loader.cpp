@@ -183,7 +183,8 @@ const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", 
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
 const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", "initially_deferred", "comment"};
 const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
-const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include"};
+const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include", "nulls_not_distinct", "with",
+                                          "comment"};
 
 const toml::table& expect_table(const toml::node& n, const std::string& path) {
   if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table, found " + Fields::type_name(n));
@@ -332,6 +333,28 @@ Constraint read_foreign_key(Fields& f) {
   return fk;
 }
 
+/// `with = { fillfactor = 70, deduplicate_items = false }`: "name=value" strings, sorted, as the
+/// server stores them in reloptions (the shadow spells them canonically).
+std::vector<std::string> storage_parameters(const toml::node& n, const std::string& path) {
+  if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table of storage parameters, e.g. { fillfactor = 70 }");
+  std::vector<std::string> out;
+  for (auto&& [k, v] : *n.as_table()) {
+    std::string name(k.str()), value;
+    SourceLoc at = loc_of(v.source(), path + "." + name);
+    if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      throw Error(at, "storage parameter \"" + name + "\" is not a plain name");
+    if (auto i = v.value<int64_t>(); v.is_integer()) value = std::to_string(*i);
+    else if (v.is_floating_point()) value = std::to_string(*v.value<double>());
+    else if (v.is_boolean()) value = *v.value<bool>() ? "true" : "false";
+    else if (v.is_string()) value = *v.value<std::string>();
+    else throw Error(at, "expected a number, boolean or string");
+    check_no_nul(value, at);
+    out.push_back(name + "=" + value);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Index read_index(Fields& f) {
   Index ix;
   ix.loc = f.loc();
@@ -347,6 +370,11 @@ Index read_index(Fields& f) {
   }
   ix.where = f.fragment("where").value_or("");
   ix.include = f.strings("include").value_or(std::vector<std::string>{});
+  ix.nulls_not_distinct = f.boolean("nulls_not_distinct").value_or(false);
+  if (ix.nulls_not_distinct && !ix.unique) throw Error(f.loc("nulls_not_distinct"), "nulls_not_distinct needs unique = true");
+  if (const toml::node* with = f.get("with")) ix.with = storage_parameters(*with, f.sub("with"));
+  ix.comment = f.string("comment");
+  if (ix.comment && !ix.named) throw Error(f.loc("comment"), "an index with a comment needs a name");
   return ix;
 }
 

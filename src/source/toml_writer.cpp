@@ -64,6 +64,18 @@ std::string index_entry(const Index& ix) {
   if (ix.method != "btree") out += ", method = " + quote_double(ix.method);
   if (!ix.where.empty()) out += ", where = " + quote_double(ix.where);
   if (!ix.include.empty()) out += ", include = " + string_list(ix.include);
+  if (ix.nulls_not_distinct) out += ", nulls_not_distinct = true";
+  if (!ix.with.empty()) {
+    out += ", with = { ";
+    for (size_t i = 0; i < ix.with.size(); ++i) {
+      auto eq = ix.with[i].find('=');
+      std::string value = ix.with[i].substr(eq + 1);
+      bool number = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos && value.size() < 18;
+      out += (i ? ", " : "") + toml_key(ix.with[i].substr(0, eq)) + " = " + (number ? value : quote_double(value));
+    }
+    out += " }";
+  }
+  if (ix.comment) out += ", comment = " + quote_double(*ix.comment);
   return out + " }";
 }
 
