@@ -37,6 +37,9 @@ struct Column {
   bool nullable = true;
   std::optional<std::string> default_expr;
   std::string identity;                  ///< "", "always" or "by default"
+  /// The identity sequence's options that differ from PostgreSQL's defaults for the column's type:
+  /// start, increment, minvalue, maxvalue, cache (numbers as text), cycle ("true").
+  std::map<std::string, std::string> identity_options;
   std::optional<std::string> generated;  ///< stored generated expression
   std::optional<std::string> collation;
   std::optional<std::string> comment;

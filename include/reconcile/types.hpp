@@ -1,6 +1,7 @@
 // What PostgreSQL does when a column's type changes: whether it needs a USING expression, rewrites
 // the table, or can fail on existing rows. Types are spelt as the server prints them (format_type).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,10 @@ namespace reconcile {
 std::string serial_base(const std::string& type);
 /// The stored type of a column: the base type of a serial, else the type itself.
 std::string stored_type(const std::string& type);
+
+/// The identity options PostgreSQL would use for a column of `type` given the `set` ones (start,
+/// increment, minvalue, maxvalue, cache, cycle), as text; `set` entries equal to them are redundant.
+std::map<std::string, std::string> identity_defaults(const std::string& type, const std::map<std::string, std::string>& set);
 
 struct TypeChange {
   bool changes = false;      ///< the stored type differs (serial <-> integer does not)

@@ -159,7 +159,7 @@ class Differ {
       if (old->type != c.type) what |= delta_type;
       if (old->nullable != c.nullable) what |= delta_nullable;
       if (old->default_expr != c.default_expr) what |= delta_default;
-      if (old->identity != c.identity) what |= delta_identity;
+      if (old->identity != c.identity || old->identity_options != c.identity_options) what |= delta_identity;
       if (old->collation != c.collation) what |= delta_collation;
       if ((what & delta_nullable) && !c.nullable && c.backfill)
         out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});

@@ -18,10 +18,16 @@ std::string list(const std::vector<std::string>& v) {
   return out + "]";
 }
 
+std::string identity_options(const Column& c) {
+  std::string out;
+  for (const auto& [k, v] : c.identity_options) out += " " + k + "=" + v;
+  return out;
+}
+
 void write_column(std::ostringstream& out, const Column& c) {
   out << "  column " << quote_ident(c.name) << " type=" << quote_literal(c.type)
       << " nullable=" << c.nullable << " default=" << opt(c.default_expr)
-      << " identity=" << quote_literal(c.identity) << " generated=" << opt(c.generated)
+      << " identity=" << quote_literal(c.identity) << identity_options(c) << " generated=" << opt(c.generated)
       << " collation=" << opt(c.collation) << " comment=" << opt(c.comment) << "\n";
 }
 

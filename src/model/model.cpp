@@ -80,7 +80,8 @@ std::string to_string(ConstraintKind kind) {
 
 bool Column::same_definition(const Column& o) const {
   return name == o.name && type == o.type && nullable == o.nullable &&
-         default_expr == o.default_expr && identity == o.identity && generated == o.generated &&
+         default_expr == o.default_expr && identity == o.identity && identity_options == o.identity_options &&
+         generated == o.generated &&
          collation == o.collation && comment == o.comment;
 }
 

@@ -156,6 +156,9 @@ std::string encode_table(const Table& t) {
     w.flag(c.nullable);
     w.opt(c.default_expr);
     w.str(c.identity);
+    std::vector<std::string> options;
+    for (const auto& [k, v] : c.identity_options) options.push_back(k + "=" + v);
+    w.list(options);
     w.opt(c.generated);
     w.opt(c.collation);
     w.opt(c.comment);
@@ -212,6 +215,7 @@ std::optional<Table> decode_table(const std::string& line) {
       c.nullable = r.flag();
       c.default_expr = r.opt();
       c.identity = r.str();
+      for (const auto& o : r.list()) c.identity_options[o.substr(0, o.find('='))] = o.substr(o.find('=') + 1);
       c.generated = r.opt();
       c.collation = r.opt();
       c.comment = r.opt();

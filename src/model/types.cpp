@@ -77,6 +77,25 @@ TypeChange modifier_change(const Spelled& f, const Spelled& t) {
 
 }  // namespace
 
+std::map<std::string, std::string> identity_defaults(const std::string& type, const std::map<std::string, std::string>& set) {
+  std::string base = stored_type(type);
+  std::string top = base == "smallint" ? "32767" : base == "integer" ? "2147483647" : "9223372036854775807";
+  std::string bottom = base == "smallint" ? "-32768" : base == "integer" ? "-2147483648" : "-9223372036854775808";
+  auto given = [&](const char* k, const std::string& otherwise) {
+    auto it = set.find(k);
+    return it == set.end() ? otherwise : it->second;
+  };
+  bool down = given("increment", "1").rfind('-', 0) == 0;
+  std::map<std::string, std::string> d;
+  d["increment"] = "1";
+  d["minvalue"] = down ? bottom : "1";
+  d["maxvalue"] = down ? "-1" : top;
+  d["start"] = down ? given("maxvalue", d["maxvalue"]) : given("minvalue", d["minvalue"]);
+  d["cache"] = "1";
+  d["cycle"] = "false";
+  return d;
+}
+
 std::string serial_base(const std::string& type) {
   if (type == "serial" || type == "serial4") return "integer";
   if (type == "bigserial" || type == "serial8") return "bigint";

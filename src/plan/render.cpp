@@ -438,12 +438,27 @@ struct Renderer {
     s += c.type;
     if (c.collation) { at(s, "collation"); s += " COLLATE " + quote_ident(*c.collation); }
     if (c.generated) { at(s, "generated"); s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED"; }
-    if (!c.identity.empty()) s += " GENERATED " + std::string(c.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
+    if (!c.identity.empty())
+      s += " GENERATED " + std::string(c.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY" + identity_options_sql(c);
     if (!c.nullable) s += " NOT NULL";
     if (c.default_expr) { at(s, "default"); s += " DEFAULT (" + *c.default_expr + ")"; }
     return s;
   }
 
+  /// ` (START WITH 100 INCREMENT BY 10 ...)` for the options that differ from the defaults, or "".
+  static std::string identity_options_sql(const Column& c) {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : c.identity_options) parts.push_back(identity_option_sql(k, v));
+    return parts.empty() ? "" : " (" + join(parts, " ") + ")";
+  }
+  static std::string identity_option_sql(const std::string& k, const std::string& v) {
+    if (k == "start") return "START WITH " + v;
+    if (k == "increment") return "INCREMENT BY " + v;
+    if (k == "minvalue") return "MINVALUE " + v;
+    if (k == "maxvalue") return "MAXVALUE " + v;
+    if (k == "cache") return "CACHE " + v;
+    return v == "true" ? "CYCLE" : "NO CYCLE";
+  }
   static std::string constraint_sql(const Constraint& c) {
     std::string s = c.named ? "CONSTRAINT " + quote_ident(c.name) + " " : "";
     std::string deferral = !c.deferrable ? "" : c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
@@ -588,7 +603,19 @@ void Renderer::operator()(const AlterColumn& c) {
   }
   if ((c.what & delta_identity) && !to.identity.empty()) {
     std::string mode = to.identity == "always" ? "ALWAYS" : "BY DEFAULT";
-    parts.push_back(from.identity.empty() ? col + " ADD GENERATED " + mode + " AS IDENTITY" : col + " SET GENERATED " + mode);
+    if (from.identity.empty()) {
+      parts.push_back(col + " ADD GENERATED " + mode + " AS IDENTITY" + identity_options_sql(to));
+    } else {
+      std::string p = col + (from.identity != to.identity ? " SET GENERATED " + mode : "");
+      // Options as the files say them; the others back to their defaults for the column's type.
+      auto defaults = identity_defaults(to.type, to.identity_options);
+      for (const auto& [k, v] : defaults) {
+        auto want = to.identity_options.count(k) ? to.identity_options.at(k) : v;
+        auto had = from.identity_options.count(k) ? from.identity_options.at(k) : identity_defaults(from.type, from.identity_options)[k];
+        if (want != had) p += " SET " + identity_option_sql(k, want);
+      }
+      if (p != col) parts.push_back(p);
+    }
   }
   if (serial_change && to_serial) {
     // A new serial: its own sequence, continuing after the rows the table already has.

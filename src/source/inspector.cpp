@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "pg.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
@@ -105,7 +106,8 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
       "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum,"
       "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence,"
-      "  sqn.nspname, sq.relname"
+      "  sqn.nspname, sq.relname,"
+      "  idseq.seqstart, idseq.seqincrement, idseq.seqmin, idseq.seqmax, idseq.seqcache, idseq.seqcycle"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
       " LEFT JOIN pg_type ty ON ty.oid = a.atttypid"
@@ -117,6 +119,9 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       "   AND EXISTS (SELECT 1 FROM pg_class s WHERE s.oid = sd.objid AND s.relkind = 'S')"
       " LEFT JOIN pg_class sq ON sq.oid = sd.objid"
       " LEFT JOIN pg_namespace sqn ON sqn.oid = sq.relnamespace"
+      " LEFT JOIN pg_depend idd ON a.attidentity <> '' AND idd.refclassid = 'pg_class'::regclass AND idd.refobjid = c.oid"
+      "   AND idd.refobjsubid = a.attnum AND idd.classid = 'pg_class'::regclass AND idd.deptype = 'i'"
+      " LEFT JOIN pg_sequence idseq ON idseq.seqrelid = idd.objid"
       " WHERE c.relkind = 'r' AND NOT c.relispartition AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2, a.attnum", scope);
   for (const auto& r : rows) {
@@ -146,6 +151,14 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       col.default_expr.reset();
     }
     if (r[12].as<bool>()) col.sequence = QName{r[13].c_str(), r[14].c_str()};  // owned, used as default or not
+    if (!col.identity.empty() && !r[15].is_null()) {
+      std::map<std::string, std::string> read = {{"start", r[15].c_str()}, {"increment", r[16].c_str()},
+                                                 {"minvalue", r[17].c_str()}, {"maxvalue", r[18].c_str()},
+                                                 {"cache", r[19].c_str()}, {"cycle", r[20].as<bool>() ? "true" : "false"}};
+      auto defaults = identity_defaults(col.type, read);
+      for (const auto& [k, v] : read)
+        if (defaults[k] != v) col.identity_options[k] = v;
+    }
     t.columns.push_back(col);
   }
 }

@@ -1,5 +1,6 @@
 // TOML desired state (format 1) -> model. Strict: every error names file:line:col and key path.
 #include <algorithm>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -174,7 +175,7 @@ class Fields {
 };
 
 const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables"};
-const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "generated",
+const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "comment", "renamed_from", "prevent_destroy"};
@@ -247,6 +248,26 @@ std::string fk_action(Fields& f, const std::string& key) {
   return a;
 }
 
+/// `identity_options = { start = 100, increment = 10, minvalue = 1, maxvalue = 1000, cache = 20, cycle = true }`
+std::map<std::string, std::string> identity_options(const toml::node& n, const std::string& path) {
+  if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table, e.g. { start = 100, increment = 10 }");
+  std::map<std::string, std::string> out;
+  for (auto&& [k, v] : *n.as_table()) {
+    std::string name(k.str());
+    SourceLoc at = loc_of(v.source(), path + "." + name);
+    if (name == "cycle") {
+      if (!v.is_boolean()) throw Error(at, "cycle must be true or false");
+      out[name] = *v.value<bool>() ? "true" : "false";
+    } else if (name == "start" || name == "increment" || name == "minvalue" || name == "maxvalue" || name == "cache") {
+      if (!v.is_integer()) throw Error(at, name + " must be an integer");
+      out[name] = std::to_string(*v.value<int64_t>());
+    } else {
+      throw Error(at, "unknown identity option \"" + name + "\" (start, increment, minvalue, maxvalue, cache, cycle)");
+    }
+  }
+  return out;
+}
+
 Column read_column(Fields& f) {
   Column c;
   c.loc = f.loc();
@@ -259,6 +280,10 @@ Column read_column(Fields& f) {
     if (*v != "always" && *v != "by default")
       throw Error(f.loc("identity"), "identity must be \"always\" or \"by default\", not \"" + *v + "\"");
     c.identity = *v;
+  }
+  if (const toml::node* o = f.get("identity_options")) {
+    if (c.identity.empty()) throw Error(f.loc("identity_options"), "identity_options needs identity = \"always\" or \"by default\"");
+    c.identity_options = identity_options(*o, f.sub("identity_options"));
   }
   c.generated = f.fragment("generated");
   c.collation = f.string("collation");

@@ -28,6 +28,11 @@ std::string column_entry(const Column& c) {
   if (!c.nullable && c.identity.empty()) out += ", nullable = false";
   if (c.default_expr) out += ", default = " + quote_double(*c.default_expr);
   if (!c.identity.empty()) out += ", identity = " + quote_double(c.identity);
+  if (!c.identity_options.empty()) {
+    std::string opts;
+    for (const auto& [k, v] : c.identity_options) opts += (opts.empty() ? "" : ", ") + k + " = " + v;
+    out += ", identity_options = { " + opts + " }";
+  }
   if (c.generated) out += ", generated = " + quote_double(*c.generated);
   if (c.collation) out += ", collation = " + quote_double(*c.collation);
   if (c.comment) out += ", comment = " + quote_double(*c.comment);
