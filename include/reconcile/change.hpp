@@ -39,6 +39,8 @@ struct AlterColumn { QName table; Column from; Column to; unsigned what = 0; };
 struct SetColumnComment { QName table; std::string column; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct SetConstraintComment { QName table; std::string name; std::optional<std::string> comment; std::optional<std::string> previous; };
 struct SetIndexComment { QName table; std::string name; std::optional<std::string> comment; std::optional<std::string> previous; };
+/// ALTER TABLE ... REPLICA IDENTITY (`value` as Table::replica_identity; "" is DEFAULT).
+struct SetReplicaIdentity { QName table; std::string value; std::string previous; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };
@@ -62,7 +64,8 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
-                            BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment>;
+                            BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
+                            SetReplicaIdentity>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

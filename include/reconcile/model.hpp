@@ -118,6 +118,8 @@ struct Table {
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
   std::optional<std::string> comment;
+  /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
+  std::string replica_identity;
   std::optional<QName> renamed_from;  ///< hint: the table's previous name
   bool prevent_destroy = false;       ///< hint: never drop this table or its columns
   /// Read from the database, never compared: the tables this one INHERITS from. Inheritance is not

@@ -123,6 +123,7 @@ class Differ {
     for (const auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key) out_.push_back(AddConstraint{t.name, c, true});
     for (const auto& ix : t.indexes) out_.push_back(CreateIndex{t.name, ix, true});
+    if (!t.replica_identity.empty()) out_.push_back(SetReplicaIdentity{t.name, t.replica_identity, ""});
   }
 
   void drop_table(const Table& t) {
@@ -143,6 +144,7 @@ class Differ {
     constraints(from, to);
     indexes(from, to);
     if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
+    if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
   }
 
   void columns(const Table& from, const Table& to) {

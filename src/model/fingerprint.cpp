@@ -48,7 +48,8 @@ void write_index(std::ostringstream& out, const Index& i) {
 }
 
 void write_table(std::ostringstream& out, const Table& t) {
-  out << "table " << t.name.sql() << " comment=" << opt(t.comment) << "\n";
+  out << "table " << t.name.sql() << " comment=" << opt(t.comment)
+      << (t.replica_identity.empty() ? "" : " replica_identity=" + quote_literal(t.replica_identity)) << "\n";
   std::vector<const Column*> cols;
   for (const auto& c : t.columns) cols.push_back(&c);
   std::sort(cols.begin(), cols.end(), [](auto* a, auto* b) { return a->name < b->name; });
@@ -80,7 +81,8 @@ std::string table_signature(const Table& t) {
     write_index(out, i), keep(out);
   }
   std::sort(lines.begin(), lines.end());
-  std::string text = "table " + t.name.sql() + " comment=" + opt(t.comment) + "\n";
+  std::string text = "table " + t.name.sql() + " comment=" + opt(t.comment) +
+                     (t.replica_identity.empty() ? "" : " replica_identity=" + quote_literal(t.replica_identity)) + "\n";
   for (const auto& l : lines) text += l;
   return text;
 }

@@ -149,6 +149,7 @@ std::string encode_table(const Table& t) {
   w.str(t.name.schema);
   w.str(t.name.name);
   w.opt(t.comment);
+  w.str(t.replica_identity);
   w.str(std::to_string(t.columns.size()));
   for (const auto& c : t.columns) {
     w.str(c.name);
@@ -208,6 +209,7 @@ std::optional<Table> decode_table(const std::string& line) {
     t.name.schema = r.str();
     t.name.name = r.str();
     t.comment = r.opt();
+    t.replica_identity = r.str();
     t.columns.resize(r.count());
     for (auto& c : t.columns) {
       c.name = r.str();

@@ -294,6 +294,15 @@ struct Renderer {
     }
     return join(parts, ", ");
   }
+  void operator()(const SetReplicaIdentity& c) {
+    std::string how = c.value.empty() ? "DEFAULT" : c.value == "full" ? "FULL" : c.value == "nothing" ? "NOTHING"
+                                                                          : "USING INDEX " + quote_ident(c.value.substr(12));
+    auto d = draft("alter", "table " + c.table.str(), "ALTER TABLE " + c.table.sql() + " REPLICA IDENTITY " + how + ";", r_comment);
+    d.step.detail = "replica identity " + (c.previous.empty() ? "default" : c.previous) + " -> " + (c.value.empty() ? "default" : c.value);
+    d.uses.insert(key("table", c.table));
+    if (c.value.rfind("using index ", 0) == 0) d.uses.insert("relation:" + c.table.schema + "." + c.value.substr(12));
+    out.push_back(d);
+  }
   void operator()(const SetIndexComment& c) {
     auto d = draft("alter", "index " + c.table.schema + "." + c.name,
                    comment_sql("INDEX " + quote_qualified(c.table.schema, c.name), c.comment), r_comment);

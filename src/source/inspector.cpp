@@ -344,6 +344,19 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired) {
   return out;
 }
 
+/// REPLICA IDENTITY of the read tables that do not keep the default.
+void read_replica_identity(pqxx::transaction_base& tx, Model& m) {
+  auto rows = tx.exec(
+      "SELECT n.nspname, c.relname, c.relreplident,"
+      "  (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident)"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relreplident <> 'd'");
+  for (const auto& r : rows)
+    if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end()) {
+      std::string kind = r[2].c_str();
+      it->second.replica_identity = kind == "f" ? "full" : kind == "n" ? "nothing" : "using index " + str(r[3]);
+    }
+}
+
 /// Which read tables inherit from which (parents in any schema).
 void read_inheritance(pqxx::transaction_base& tx, Model& m) {
   auto rows = tx.exec(
@@ -367,6 +380,7 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
   read_inheritance(tx, m);
+  read_replica_identity(tx, m);
   read_unmanaged(tx, param, m);
   return m;
 }

@@ -178,7 +178,7 @@ const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "table
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
-                                          "indexes", "comment", "renamed_from", "prevent_destroy"};
+                                          "indexes", "comment", "renamed_from", "prevent_destroy", "replica_identity"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -427,6 +427,16 @@ void read_table_body(Fields& f, Table& t) {
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   t.comment = f.string("comment");
+  if (auto ri = f.string("replica_identity")) {
+    if (*ri == "default") ri = "";
+    bool index = ri->rfind("using index ", 0) == 0 && ri->size() > 12;
+    if (!ri->empty() && *ri != "full" && *ri != "nothing" && !index)
+      throw Error(f.loc("replica_identity"), "replica_identity must be \"default\", \"full\", \"nothing\" or \"using index <name>\"");
+    if (index && !std::any_of(t.indexes.begin(), t.indexes.end(), [&](const Index& i) { return i.named && i.name == ri->substr(12); }))
+      throw Error(f.loc("replica_identity"), "replica_identity names index \"" + ri->substr(12) + "\", which table " +
+                                                 t.name.str() + " does not declare by that name");
+    t.replica_identity = *ri;
+  }
   if (auto from = f.string("renamed_from")) {
     QName old = read_qname(*from, f.loc("renamed_from"), "table");
     if (from->find('.') == std::string::npos) old.schema = t.name.schema;  // a rename stays in its schema

@@ -95,6 +95,7 @@ void write_table(std::ostringstream& out, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
   if (t.comment) out << "comment = " << quote_double(*t.comment) << "\n";
   if (t.prevent_destroy) out << "prevent_destroy = true\n";
+  if (!t.replica_identity.empty()) out << "replica_identity = " << quote_double(t.replica_identity) << "\n";
   std::vector<std::string> cols, uniques, checks, fks, idx;
   for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
