@@ -268,6 +268,12 @@ PlanOutcome make_plan(const PlanRequest& req) {
   check_unmanaged_blockers(changes, live);
   check_inheritance(changes, live);
   for (auto& w : owned_sequence_warnings(live, changes)) out.warnings.push_back(std::move(w));
+  // Forward plans never drop an extension (other objects, and other teams, may use it): say so
+  // for one installed in a managed schema that the files do not declare.
+  for (const auto& [name, e] : live.extensions)
+    if (!canonical.extensions.count(name) && scope.count(e.schema))
+      out.warnings.push_back("extension " + name + " (in schema " + e.schema + ") is installed but not declared: plans never drop "
+                             "an extension; declare it, or drop it by hand if nothing uses it");
   check_prevent_destroy(changes, canonical, applied);
   Plan& plan = out.plan;
   for (const auto& [name, t] : canonical.tables)

@@ -360,3 +360,16 @@ TEST_CASE("a sequence a column owns without using it is named, and so is its dro
   CHECK(drop.code == 0);
   CHECK_THAT(drop.err, Catch::Contains("dropping table public.tickets also drops sequence public.ticket_numbers, which column n owns"));
 }
+
+TEST_CASE("an installed extension the files do not declare is named, and never dropped") {
+  TestDb db("undeclared_extension");
+  db.exec("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+  TempDir dir;
+  dir.write("schemas/app.toml", "[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n");
+  CliResult plan = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out",
+                            dir.path() + "/p.toml", "--allow-destructive"});
+  INFO(plan.out << plan.err);
+  REQUIRE(plan.code == 0);
+  CHECK_THAT(plan.err, Catch::Contains("extension pgcrypto (in schema public) is installed but not declared"));
+  CHECK_THAT(plan.out, !Catch::Contains("extension"));
+}
