@@ -166,6 +166,9 @@ struct Model {
   std::map<QName, Enum> enums;
   std::map<QName, Table> tables;
   std::vector<UnmanagedObject> unmanaged;
+  /// Properties of managed objects that the model does not carry yet ("table public.t (UNLOGGED)"):
+  /// read so that they can be named in a warning, never compared or written.
+  std::vector<std::string> uncarried;
 
   /// The schemas this model manages: declared ones plus any schema an object lives in.
   std::set<std::string> managed_schemas() const;

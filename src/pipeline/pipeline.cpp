@@ -237,10 +237,15 @@ std::string utc_now_rfc3339() { return format_time("%Y-%m-%dT%H:%M:%SZ"); }
 std::string utc_now_compact() { return format_time("%Y%m%dT%H%M%SZ"); }
 
 std::string unmanaged_warning(const Model& live) {
-  if (live.unmanaged.empty()) return "";
   std::string out;
   for (const auto& u : live.unmanaged) out += (out.empty() ? "" : ", ") + u.kind + " " + u.name.str();
-  return std::to_string(live.unmanaged.size()) + " object(s) that reconcile does not manage are left alone: " + out;
+  if (!out.empty()) out = std::to_string(live.unmanaged.size()) + " object(s) that reconcile does not manage are left alone: " + out;
+  std::string props;
+  for (const auto& p : live.uncarried) props += (props.empty() ? "" : ", ") + p;
+  if (!props.empty())
+    out += std::string(out.empty() ? "" : "; ") + "properties reconcile does not carry yet (inspect does not write them; plans "
+           "neither compare nor change them, and a table built again would lack them): " + props;
+  return out;
 }
 
 PlanOutcome make_plan(const PlanRequest& req) {

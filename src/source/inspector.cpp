@@ -344,6 +344,34 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired) {
   return out;
 }
 
+/// Properties of the read tables and columns that the model does not carry yet, for a warning.
+void read_uncarried(pqxx::transaction_base& tx, Model& m) {
+  auto rows = tx.exec(
+      "SELECT n.nspname, c.relname, NULL::text,"
+      "  concat_ws(', ', CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED' END,"
+      "    CASE WHEN c.reloptions IS NOT NULL THEN 'WITH (' || array_to_string(c.reloptions, ', ') || ')' END,"
+      "    CASE WHEN c.relrowsecurity THEN 'ROW LEVEL SECURITY' END, CASE WHEN c.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,"
+      "    CASE WHEN c.reltablespace <> 0 THEN 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) END)"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+      "   AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.relrowsecurity OR c.relforcerowsecurity OR c.reltablespace <> 0)"
+      " UNION ALL SELECT n.nspname, c.relname, a.attname,"
+      "  concat_ws(', ', CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
+      "      WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,"
+      "    CASE WHEN a.attcompression <> '' THEN 'COMPRESSION ' || CASE a.attcompression WHEN 'p' THEN 'pglz' ELSE 'lz4' END END,"
+      "    CASE WHEN a.attstattarget > 0 THEN 'STATISTICS ' || a.attstattarget END)"
+      " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " JOIN pg_type t ON t.oid = a.atttypid"
+      " WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+      "   AND (a.attstorage <> t.typstorage OR a.attcompression <> '' OR a.attstattarget > 0)"
+      " ORDER BY 1, 2, 3 NULLS FIRST");
+  for (const auto& r : rows) {
+    QName table{r[0].c_str(), r[1].c_str()};
+    if (!m.tables.count(table)) continue;
+    m.uncarried.push_back((r[2].is_null() ? "table " + table.str() : "column " + table.str() + "." + r[2].c_str()) + " (" +
+                          r[3].c_str() + ")");
+  }
+}
+
 /// REPLICA IDENTITY of the read tables that do not keep the default.
 void read_replica_identity(pqxx::transaction_base& tx, Model& m) {
   auto rows = tx.exec(
@@ -381,6 +409,7 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_indexes(tx, param, m);
   read_inheritance(tx, m);
   read_replica_identity(tx, m);
+  read_uncarried(tx, m);
   read_unmanaged(tx, param, m);
   return m;
 }

@@ -373,3 +373,19 @@ TEST_CASE("an installed extension the files do not declare is named, and never d
   CHECK_THAT(plan.err, Catch::Contains("extension pgcrypto (in schema public) is installed but not declared"));
   CHECK_THAT(plan.out, !Catch::Contains("extension"));
 }
+
+TEST_CASE("properties reconcile does not carry yet are named, by plan and by inspect") {
+  TestDb db("uncarried");
+  db.exec("CREATE UNLOGGED TABLE scratch (id int, body text) WITH (fillfactor = 70);"
+          "ALTER TABLE scratch ALTER COLUMN body SET STORAGE EXTERNAL; ALTER TABLE scratch ENABLE ROW LEVEL SECURITY");
+  TempDir dir;
+  dir.write("schemas/app.toml", "[tables.scratch]\ncolumns = [{ name = \"id\", type = \"integer\" }, { name = \"body\", type = \"text\" }]\n");
+  CliResult plan = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/p.toml"});
+  INFO(plan.out << plan.err);
+  CHECK(plan.code == 0);
+  CHECK_THAT(plan.err, Catch::Contains("properties reconcile does not carry yet") &&
+                           Catch::Contains("table public.scratch (UNLOGGED, WITH (fillfactor=70), ROW LEVEL SECURITY)") &&
+                           Catch::Contains("column public.scratch.body (STORAGE EXTERNAL)"));
+  CliResult inspect = run_cli({"inspect", "--database", db.url()});
+  CHECK_THAT(inspect.err, Catch::Contains("table public.scratch (UNLOGGED"));
+}
