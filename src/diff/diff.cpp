@@ -196,16 +196,22 @@ class Differ {
   }
 
   /// Named desired objects match by name (and must have the same definition); unnamed ones
-  /// match any unclaimed live object with the same definition.
-  template <class T, class Add, class Drop>
-  void match(const std::vector<T>& from, const std::vector<T>& to, Add add, Drop drop) {
+  /// match any unclaimed live object with the same definition. `kept` gets each named pair that
+  /// matched (live, desired), for what is changed in place (a comment).
+  template <class T, class Add, class Drop, class Kept>
+  void match(const std::vector<T>& from, const std::vector<T>& to, Add add, Drop drop, Kept kept) {
     std::vector<bool> claimed(from.size(), false);
     std::vector<const T*> unmatched;
+    std::vector<std::pair<const T*, const T*>> named;
     for (const auto& d : to) {
       if (!d.named) continue;
       auto it = std::find_if(from.begin(), from.end(), [&](const T& c) { return c.name == d.name; });
-      if (it != from.end() && it->same_definition(d)) claimed[it - from.begin()] = true;
-      else unmatched.push_back(&d);
+      if (it != from.end() && it->same_definition(d)) {
+        claimed[it - from.begin()] = true;
+        named.emplace_back(&*it, &d);
+      } else {
+        unmatched.push_back(&d);
+      }
     }
     for (const auto& d : to) {
       if (d.named) continue;
@@ -217,30 +223,24 @@ class Differ {
     for (size_t i = 0; i < from.size(); ++i)
       if (!claimed[i]) drop(from[i]);
     for (const T* d : unmatched) add(*d);
+    for (const auto& [live, d] : named) kept(*live, *d);
   }
 
   void constraints(const Table& from, const Table& to) {
     match(from.constraints, to.constraints,
           [&](const Constraint& c) { out_.push_back(AddConstraint{to.name, c, false}); },
-          [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); });
-    // A comment is not part of the definition: a kept constraint has it changed in place.
-    for (const auto& d : to.constraints) {
-      if (!d.named) continue;
-      for (const auto& c : from.constraints)
-        if (c.name == d.name && c.same_definition(d) && c.comment != d.comment)
-          out_.push_back(SetConstraintComment{to.name, d.name, d.comment, c.comment});
-    }
+          [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); },
+          [&](const Constraint& c, const Constraint& d) {  // a comment is not part of the definition
+            if (c.comment != d.comment) out_.push_back(SetConstraintComment{to.name, d.name, d.comment, c.comment});
+          });
   }
 
   void indexes(const Table& from, const Table& to) {
     match(from.indexes, to.indexes, [&](const Index& i) { out_.push_back(CreateIndex{to.name, i, false}); },
-          [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); });
-    for (const auto& d : to.indexes) {
-      if (!d.named) continue;
-      for (const auto& i : from.indexes)
-        if (i.name == d.name && i.same_definition(d) && i.comment != d.comment)
-          out_.push_back(SetIndexComment{to.name, d.name, d.comment, i.comment});
-    }
+          [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); },
+          [&](const Index& i, const Index& d) {
+            if (i.comment != d.comment) out_.push_back(SetIndexComment{to.name, d.name, d.comment, i.comment});
+          });
   }
 
   Model cur_;  ///< the current model, as the rename steps leave it

@@ -345,14 +345,14 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired) {
 }
 
 /// Properties of the read tables and columns that the model does not carry yet, for a warning.
-void read_uncarried(pqxx::transaction_base& tx, Model& m) {
-  auto rows = tx.exec(
+void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, NULL::text,"
       "  concat_ws(', ', CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED' END,"
       "    CASE WHEN c.reloptions IS NOT NULL THEN 'WITH (' || array_to_string(c.reloptions, ', ') || ')' END,"
       "    CASE WHEN c.relrowsecurity THEN 'ROW LEVEL SECURITY' END, CASE WHEN c.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,"
       "    CASE WHEN c.reltablespace <> 0 THEN 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) END)"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND") + kSchemaFilter +
       "   AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.relrowsecurity OR c.relforcerowsecurity OR c.reltablespace <> 0)"
       " UNION ALL SELECT n.nspname, c.relname, a.attname,"
       "  concat_ws(', ', CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
@@ -361,9 +361,9 @@ void read_uncarried(pqxx::transaction_base& tx, Model& m) {
       "    CASE WHEN a.attstattarget > 0 THEN 'STATISTICS ' || a.attstattarget END)"
       " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " JOIN pg_type t ON t.oid = a.atttypid"
-      " WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+      " WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND" + kSchemaFilter +
       "   AND (a.attstorage <> t.typstorage OR a.attcompression <> '' OR a.attstattarget > 0)"
-      " ORDER BY 1, 2, 3 NULLS FIRST");
+      " ORDER BY 1, 2, 3 NULLS FIRST", scope);
   for (const auto& r : rows) {
     QName table{r[0].c_str(), r[1].c_str()};
     if (!m.tables.count(table)) continue;
@@ -373,11 +373,12 @@ void read_uncarried(pqxx::transaction_base& tx, Model& m) {
 }
 
 /// REPLICA IDENTITY of the read tables that do not keep the default.
-void read_replica_identity(pqxx::transaction_base& tx, Model& m) {
-  auto rows = tx.exec(
+void read_replica_identity(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, c.relreplident,"
       "  (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident)"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relreplident <> 'd'");
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relreplident <> 'd' AND") +
+      kSchemaFilter, scope);
   for (const auto& r : rows)
     if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end()) {
       std::string kind = r[2].c_str();
@@ -386,12 +387,12 @@ void read_replica_identity(pqxx::transaction_base& tx, Model& m) {
 }
 
 /// Which read tables inherit from which (parents in any schema).
-void read_inheritance(pqxx::transaction_base& tx, Model& m) {
-  auto rows = tx.exec(
-      "SELECT cn.nspname, c.relname, pn.nspname, p.relname FROM pg_inherits i"
-      " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace"
+void read_inheritance(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, pn.nspname, p.relname FROM pg_inherits i"
+      " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace"
-      " WHERE c.relkind = 'r' AND p.relkind = 'r' ORDER BY 1, 2, i.inhseqno");
+      " WHERE c.relkind = 'r' AND p.relkind = 'r' AND") + kSchemaFilter + " ORDER BY 1, 2, i.inhseqno", scope);
   for (const auto& r : rows)
     if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end())
       it->second.inherits.push_back(QName{r[2].c_str(), r[3].c_str()});
@@ -407,9 +408,9 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_columns(tx, param, m, scope.exclude);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
-  read_inheritance(tx, m);
-  read_replica_identity(tx, m);
-  read_uncarried(tx, m);
+  read_inheritance(tx, param, m);
+  read_replica_identity(tx, param, m);
+  read_uncarried(tx, param, m);
   read_unmanaged(tx, param, m);
   return m;
 }
