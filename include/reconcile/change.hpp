@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "reconcile/model.hpp"
+#include "reconcile/object_ref.hpp"
 
 namespace reconcile {
 
@@ -51,7 +52,7 @@ struct RenameTable { QName from; Table table; };
 struct RenameColumn { QName table; std::string from; std::string to; };
 /// A constraint, index or sequence whose name PostgreSQL derived from a table or column name that a
 /// rename changes: it follows, so that the table looks as if it had been created under its new name.
-struct RenameObject { QName table; std::string kind; std::string from; std::string to; };
+struct RenameObject { QName table; ObjectKind kind; std::string from; std::string to; };  ///< kind: constraint, index or sequence
 struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
 /// Removing (or reordering) enum values rebuilds the type: rename the old one, create the new one,
 /// convert every column that uses it (`columns`: table and current column), drop the old one.

@@ -6,8 +6,32 @@
 #include <vector>
 
 #include "reconcile/change.hpp"
+#include "reconcile/object_ref.hpp"
 
 namespace reconcile {
+
+/// What a step does to its object.
+enum class StepOp { create, alter, drop, rename };
+/// "create", "alter", "drop", "rename": the plan file's spelling.
+std::string to_string(StepOp op);
+std::optional<StepOp> parse_step_op(const std::string& text);
+inline constexpr StepOp kStepOps[] = {StepOp::create, StepOp::alter, StepOp::drop, StepOp::rename};
+
+/// Why a step deserves a reviewer's attention. Declared in the order of their names, so that a
+/// Hazards set lists them alphabetically, as plan files always have.
+enum class Hazard {
+  destructive,   ///< drops data
+  irreversible,  ///< a reverse step that brings back an object whose data a forward step destroyed
+  locks,         ///< holds a lock that blocks writes while it runs
+  may_fail,      ///< can fail on the rows the table holds
+  rewrite,       ///< rewrites the table (or recomputes data)
+};
+/// "destructive", "irreversible", "locks", "may-fail", "rewrite".
+std::string to_string(Hazard hazard);
+std::optional<Hazard> parse_hazard(const std::string& text);
+using Hazards = std::set<Hazard>;
+/// The hazards' names, in order.
+std::vector<std::string> hazard_names(const Hazards& hazards);
 
 /// Where a stretch of a step's SQL came from: from byte `offset` on, text written at `loc`.
 struct SqlOrigin {
@@ -18,14 +42,17 @@ struct SqlOrigin {
 /// One statement of a plan, with what it does and why it is dangerous.
 struct Step {
   int id = 0;
-  std::string op;      ///< create | alter | drop | rename
-  std::string object;  ///< e.g. "table public.orders"
+  StepOp op = StepOp::alter;
+  /// The object the step is about: its identity (reverse steps, freeze units, slugs). Plan files
+  /// written before it was recorded leave it unknown (nullopt).
+  std::optional<ObjectRef> ref;
+  std::string object;  ///< what people read, e.g. "table public.orders (was public.order)"
   std::string sql;
   /// What changes, from and to, on one line ("type integer -> bigint; default 0 -> (none)"); for a
   /// created or dropped constraint or index its definition. "" when the object says it all.
   std::string detail;
   bool transactional = true;
-  std::vector<std::string> hazards;  ///< destructive | rewrite | locks | may-fail | irreversible (reverse steps)
+  Hazards hazards;
   std::vector<int> depends_on;       ///< ids of the steps this one must follow (the graph's edges)
   SourceLoc origin;                  ///< where the desired object was declared, when known
   std::vector<SqlOrigin> sql_origins;  ///< finer origins within `sql` (not written to plan files)
@@ -65,8 +92,8 @@ struct Plan {
   std::vector<std::string> exclude;           ///< tables left out of the plan (and of its fingerprints)
   std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
   bool protection_changed = false;            ///< protected_tables differs from the last applied plan
-  std::vector<std::string> hazards;
-  std::map<std::string, int> summary;  ///< create / alter / drop / rename counts
+  Hazards hazards;
+  std::map<StepOp, int> summary;  ///< steps per operation
   std::vector<Step> steps;
   std::vector<Step> reverse_steps;
   std::vector<TableSketch> tables;  ///< the tables the steps touch, for diagrams
@@ -108,6 +135,13 @@ std::string write_plan_file(const Plan& plan);
 Plan read_plan_file(const std::string& path);
 /// Parses plan file text (`path` names it in errors).
 Plan parse_plan_text(const std::string& text, const std::string& path);
+
+/// Whether two steps are about the same object (by ref; by label for plan files without refs).
+bool same_object(const Step& a, const Step& b);
+/// The qualified name of a step's object ("public.orders.total"), for slugs.
+std::string step_path(const Step& step);
+/// The name of a step's object without schema or table ("total" for a column), for slugs.
+std::string step_name(const Step& step);
 
 /// A short name for a plan file from its steps, e.g. "create_orders_and_more".
 std::string plan_slug(const Plan& plan);

@@ -59,7 +59,7 @@ int run_apply(const Global& g, const Plan& plan, const std::string& hash, const 
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     char head[64];
     std::snprintf(head, sizeof head, "[step %d of %d, %.1f s]", i, n, secs);
-    std::cout << (color ? "\033[1m" : "") << head << (color ? "\033[0m " : " ") << s.op << " " << s.object << "\n" << std::flush;
+    std::cout << (color ? "\033[1m" : "") << head << (color ? "\033[0m " : " ") << to_string(s.op) << " " << s.object << "\n" << std::flush;
   };
   ApplyResult r = apply_plan(g.database, plan, opt);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

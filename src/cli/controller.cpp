@@ -85,9 +85,9 @@ std::string health_json(State& s, bool& ok) {
          ", \"last_error\": " + json_string(s.last_error) + ", \"held_plan\": " + json_string(s.held_plan) + "}\n";
 }
 
-bool has_hazard(const Plan& plan, std::initializer_list<const char*> hazards) {
-  for (const char* h : hazards)
-    if (std::count(plan.hazards.begin(), plan.hazards.end(), h)) return true;
+bool has_hazard(const Plan& plan, std::initializer_list<Hazard> hazards) {
+  for (Hazard h : hazards)
+    if (plan.hazards.count(h)) return true;
   return false;
 }
 
@@ -95,7 +95,7 @@ std::map<std::string, int> pending_by_hazard(const Plan& plan) {
   std::map<std::string, int> out;
   for (const auto& s : plan.steps) {
     if (s.hazards.empty()) out["none"]++;
-    for (const auto& h : s.hazards) out[h]++;
+    for (const auto& h : hazard_names(s.hazards)) out[h]++;
   }
   return out;
 }
@@ -151,7 +151,7 @@ class Controller {
       });
       return;
     }
-    bool may_apply = o_.policy == "all" || (o_.policy == "safe" && !has_hazard(plan, {"destructive", "may-fail"}));
+    bool may_apply = o_.policy == "all" || (o_.policy == "safe" && !has_hazard(plan, {Hazard::destructive, Hazard::may_fail}));
     if (may_apply && apply(plan)) return;
     hold(plan);
   }

@@ -11,17 +11,23 @@
 namespace reconcile::cli {
 namespace {
 
-const char* symbol(const std::string& op) {
-  if (op == "create") return "+";
-  if (op == "drop") return "-";
-  if (op == "rename") return ">";
+const char* symbol(StepOp op) {
+  switch (op) {
+    case StepOp::create: return "+";
+    case StepOp::drop: return "-";
+    case StepOp::rename: return ">";
+    case StepOp::alter: break;
+  }
   return "~";
 }
 
-const char* color_of(const std::string& op) {
-  if (op == "create") return "\033[32m";
-  if (op == "drop") return "\033[31m";
-  if (op == "rename") return "\033[36m";
+const char* color_of(StepOp op) {
+  switch (op) {
+    case StepOp::create: return "\033[32m";
+    case StepOp::drop: return "\033[31m";
+    case StepOp::rename: return "\033[36m";
+    case StepOp::alter: break;
+  }
   return "\033[33m";
 }
 
@@ -31,8 +37,8 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
-int count(const Plan& p, const char* k) {
-  auto it = p.summary.find(k);
+int count(const Plan& p, StepOp op) {
+  auto it = p.summary.find(op);
   return it == p.summary.end() ? 0 : it->second;
 }
 
@@ -53,9 +59,9 @@ std::string json_steps(const std::vector<Step>& steps) {
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& s = steps[i];
     out += (i ? ",\n    " : "\n    ");
-    out += "{\"id\": " + std::to_string(s.id) + ", \"op\": " + json_string(s.op) + ", \"object\": " +
+    out += "{\"id\": " + std::to_string(s.id) + ", \"op\": " + json_string(to_string(s.op)) + ", \"object\": " +
            json_string(s.object) + ", \"detail\": " + json_string(s.detail) + ", \"sql\": " + json_string(s.sql) +
-           ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(s.hazards) +
+           ", \"transactional\": " + (s.transactional ? "true" : "false") + ", \"hazards\": " + json_list(hazard_names(s.hazards)) +
            ", \"depends_on\": " + json_ints(s.depends_on) + "}";
   }
   return out + (steps.empty() ? "]" : "\n  ]");
@@ -73,11 +79,11 @@ std::string render_text(const Plan& p, bool color, bool with_sql) {
   if (p.steps.empty())
     return "No schema changes. To record: prevent_destroy now protects [" + join(p.protected_tables) + "].\n";
   std::string reset = color ? "\033[0m" : "";
-  std::string out = "Plan: " + std::to_string(count(p, "create")) + " to create, " + std::to_string(count(p, "alter")) +
-                    " to alter, " + std::to_string(count(p, "drop")) + " to drop";
-  if (count(p, "rename")) out += ", " + std::to_string(count(p, "rename")) + " to rename";
+  std::string out = "Plan: " + std::to_string(count(p, StepOp::create)) + " to create, " + std::to_string(count(p, StepOp::alter)) +
+                    " to alter, " + std::to_string(count(p, StepOp::drop)) + " to drop";
+  if (count(p, StepOp::rename)) out += ", " + std::to_string(count(p, StepOp::rename)) + " to rename";
   out += ".\n";
-  if (!p.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("Hazards: ") + join(p.hazards) + reset + "\n";
+  if (!p.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("Hazards: ") + join(hazard_names(p.hazards)) + reset + "\n";
   if (int n = leading_steps(p))
     out += (n == 1 ? std::string("Step 1 commits") : "Steps 1 to " + std::to_string(n) + " commit") +
            " before the transaction (new enum values the other steps may use); they stay if a later step fails.\n";
@@ -85,7 +91,7 @@ std::string render_text(const Plan& p, bool color, bool with_sql) {
   for (const auto& s : p.steps) {
     out += (color ? color_of(s.op) : "") + std::string("  ") + symbol(s.op) + " " + s.object +
            (s.detail.empty() ? "" : ": " + s.detail) + reset;
-    if (!s.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("  [") + join(s.hazards) + "]" + reset;
+    if (!s.hazards.empty()) out += (color ? "\033[1;31m" : "") + std::string("  [") + join(hazard_names(s.hazards)) + "]" + reset;
     out += "\n";
     if (with_sql) {
       std::string sql = s.sql;
@@ -105,10 +111,10 @@ std::string render_json(const Plan& p) {
   out += "  \"source_fingerprint\": " + json_string(p.source_fingerprint) + ",\n";
   out += "  \"target_fingerprint\": " + json_string(p.target_fingerprint) + ",\n";
   out += "  \"managed_schemas\": " + json_list(p.managed_schemas) + ",\n";
-  out += "  \"hazards\": " + json_list(p.hazards) + ",\n";
-  out += "  \"summary\": {\"create\": " + std::to_string(count(p, "create")) + ", \"alter\": " +
-         std::to_string(count(p, "alter")) + ", \"drop\": " + std::to_string(count(p, "drop")) +
-         ", \"rename\": " + std::to_string(count(p, "rename")) + "},\n";
+  out += "  \"hazards\": " + json_list(hazard_names(p.hazards)) + ",\n";
+  out += "  \"summary\": {\"create\": " + std::to_string(count(p, StepOp::create)) + ", \"alter\": " +
+         std::to_string(count(p, StepOp::alter)) + ", \"drop\": " + std::to_string(count(p, StepOp::drop)) +
+         ", \"rename\": " + std::to_string(count(p, StepOp::rename)) + "},\n";
   out += "  \"changes\": " + std::string(p.has_changes() ? "true" : "false") + ",\n";
   out += "  \"steps\": " + json_steps(p.steps) + ",\n";
   out += "  \"reverse_steps\": " + json_steps(p.reverse_steps) + "\n}\n";
@@ -118,8 +124,8 @@ std::string render_json(const Plan& p) {
 std::string render_sql(const Plan& p) {
   std::string out = "-- reconcile plan: " + std::to_string(p.steps.size()) + " step(s)\n";
   for (const auto& s : p.steps) {
-    out += "\n-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object;
-    if (!s.hazards.empty()) out += " [" + join(s.hazards) + "]";
+    out += "\n-- step " + std::to_string(s.id) + ": " + to_string(s.op) + " " + s.object;
+    if (!s.hazards.empty()) out += " [" + join(hazard_names(s.hazards)) + "]";
     out += "\n" + s.sql + "\n";
   }
   return out;
@@ -204,26 +210,26 @@ std::string mermaid(const Plan& p) {
 
 std::string render_markdown(const Plan& p) {
   if (!p.has_changes()) return "### reconcile plan: no changes\n\nThe database matches the desired state.\n";
-  std::string out = "### reconcile plan: " + std::to_string(count(p, "create")) + " to create, " +
-                    std::to_string(count(p, "alter")) + " to alter, " + std::to_string(count(p, "drop")) + " to drop, " +
-                    std::to_string(count(p, "rename")) + " to rename\n\n";
+  std::string out = "### reconcile plan: " + std::to_string(count(p, StepOp::create)) + " to create, " +
+                    std::to_string(count(p, StepOp::alter)) + " to alter, " + std::to_string(count(p, StepOp::drop)) + " to drop, " +
+                    std::to_string(count(p, StepOp::rename)) + " to rename\n\n";
   bool any = false;
   for (const auto& s : p.steps)
-    for (const auto& h : s.hazards) {
+    for (const auto& h : hazard_names(s.hazards)) {
       if (!any) out += "> [!WARNING]\n> **Hazards**\n";
       any = true;
-      out += "> - **" + h + "** (" + hazard_meaning(h) + "): step " + std::to_string(s.id) + ", " + code_span(s.op + " " + s.object) + "\n";
+      out += "> - **" + h + "** (" + hazard_meaning(h) + "): step " + std::to_string(s.id) + ", " + code_span(to_string(s.op) + " " + s.object) + "\n";
     }
   if (any) out += "\n";
   out += "| # | change | object | hazards |\n| ---: | --- | --- | --- |\n";
   int leading = leading_steps(p);
   for (const auto& s : p.steps)
-    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + s.op + " | " + code_span(s.object) +
+    out += "| " + std::to_string(s.id) + " | `" + symbol(s.op) + "` " + to_string(s.op) + " | " + code_span(s.object) +
            (s.detail.empty() ? "" : "<br>" + code_span(s.detail)) + " | " +
-           (s.hazards.empty() ? "" : "**" + join(s.hazards) + "**") +
+           (s.hazards.empty() ? "" : "**" + join(hazard_names(s.hazards)) + "**") +
            (s.transactional ? "" : s.id <= leading ? " committed before the transaction" : " outside the transaction") + " |\n";
   std::string sql;
-  for (const auto& s : p.steps) sql += "-- step " + std::to_string(s.id) + ": " + s.op + " " + s.object + "\n" + s.sql + "\n\n";
+  for (const auto& s : p.steps) sql += "-- step " + std::to_string(s.id) + ": " + to_string(s.op) + " " + s.object + "\n" + s.sql + "\n\n";
   std::string fence = code_fence(sql);
   out += "\n<details><summary>SQL (" + std::to_string(p.steps.size()) + " steps)</summary>\n\n" + fence + "sql\n" + sql + fence +
          "\n\n</details>\n\n";

@@ -154,7 +154,7 @@ std::vector<Change> follow_default_names(Model& cur, const Model& des, const std
         if (i.named && i.name == n) return true;
       return false;
     };
-    auto follow = [&](std::string& current, const std::string& old_default, const std::string& new_default, const char* kind) {
+    auto follow = [&](std::string& current, const std::string& old_default, const std::string& new_default, ObjectKind kind) {
       if (current != old_default || old_default == new_default || kept(old_default)) return;
       out.push_back(RenameObject{name, kind, current, new_default});
       current = new_default;
@@ -164,17 +164,17 @@ std::vector<Change> follow_default_names(Model& cur, const Model& des, const std
       if (label.empty()) continue;
       bool pk = c.kind == ConstraintKind::primary_key;
       follow(c.name, default_object_name(before, pk ? "" : was_all(c.columns), label),
-             default_object_name(name.name, pk ? "" : joined(c.columns), label), "constraint");
+             default_object_name(name.name, pk ? "" : joined(c.columns), label), ObjectKind::constraint);
     }
     for (auto& ix : t.indexes) {
       bool plain = std::all_of(ix.keys.begin(), ix.keys.end(), [&](const std::string& k) { return t.find_column(k) != nullptr; });
       if (plain)
-        follow(ix.name, default_object_name(before, was_all(ix.keys), "idx"), default_object_name(name.name, joined(ix.keys), "idx"), "index");
+        follow(ix.name, default_object_name(before, was_all(ix.keys), "idx"), default_object_name(name.name, joined(ix.keys), "idx"), ObjectKind::index);
     }
     for (auto& col : t.columns)
       if (col.sequence)
         follow(col.sequence->name, default_object_name(before, was(col.name), "seq"), default_object_name(name.name, col.name, "seq"),
-               "sequence");
+               ObjectKind::sequence);
   }
   return out;
 }

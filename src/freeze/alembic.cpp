@@ -117,12 +117,12 @@ std::string docstring(const FreezeRequest& r, const std::string& message, const 
   d += "Frozen by reconcile " + p.reconcile_version + " from " + r.plan_path + ".\n";
   d += plan_marker(p) + "\n";
   d += "Plan: " + summary_line(p) + ".\n";
-  if (!p.hazards.empty()) d += "Hazards: " + join_words(p.hazards) + "\n";
+  if (!p.hazards.empty()) d += "Hazards: " + join_words(hazard_names(p.hazards)) + "\n";
   std::vector<const Step*> reverse;
   for (const auto& s : p.reverse_steps) reverse.push_back(&s);
   auto back = hazards_of(reverse);
-  if (!back.empty()) d += "Downgrade hazards: " + join_words(back) + "\n";
-  if (std::count(back.begin(), back.end(), "irreversible"))
+  if (!back.empty()) d += "Downgrade hazards: " + join_words(hazard_names(back)) + "\n";
+  if (back.count(Hazard::irreversible))
     d += "  (irreversible: what the upgrade dropped comes back empty on downgrade; its data does not)\n";
   d += "\nRevision ID: " + r.revision_id + "\nRevises: " + down + "\nCreate Date: " + r.utc_now + "\n\nSteps:\n";
   for (const auto& s : p.steps) d += "  " + step_title(s) + "\n";

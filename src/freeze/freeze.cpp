@@ -57,24 +57,25 @@ std::string chain_warning(const Plan& plan, const std::string& last_file, const 
 }
 
 std::string summary_line(const Plan& plan) {
-  auto n = [&](const char* op) {
+  std::string out;
+  for (StepOp op : kStepOps) {
     auto it = plan.summary.find(op);
-    return std::to_string(it == plan.summary.end() ? 0 : it->second);
-  };
-  return n("create") + " to create, " + n("alter") + " to alter, " + n("drop") + " to drop, " + n("rename") + " to rename";
+    out += (out.empty() ? "" : ", ") + std::to_string(it == plan.summary.end() ? 0 : it->second) + " to " + to_string(op);
+  }
+  return out;
 }
 
 std::string step_title(const Step& step) {
-  std::string out = "step " + std::to_string(step.id) + ": " + step.op + " " + step.object;
-  if (!step.hazards.empty()) out += " [" + join_words(step.hazards) + "]";
+  std::string out = "step " + std::to_string(step.id) + ": " + to_string(step.op) + " " + step.object;
+  if (!step.hazards.empty()) out += " [" + join_words(hazard_names(step.hazards)) + "]";
   if (!step.transactional) out += " (outside the transaction)";
   return out;
 }
 
-std::vector<std::string> hazards_of(const std::vector<const Step*>& steps) {
-  std::set<std::string> out;
+Hazards hazards_of(const std::vector<const Step*>& steps) {
+  Hazards out;
   for (const Step* s : steps) out.insert(s->hazards.begin(), s->hazards.end());
-  return {out.begin(), out.end()};
+  return out;
 }
 
 std::vector<MigrationUnit> migration_units(const Plan& plan, bool split) {
@@ -89,7 +90,7 @@ std::vector<MigrationUnit> migration_units(const Plan& plan, bool split) {
     size_t home = 0;
     for (size_t i = 0; i < units.size(); ++i)
       for (const Step* s : units[i].up)
-        if (s->object == r.object) home = i;
+        if (same_object(*s, r)) home = i;
     units[home].down.push_back(&r);
   }
   return units;
@@ -130,7 +131,7 @@ unsigned long long next_version(unsigned long long v) {
 /// The slug of a migration unit after the first: its first step's operation and object.
 std::string unit_slug(const MigrationUnit& unit) {
   const Step& s = *unit.up.front();
-  return slugify(s.op + "_" + s.object.substr(s.object.find(' ') + 1), 60);
+  return slugify(to_string(s.op) + "_" + step_path(s), 60);
 }
 
 std::string sql_header(const FreezeRequest& r, const std::string& message, const std::string& direction,
@@ -140,8 +141,8 @@ std::string sql_header(const FreezeRequest& r, const std::string& message, const
   out += "-- " + plan_marker(r.plan) + "\n";
   out += "-- Plan: " + summary_line(r.plan) + ".\n";
   auto hazards = hazards_of(steps);
-  if (!hazards.empty()) out += "-- Hazards: " + join_words(hazards) + "\n";
-  if (std::count(hazards.begin(), hazards.end(), "irreversible"))
+  if (!hazards.empty()) out += "-- Hazards: " + join_words(hazard_names(hazards)) + "\n";
+  if (hazards.count(Hazard::irreversible))
     out += "-- irreversible: objects the up migration dropped come back empty; their data does not.\n";
   return out;
 }
@@ -215,7 +216,7 @@ FreezeResult freeze_plan(const FreezeRequest& r) {
   if (slug.empty()) slug = plan_slug(r.plan);
   if (message.empty()) {
     const Step& first = r.plan.steps.front();
-    message = first.op + " " + first.object;
+    message = to_string(first.op) + " " + first.object;
     if (r.plan.steps.size() > 1) message += " and " + std::to_string(r.plan.steps.size() - 1) + " more step(s)";
   }
   FreezeResult out = r.format == MigrationFormat::alembic ? freeze_alembic(r, message, slug)

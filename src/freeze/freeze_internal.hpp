@@ -43,7 +43,7 @@ std::string summary_line(const Plan& plan);
 /// "step 4: create index public.ix [locks] (outside the transaction)"
 std::string step_title(const Step& step);
 /// The hazards of `steps`, sorted and unique.
-std::vector<std::string> hazards_of(const std::vector<const Step*>& steps);
+Hazards hazards_of(const std::vector<const Step*>& steps);
 std::string join_words(const std::vector<std::string>& words, const std::string& sep = ", ");
 
 /// The Alembic revision file for the plan (alembic.cpp).

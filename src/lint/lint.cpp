@@ -75,8 +75,8 @@ std::vector<Finding> lint(const Model& desired, const Plan* pending, const std::
   if (pending)
     for (const auto& s : pending->steps)
       if (!s.hazards.empty())
-        all.push_back({"plan-hazard", s.object, "pending step " + std::to_string(s.id) + " (" + s.op + " " + s.object +
-                                                    ") is " + join(s.hazards), s.origin});
+        all.push_back({"plan-hazard", s.object, "pending step " + std::to_string(s.id) + " (" + to_string(s.op) + " " + s.object +
+                                                    ") is " + join(hazard_names(s.hazards)), s.origin});
   std::vector<Finding> out;
   for (auto& f : all)
     if (!disabled.count(f.rule)) out.push_back(std::move(f));

@@ -8,8 +8,8 @@
 
 namespace reconcile {
 
-/// Keys name database objects ("table:public.orders", "column:public.orders.id", ...).
-/// A step that `creates` K runs before every step that `uses` K; a step that `drops` K runs after
+/// Keys are ObjectRefs: objects (table public.orders, column public.orders.id, ...) and the facts
+/// the ordering tracks (a type by name, a key's columns, a filled column). A step that `creates` K runs before every step that `uses` K; a step that `drops` K runs after
 /// every dropping step that `uses` K and every step that `releases` K (stops using it), and before
 /// a step that creates K again. Non-drop steps run after the step that creates what they use.
 struct StepDraft {
@@ -19,10 +19,10 @@ struct StepDraft {
   /// Runs before the transaction, committed on its own (ALTER TYPE ... ADD VALUE: a value is usable
   /// only once committed). Its dependents stay in the transaction.
   bool leads = false;
-  std::set<std::string> creates;
-  std::set<std::string> drops;
-  std::set<std::string> uses;
-  std::set<std::string> releases;
+  std::set<ObjectRef> creates;
+  std::set<ObjectRef> drops;
+  std::set<ObjectRef> uses;
+  std::set<ObjectRef> releases;
 };
 
 /// One or more drafts for a change.

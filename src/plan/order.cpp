@@ -13,7 +13,7 @@ using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::bidirection
 
 /// Key -> the drafts that create / drop / use / release it.
 struct KeyIndex {
-  std::map<std::string, std::vector<size_t>> creators, droppers;
+  std::map<ObjectRef, std::vector<size_t>> creators, droppers;
 };
 
 KeyIndex index_keys(const std::vector<StepDraft>& drafts) {
@@ -31,7 +31,7 @@ Graph build_graph(const std::vector<StepDraft>& drafts) {
   auto edge = [&](size_t from, size_t to) {
     if (from != to) boost::add_edge(from, to, g);
   };
-  auto each = [](const std::map<std::string, std::vector<size_t>>& m, const std::string& k, auto f) {
+  auto each = [](const std::map<ObjectRef, std::vector<size_t>>& m, const ObjectRef& k, auto f) {
     auto it = m.find(k);
     if (it != m.end())
       for (size_t v : it->second) f(v);
@@ -43,7 +43,7 @@ Graph build_graph(const std::vector<StepDraft>& drafts) {
         each(ix.droppers, k, [&](size_t dropper) { edge(s, dropper); });
         // A renamed object is known by its new name only after the rename, to drops too.
         each(ix.creators, k, [&](size_t creator) {
-          if (drafts[creator].step.op == "rename") edge(creator, s);
+          if (drafts[creator].step.op == StepOp::rename) edge(creator, s);
         });
       } else {
         each(ix.creators, k, [&](size_t creator) { edge(creator, s); });

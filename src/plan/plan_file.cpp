@@ -31,12 +31,13 @@ void write_steps(std::ostringstream& out, const std::string& table, const std::v
   for (const auto& s : steps) {
     out << "\n[[" << table << "]]\n";
     out << "id = " << s.id << "\n";
-    out << "op = " << quote_double(s.op) << "\n";
+    out << "op = " << quote_double(to_string(s.op)) << "\n";
     out << "object = " << quote_double(s.object) << "\n";
+    if (s.ref) out << "ref = " << quote_double(encode_ref(*s.ref)) << "\n";
     if (!s.detail.empty()) out << "detail = " << quote_double(s.detail) << "\n";
     out << "sql = " << sql_string(s.sql) << "\n";
     out << "transactional = " << (s.transactional ? "true" : "false") << "\n";
-    out << "hazards = " << string_list(s.hazards) << "\n";
+    out << "hazards = " << string_list(hazard_names(s.hazards)) << "\n";
     out << "depends_on = [";
     for (size_t i = 0; i < s.depends_on.size(); ++i) out << (i ? ", " : "") << s.depends_on[i];
     out << "]\n";
@@ -114,13 +115,13 @@ std::vector<std::string> get_strings(const toml::table& t, const std::string& ke
   return out;
 }
 
-const std::set<std::string> kOps = {"create", "alter", "drop", "rename"};
-const std::set<std::string> kHazards = {"destructive", "may-fail", "rewrite", "locks", "irreversible"};
-
-std::vector<std::string> get_hazards(const toml::table& t, const std::string& path) {
-  auto out = get_strings(t, "hazards", path);
-  for (const auto& h : out)
-    if (!kHazards.count(h)) bad(path, t.get("hazards"), "unknown hazard \"" + h + "\"");
+Hazards get_hazards(const toml::table& t, const std::string& path) {
+  Hazards out;
+  for (const auto& h : get_strings(t, "hazards", path)) {
+    auto hazard = parse_hazard(h);
+    if (!hazard) bad(path, t.get("hazards"), "unknown hazard \"" + h + "\"");
+    out.insert(*hazard);
+  }
   return out;
 }
 
@@ -129,18 +130,24 @@ Step read_step(const toml::node& el, const std::string& key, int number, const s
   std::string where = " in " + key + " step " + std::to_string(number);
   if (!el.is_table()) bad(path, &el, "each of \"" + key + "\" must be a table");
   const toml::table& t = *el.as_table();
-  check_keys(t, {"id", "op", "object", "detail", "sql", "transactional", "hazards", "depends_on"},
+  check_keys(t, {"id", "op", "object", "ref", "detail", "sql", "transactional", "hazards", "depends_on"},
              {"id", "op", "object", "sql", "transactional"}, path, where);
   Step s;
   const toml::node* id = t.get("id");
   if (!id->is_integer() || id->as_integer()->get() != number)
     bad(path, id, "\"id\" must be " + std::to_string(number) + where + " (steps are numbered 1, 2, ... in order)");
   s.id = number;
-  s.op = get_string(t, "op", path);
-  if (!kOps.count(s.op)) bad(path, t.get("op"), "unknown op \"" + s.op + "\"" + where);
+  std::string op = get_string(t, "op", path);
+  auto parsed_op = parse_step_op(op);
+  if (!parsed_op) bad(path, t.get("op"), "unknown op \"" + op + "\"" + where);
+  s.op = *parsed_op;
   s.object = get_string(t, "object", path);
   for (unsigned char c : s.object)  // shown on terminals and in Markdown, DOT and JSON
     if (c < 0x20 || c == 0x7f) bad(path, t.get("object"), "\"object\" contains a control character" + where);
+  if (t.get("ref")) {
+    s.ref = decode_ref(get_string(t, "ref", path));
+    if (!s.ref) bad(path, t.get("ref"), "\"ref\" is not an object reference (kind \"schema\".\"name\")" + where);
+  }
   if (t.get("detail")) {
     s.detail = get_string(t, "detail", path);
     for (unsigned char c : s.detail)  // shown on terminals and in Markdown like the object
@@ -197,15 +204,15 @@ std::vector<TableSketch> read_tables(const toml::table& doc, const std::string& 
   return out;
 }
 
-std::map<std::string, int> read_summary(const toml::table& doc, const std::string& path) {
-  std::map<std::string, int> out;
+std::map<StepOp, int> read_summary(const toml::table& doc, const std::string& path) {
+  std::map<StepOp, int> out;
   const toml::node* n = doc.get("summary");
   if (!n->is_table()) bad(path, n, "\"summary\" must be a table");
   check_keys(*n->as_table(), {"create", "alter", "drop", "rename"}, {}, path, " in summary");
   for (auto&& [k, v] : *n->as_table()) {
     if (!v.is_integer() || v.as_integer()->get() < 0 || v.as_integer()->get() > 100000000)
       bad(path, &v, "\"summary." + std::string(k.str()) + "\" must be a count");
-    out[std::string(k.str())] = static_cast<int>(v.as_integer()->get());
+    out[*parse_step_op(std::string(k.str()))] = static_cast<int>(v.as_integer()->get());
   }
   return out;
 }
@@ -228,11 +235,11 @@ std::string write_plan_file(const Plan& p) {
   out << "exclude = " << string_list(p.exclude) << "\n";
   out << "protected_tables = " << string_list(p.protected_tables) << "\n";
   if (p.protection_changed) out << "protection_changed = true\n";
-  out << "hazards = " << string_list(p.hazards) << "\n";
+  out << "hazards = " << string_list(hazard_names(p.hazards)) << "\n";
   out << "\n[summary]\n";
-  for (const char* k : {"create", "alter", "drop", "rename"}) {
-    auto it = p.summary.find(k);
-    out << k << " = " << (it == p.summary.end() ? 0 : it->second) << "\n";
+  for (StepOp op : kStepOps) {
+    auto it = p.summary.find(op);
+    out << to_string(op) << " = " << (it == p.summary.end() ? 0 : it->second) << "\n";
   }
   write_steps(out, "steps", p.steps);
   write_steps(out, "reverse_steps", p.reverse_steps);

@@ -13,20 +13,59 @@ SourceLoc Step::origin_at(size_t offset) const {
   return best;
 }
 
+std::string to_string(StepOp op) {
+  switch (op) {
+    case StepOp::create: return "create";
+    case StepOp::alter: return "alter";
+    case StepOp::drop: return "drop";
+    case StepOp::rename: return "rename";
+  }
+  return "?";
+}
+
+std::optional<StepOp> parse_step_op(const std::string& text) {
+  for (StepOp op : kStepOps)
+    if (to_string(op) == text) return op;
+  return std::nullopt;
+}
+
+std::string to_string(Hazard hazard) {
+  switch (hazard) {
+    case Hazard::destructive: return "destructive";
+    case Hazard::irreversible: return "irreversible";
+    case Hazard::locks: return "locks";
+    case Hazard::may_fail: return "may-fail";
+    case Hazard::rewrite: return "rewrite";
+  }
+  return "?";
+}
+
+std::optional<Hazard> parse_hazard(const std::string& text) {
+  for (Hazard h : {Hazard::destructive, Hazard::irreversible, Hazard::locks, Hazard::may_fail, Hazard::rewrite})
+    if (to_string(h) == text) return h;
+  return std::nullopt;
+}
+
+std::vector<std::string> hazard_names(const Hazards& hazards) {
+  std::vector<std::string> out;
+  for (Hazard h : hazards) out.push_back(to_string(h));
+  return out;
+}
+
 void summarize(Plan& plan) {
-  std::set<std::string> hazards;
-  plan.summary = {{"create", 0}, {"alter", 0}, {"drop", 0}, {"rename", 0}};
+  plan.hazards.clear();
+  plan.summary.clear();
+  for (StepOp op : kStepOps) plan.summary[op] = 0;
   for (const auto& s : plan.steps) {
     plan.summary[s.op]++;
-    hazards.insert(s.hazards.begin(), s.hazards.end());
+    plan.hazards.insert(s.hazards.begin(), s.hazards.end());
   }
-  plan.hazards.assign(hazards.begin(), hazards.end());
 }
 
 std::vector<const Step*> destructive_steps(const Plan& plan) {
   std::vector<const Step*> out;
   for (const auto& s : plan.steps)
-    if (std::find(s.hazards.begin(), s.hazards.end(), "destructive") != s.hazards.end()) out.push_back(&s);
+    if (s.hazards.count(Hazard::destructive)) out.push_back(&s);
   return out;
 }
 
@@ -45,23 +84,36 @@ std::string slugify(const std::string& text, size_t max_length) {
 std::string plan_slug(const Plan& plan) {
   if (plan.steps.empty()) return "no_changes";
   const Step& first = plan.steps.front();
-  std::string obj = first.object.substr(first.object.find(' ') + 1);
-  auto dot = obj.rfind('.');
-  if (dot != std::string::npos) obj = obj.substr(dot + 1);
-  std::string out = slugify(first.op + "_" + obj, 40);
+  std::string out = slugify(to_string(first.op) + "_" + step_name(first), 40);
   if (plan.steps.size() > 1) out += "_and_more";
   return out;
 }
 
 void mark_irreversible(const std::vector<Step>& forward, std::vector<Step>& reverse) {
-  std::set<std::string> destroyed;
-  for (const auto& s : forward)
-    if (std::count(s.hazards.begin(), s.hazards.end(), "destructive")) destroyed.insert(s.object);
-  for (auto& s : reverse)
-    if (s.op != "drop" && destroyed.count(s.object) && !std::count(s.hazards.begin(), s.hazards.end(), "irreversible")) {
-      s.hazards.push_back("irreversible");
-      std::sort(s.hazards.begin(), s.hazards.end());
-    }
+  for (auto& r : reverse) {
+    if (r.op == StepOp::drop) continue;
+    for (const auto& f : forward)
+      if (f.hazards.count(Hazard::destructive) && same_object(f, r)) r.hazards.insert(Hazard::irreversible);
+  }
+}
+
+bool same_object(const Step& a, const Step& b) {
+  if (a.ref && b.ref) return *a.ref == *b.ref;
+  return a.object == b.object;  // a plan file from before steps recorded their object's identity
+}
+
+std::string step_path(const Step& step) {
+  if (!step.ref) return step.object.substr(step.object.find(' ') + 1);
+  const ObjectRef& r = *step.ref;
+  std::string out = r.name.schema.empty() ? r.name.name : r.name.str();
+  return r.sub.empty() || r.sub[0] == '(' ? out : out + "." + r.sub;
+}
+
+std::string step_name(const Step& step) {
+  if (step.ref) return leaf_name(*step.ref);
+  std::string obj = step.object.substr(step.object.find(' ') + 1);
+  auto dot = obj.rfind('.');
+  return dot == std::string::npos ? obj : obj.substr(dot + 1);
 }
 
 int leading_steps(const Plan& plan) {

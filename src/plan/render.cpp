@@ -3,37 +3,23 @@
 #include <utility>
 
 #include "draft.hpp"
+#include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
 #include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
 
-std::string key(const std::string& kind, const QName& q) { return kind + ":" + q.str(); }
-std::string col_key(const QName& t, const std::string& c) { return "column:" + t.str() + "." + c; }
-
-/// The enum (or other user type) a column type names, for ordering: "order_status[]" ->
-/// public.order_status, "billing.status" -> billing.status.
-/// One label of an enum: a new value placed before or after it waits for the step that makes it.
-std::string label_key(const QName& e, const std::string& label) { return "label:" + e.str() + "." + label; }
-
-std::string type_key(const std::string& type) {
-  std::string t = type;
-  while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
-  std::string out;
-  QName q;
-  for (char c : t)
-    if (c != '"') out += c;
-  auto dot = out.find('.');
-  q = dot == std::string::npos ? QName{"public", out} : QName{out.substr(0, dot), out.substr(dot + 1)};
-  return key("type", q);
+/// A type by name, as the columns that use it refer to it.
+ObjectRef type_named(const QName& q) { return {ObjectKind::type, q, ""}; }
+/// One value of an enum: a new value placed before or after it waits for the step that makes it.
+ObjectRef value_ref(const QName& e, const std::string& value) { return {ObjectKind::enum_value, e, value}; }
+/// The columns of a primary or unique key, which foreign keys on them need.
+ObjectRef key_columns_ref(const QName& t, const std::vector<std::string>& cols) {
+  return {ObjectKind::key_columns, t, quote_ident_list(cols)};
 }
-
-std::string keys_key(const QName& t, const std::vector<std::string>& cols) {
-  std::string out = "ukey:" + t.str() + "(";
-  for (const auto& c : cols) out += c + ",";
-  return out + ")";
-}
+ObjectRef filled_ref(const QName& t, const std::string& column) { return {ObjectKind::filled, t, column}; }
+ObjectRef constraint_ref(const QName& t, const std::string& name) { return {ObjectKind::constraint, t, name}; }
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
@@ -41,13 +27,15 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
-StepDraft draft(const std::string& op, const std::string& object, std::string sql, int rank) {
+/// A draft about `ref`, labelled from it (then `note`, e.g. "(was public.a)").
+StepDraft draft(StepOp op, const ObjectRef& ref, std::string sql, int rank, const std::string& note = "") {
   StepDraft d;
   d.step.op = op;
-  d.step.object = object;
+  d.step.ref = ref;
+  d.step.object = label(ref) + (note.empty() ? "" : " " + note);
   d.step.sql = std::move(sql);
   d.rank = rank;
-  d.is_drop = op == "drop";
+  d.is_drop = op == StepOp::drop;
   return d;
 }
 
@@ -83,15 +71,17 @@ std::string comment_detail(const std::optional<std::string>& from, const std::op
   return from_to("comment", quoted(from), quoted(to));
 }
 
-std::string constraint_label(const QName& t, const Constraint& c) {
-  if (c.named) return "constraint " + t.str() + "." + c.name;
+/// A constraint by name, or by its definition when the files leave the name to PostgreSQL.
+ObjectRef constraint_ref(const QName& t, const Constraint& c) {
+  if (c.named) return constraint_ref(t, c.name);
   std::string what = c.kind == ConstraintKind::check ? c.expression : join(c.columns, ", ");
-  return "constraint " + t.str() + " (" + to_string(c.kind) + " " + what + ")";
+  return constraint_ref(t, "(" + to_string(c.kind) + " " + what + ")");
 }
 
-std::string index_label(const QName& t, const Index& i) {
-  if (i.named) return "index " + t.schema + "." + i.name;
-  return "index on " + t.str() + " (" + join(i.keys, ", ") + ")";
+/// An index by name, or by its table and keys when the files leave the name to PostgreSQL.
+ObjectRef index_identity(const QName& t, const Index& i) {
+  if (i.named) return index_ref(t.schema, i.name);
+  return {ObjectKind::index, t, "(" + join(i.keys, ", ") + ")"};
 }
 
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
@@ -108,34 +98,34 @@ struct Renderer {
   void operator()(const CreateSchema& c) {
     std::string sql = "CREATE SCHEMA " + quote_ident(c.schema.name) + ";";
     if (c.schema.comment) sql += "\n" + comment_sql("SCHEMA " + quote_ident(c.schema.name), c.schema.comment);
-    auto d = draft("create", "schema " + c.schema.name, sql, r_create_schema);
-    d.creates.insert("schema:" + c.schema.name);
+    auto d = draft(StepOp::create, schema_ref(c.schema.name), sql, r_create_schema);
+    d.creates.insert(schema_ref(c.schema.name));
     d.step.origin = c.schema.loc;
     out.push_back(d);
   }
   void operator()(const DropSchema& c) {
-    auto d = draft("drop", "schema " + c.schema.name, "DROP SCHEMA " + quote_ident(c.schema.name) + ";", r_drop_schema);
-    d.drops.insert("schema:" + c.schema.name);
-    d.step.hazards = {"destructive"};
+    auto d = draft(StepOp::drop, schema_ref(c.schema.name), "DROP SCHEMA " + quote_ident(c.schema.name) + ";", r_drop_schema);
+    d.drops.insert(schema_ref(c.schema.name));
+    d.step.hazards = {Hazard::destructive};
     out.push_back(d);
   }
   void operator()(const SetSchemaComment& c) {
-    auto d = draft("alter", "schema " + c.schema, comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
+    auto d = draft(StepOp::alter, schema_ref(c.schema), comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert("schema:" + c.schema);
+    d.uses.insert(schema_ref(c.schema));
     out.push_back(d);
   }
   void operator()(const CreateExtension& c) {
     std::string sql = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(c.extension.name);
     if (!c.extension.schema.empty()) sql += " SCHEMA " + quote_ident(c.extension.schema);
-    auto d = draft("create", "extension " + c.extension.name, sql + ";", r_create_extension);
-    if (!c.extension.schema.empty()) d.uses.insert("schema:" + c.extension.schema);
+    auto d = draft(StepOp::create, extension_ref(c.extension.name), sql + ";", r_create_extension);
+    if (!c.extension.schema.empty()) d.uses.insert(schema_ref(c.extension.schema));
     d.step.origin = c.extension.loc;
     out.push_back(d);
   }
   void operator()(const DropExtension& c) {
-    auto d = draft("drop", "extension " + c.extension.name, "DROP EXTENSION " + quote_ident(c.extension.name) + ";", r_drop_extension);
-    d.step.hazards = {"destructive"};
+    auto d = draft(StepOp::drop, extension_ref(c.extension.name), "DROP EXTENSION " + quote_ident(c.extension.name) + ";", r_drop_extension);
+    d.step.hazards = {Hazard::destructive};
     out.push_back(d);
   }
   void operator()(const CreateEnum& c) {
@@ -143,60 +133,60 @@ struct Renderer {
     for (const auto& v : c.enumeration.values) vals.push_back(quote_literal(v));
     std::string sql = "CREATE TYPE " + c.enumeration.name.sql() + " AS ENUM (" + join(vals, ", ") + ");";
     if (c.enumeration.comment) sql += "\n" + comment_sql("TYPE " + c.enumeration.name.sql(), c.enumeration.comment);
-    auto d = draft("create", "enum " + c.enumeration.name.str(), sql, r_create_enum);
-    d.creates.insert(key("type", c.enumeration.name));
-    d.uses.insert("schema:" + c.enumeration.name.schema);
+    auto d = draft(StepOp::create, enum_ref(c.enumeration.name), sql, r_create_enum);
+    d.creates.insert(type_named(c.enumeration.name));
+    d.uses.insert(schema_ref(c.enumeration.name.schema));
     d.step.origin = c.enumeration.loc;
     out.push_back(d);
   }
   void operator()(const DropEnum& c) {
-    auto d = draft("drop", "enum " + c.enumeration.name.str(), "DROP TYPE " + c.enumeration.name.sql() + ";", r_drop_enum);
-    d.drops.insert(key("type", c.enumeration.name));
-    d.uses.insert("schema:" + c.enumeration.name.schema);
-    d.step.hazards = {"destructive"};
+    auto d = draft(StepOp::drop, enum_ref(c.enumeration.name), "DROP TYPE " + c.enumeration.name.sql() + ";", r_drop_enum);
+    d.drops.insert(type_named(c.enumeration.name));
+    d.uses.insert(schema_ref(c.enumeration.name.schema));
+    d.step.hazards = {Hazard::destructive};
     out.push_back(d);
   }
   void operator()(const AddEnumValue& c) {
     std::string sql = "ALTER TYPE " + c.enumeration.sql() + " ADD VALUE " + quote_literal(c.value);
     if (!c.before.empty()) sql += " BEFORE " + quote_literal(c.before);
     else if (!c.after.empty()) sql += " AFTER " + quote_literal(c.after);
-    auto d = draft("alter", "enum " + c.enumeration.str(), sql + ";", r_enum_value);
+    auto d = draft(StepOp::alter, enum_ref(c.enumeration), sql + ";", r_enum_value);
     d.step.detail = "add value " + quote_literal(c.value);
-    d.creates.insert(key("type", c.enumeration));
-    d.creates.insert(label_key(c.enumeration, c.value));
-    if (!c.before.empty()) d.uses.insert(label_key(c.enumeration, c.before));
-    if (!c.after.empty()) d.uses.insert(label_key(c.enumeration, c.after));
+    d.creates.insert(type_named(c.enumeration));
+    d.creates.insert(value_ref(c.enumeration, c.value));
+    if (!c.before.empty()) d.uses.insert(value_ref(c.enumeration, c.before));
+    if (!c.after.empty()) d.uses.insert(value_ref(c.enumeration, c.after));
     d.step.transactional = false;  // committed first, so that the plan's steps may use the value
     d.leads = true;
     out.push_back(d);
   }
   void operator()(const SetEnumComment& c) {
-    auto d = draft("alter", "enum " + c.enumeration.str(), comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
+    auto d = draft(StepOp::alter, enum_ref(c.enumeration), comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(key("type", c.enumeration));
+    d.uses.insert(type_named(c.enumeration));
     out.push_back(d);
   }
   void operator()(const CreateTable& c);
   void operator()(const DropTable& c) {
-    auto d = draft("drop", "table " + c.table.name.str(), "DROP TABLE " + c.table.name.sql() + ";", r_drop_table);
-    d.drops.insert(key("table", c.table.name));
+    auto d = draft(StepOp::drop, table_ref(c.table.name), "DROP TABLE " + c.table.name.sql() + ";", r_drop_table);
+    d.drops.insert(table_ref(c.table.name));
     for (const auto& col : c.table.columns) {
-      d.drops.insert(col_key(c.table.name, col.name));
-      d.uses.insert(type_key(col.type));
+      d.drops.insert(column_ref(c.table.name, col.name));
+      d.uses.insert(type_ref(col.type));
     }
     for (const auto& k : c.table.constraints) {
-      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.drops.insert(keys_key(c.table.name, k.columns));
+      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.drops.insert(key_columns_ref(c.table.name, k.columns));
       // Its foreign keys go with it: it drops before the keys they use.
-      if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(keys_key(k.ref_table, k.ref_columns));
+      if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(key_columns_ref(k.ref_table, k.ref_columns));
     }
-    d.uses.insert("schema:" + c.table.name.schema);
-    d.step.hazards = {"destructive"};
+    d.uses.insert(schema_ref(c.table.name.schema));
+    d.step.hazards = {Hazard::destructive};
     out.push_back(d);
   }
   void operator()(const SetTableComment& c) {
-    auto d = draft("alter", "table " + c.table.str(), comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
+    auto d = draft(StepOp::alter, table_ref(c.table), comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(key("table", c.table));
+    d.uses.insert(table_ref(c.table));
     out.push_back(d);
   }
   void operator()(const AddColumn& c) {
@@ -205,56 +195,56 @@ struct Renderer {
     std::string sql = head + column_sql(c.column, head.size(), origins) + ";";
     if (c.column.comment)
       sql += "\n" + comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column.name), c.column.comment);
-    auto d = draft("create", "column " + c.table.str() + "." + c.column.name, sql, r_add_column);
+    auto d = draft(StepOp::create, column_ref(c.table, c.column.name), sql, r_add_column);
     d.step.sql_origins = origins;
-    d.creates.insert(col_key(c.table, c.column.name));
-    d.uses.insert(key("table", c.table));
-    d.uses.insert(type_key(c.column.type));
-    if (!c.after.empty()) d.uses.insert(col_key(c.table, c.after));
-    if (c.column.generated) d.step.hazards.push_back("rewrite");
+    d.creates.insert(column_ref(c.table, c.column.name));
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(type_ref(c.column.type));
+    if (!c.after.empty()) d.uses.insert(column_ref(c.table, c.after));
+    if (c.column.generated) d.step.hazards.insert(Hazard::rewrite);
     if (!c.column.nullable && !c.column.default_expr && c.column.identity.empty() && !c.column.generated)
-      d.step.hazards.push_back("may-fail");
+      d.step.hazards.insert(Hazard::may_fail);
     d.step.origin = c.column.loc;
     out.push_back(d);
   }
   void operator()(const DropColumn& c) {
-    auto d = draft("drop", "column " + c.table.str() + "." + c.column.name,
+    auto d = draft(StepOp::drop, column_ref(c.table, c.column.name),
                    "ALTER TABLE " + c.table.sql() + " DROP COLUMN " + quote_ident(c.column.name) + ";", r_drop_column);
-    d.drops.insert(col_key(c.table, c.column.name));
-    d.uses.insert(key("table", c.table));
-    d.uses.insert(type_key(c.column.type));
-    d.step.hazards = {"destructive"};
+    d.drops.insert(column_ref(c.table, c.column.name));
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(type_ref(c.column.type));
+    d.step.hazards = {Hazard::destructive};
     out.push_back(d);
   }
   void operator()(const AlterColumn& c);
   void operator()(const SetColumnComment& c) {
-    auto d = draft("alter", "column " + c.table.str() + "." + c.column,
+    auto d = draft(StepOp::alter, column_ref(c.table, c.column),
                    comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(key("table", c.table));
-    d.uses.insert(col_key(c.table, c.column));
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(column_ref(c.table, c.column));
     out.push_back(d);
   }
   void operator()(const SetConstraintComment& c) {
-    auto d = draft("alter", "constraint " + c.table.str() + "." + c.name, constraint_comment_sql(c.table, c.name, c.comment), r_comment);
+    auto d = draft(StepOp::alter, constraint_ref(c.table, c.name), constraint_comment_sql(c.table, c.name, c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(key("table", c.table));
-    d.uses.insert("constraint:" + c.table.str() + "." + c.name);
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(constraint_ref(c.table, c.name));
     out.push_back(d);
   }
   void operator()(const AddConstraint& c) {
     bool fk = c.constraint.kind == ConstraintKind::foreign_key;
-    auto d = draft("create", constraint_label(c.table, c.constraint), add_constraint_sql(c.table, c.constraint),
+    auto d = draft(StepOp::create, constraint_ref(c.table, c.constraint), add_constraint_sql(c.table, c.constraint),
                    fk ? r_add_fk : r_add_constraint);
     d.step.detail = shown(constraint_definition(c.constraint));
     constraint_keys(d, c.table, c.constraint, false);
-    if (!c.new_table) d.step.hazards = {"may-fail"};
+    if (!c.new_table) d.step.hazards = {Hazard::may_fail};
     d.step.origin = c.constraint.loc;
     out.push_back(d);
   }
   void operator()(const DropConstraint& c) {
     bool fk = c.constraint.kind == ConstraintKind::foreign_key;
-    auto d = draft("drop", constraint_label(c.table, c.constraint),
+    auto d = draft(StepOp::drop, constraint_ref(c.table, c.constraint),
                    "ALTER TABLE " + c.table.sql() + " DROP CONSTRAINT " + quote_ident(c.constraint.name) + ";",
                    fk ? r_drop_fk : r_drop_constraint);
     d.step.detail = "was " + shown(constraint_definition(c.constraint));
@@ -297,17 +287,17 @@ struct Renderer {
   void operator()(const SetReplicaIdentity& c) {
     std::string how = c.value.empty() ? "DEFAULT" : c.value == "full" ? "FULL" : c.value == "nothing" ? "NOTHING"
                                                                           : "USING INDEX " + quote_ident(c.value.substr(12));
-    auto d = draft("alter", "table " + c.table.str(), "ALTER TABLE " + c.table.sql() + " REPLICA IDENTITY " + how + ";", r_comment);
+    auto d = draft(StepOp::alter, table_ref(c.table), "ALTER TABLE " + c.table.sql() + " REPLICA IDENTITY " + how + ";", r_comment);
     d.step.detail = "replica identity " + (c.previous.empty() ? "default" : c.previous) + " -> " + (c.value.empty() ? "default" : c.value);
-    d.uses.insert(key("table", c.table));
-    if (c.value.rfind("using index ", 0) == 0) d.uses.insert("relation:" + c.table.schema + "." + c.value.substr(12));
+    d.uses.insert(table_ref(c.table));
+    if (c.value.rfind("using index ", 0) == 0) d.uses.insert(index_ref(c.table.schema, c.value.substr(12)));
     out.push_back(d);
   }
   void operator()(const SetIndexComment& c) {
-    auto d = draft("alter", "index " + c.table.schema + "." + c.name,
+    auto d = draft(StepOp::alter, index_ref(c.table.schema, c.name),
                    comment_sql("INDEX " + quote_qualified(c.table.schema, c.name), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(key("table", c.table));
+    d.uses.insert(table_ref(c.table));
     out.push_back(d);
   }
   void operator()(const CreateIndex& c) {
@@ -323,17 +313,17 @@ struct Renderer {
     if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
     sql += ";";
     if (ix.comment) sql += "\n" + comment_sql("INDEX " + quote_qualified(c.table.schema, ix.name), ix.comment);
-    auto d = draft("create", index_label(c.table, ix), sql, r_create_index);
+    auto d = draft(StepOp::create, index_identity(c.table, ix), sql, r_create_index);
     d.step.detail = shown(index_definition(ix));
     index_keys(d, c.table, ix, false);
-    if (!c.new_table && !online) d.step.hazards = {"locks"};
-    if (!c.new_table && ix.unique) d.step.hazards.push_back("may-fail");
+    if (!c.new_table && !online) d.step.hazards = {Hazard::locks};
+    if (!c.new_table && ix.unique) d.step.hazards.insert(Hazard::may_fail);
     d.step.transactional = !online;
     d.step.origin = ix.loc;
     out.push_back(d);
   }
   void operator()(const DropIndex& c) {
-    auto d = draft("drop", index_label(c.table, c.index),
+    auto d = draft(StepOp::drop, index_identity(c.table, c.index),
                    "DROP INDEX " + quote_qualified(c.table.schema, c.index.name) + ";", r_drop_index);
     d.step.detail = "was " + shown(index_definition(c.index));
     index_keys(d, c.table, c.index, true);
@@ -349,38 +339,43 @@ struct Renderer {
       at.schema = to.schema;
     }
     if (at.name != to.name) sql += (sql.empty() ? "" : "\n") + ("ALTER TABLE " + at.sql() + " RENAME TO " + quote_ident(to.name) + ";");
-    auto d = draft("rename", "table " + to.str() + " (was " + c.from.str() + ")", sql, r_rename);
-    d.creates.insert(key("table", to));
-    d.drops.insert(key("table", c.from));
+    auto d = draft(StepOp::rename, table_ref(to), sql, r_rename, "(was " + c.from.str() + ")");
+    d.creates.insert(table_ref(to));
+    d.drops.insert(table_ref(c.from));
     for (const auto& k : c.table.constraints)
-      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(keys_key(to, k.columns));
-    d.uses.insert("schema:" + to.schema);
+      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(key_columns_ref(to, k.columns));
+    d.uses.insert(schema_ref(to.schema));
     d.step.origin = c.table.loc;
     out.push_back(d);
   }
   void operator()(const RenameObject& c) {
     QName from{c.table.schema, c.from};
-    std::string sql = c.kind == "constraint" ? "ALTER TABLE " + c.table.sql() + " RENAME CONSTRAINT " + quote_ident(c.from) + " TO "
-                                             : "ALTER " + std::string(c.kind == "index" ? "INDEX " : "SEQUENCE ") + from.sql() + " RENAME TO ";
-    auto d = draft("rename", c.kind + " " + c.table.str() + "." + c.to + " (was " + c.from + ")", sql + quote_ident(c.to) + ";", r_rename);
-    d.uses.insert(key("table", c.table));
+    std::string sql = c.kind == ObjectKind::constraint
+                          ? "ALTER TABLE " + c.table.sql() + " RENAME CONSTRAINT " + quote_ident(c.from) + " TO "
+                          : "ALTER " + std::string(c.kind == ObjectKind::index ? "INDEX " : "SEQUENCE ") + from.sql() + " RENAME TO ";
+    ObjectRef ref = c.kind == ObjectKind::constraint ? constraint_ref(c.table, c.to)
+                    : c.kind == ObjectKind::index    ? index_ref(c.table.schema, c.to)
+                                                     : sequence_ref({c.table.schema, c.to});
+    auto d = draft(StepOp::rename, ref, sql + quote_ident(c.to) + ";", r_rename);
+    d.step.object = to_string(c.kind) + " " + c.table.str() + "." + c.to + " (was " + c.from + ")";  // names its table too
+    d.uses.insert(table_ref(c.table));
     out.push_back(d);
   }
   void operator()(const RenameColumn& c) {
-    auto d = draft("rename", "column " + c.table.str() + "." + c.to + " (was " + c.from + ")",
+    auto d = draft(StepOp::rename, column_ref(c.table, c.to),
                    "ALTER TABLE " + c.table.sql() + " RENAME COLUMN " + quote_ident(c.from) + " TO " + quote_ident(c.to) + ";",
-                   r_rename);
-    d.creates.insert(col_key(c.table, c.to));
-    d.drops.insert(col_key(c.table, c.from));
-    d.uses.insert(key("table", c.table));
+                   r_rename, "(was " + c.from + ")");
+    d.creates.insert(column_ref(c.table, c.to));
+    d.drops.insert(column_ref(c.table, c.from));
+    d.uses.insert(table_ref(c.table));
     out.push_back(d);
   }
   void operator()(const RenameEnumValue& c) {
-    auto d = draft("rename", "enum " + c.enumeration.str() + " value " + c.to + " (was " + c.from + ")",
+    auto d = draft(StepOp::rename, value_ref(c.enumeration, c.to),
                    "ALTER TYPE " + c.enumeration.sql() + " RENAME VALUE " + quote_literal(c.from) + " TO " + quote_literal(c.to) + ";",
-                   r_rename);
-    d.creates.insert(key("type", c.enumeration));
-    d.creates.insert(label_key(c.enumeration, c.to));
+                   r_rename, "(was " + c.from + ")");
+    d.creates.insert(type_named(c.enumeration));
+    d.creates.insert(value_ref(c.enumeration, c.to));
     out.push_back(d);
   }
 
@@ -394,8 +389,8 @@ struct Renderer {
       if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end()) removed.push_back(v);
     std::string sql = "ALTER TYPE " + e.sql() + " RENAME TO " + quote_ident(old.name) + ";\n" + "CREATE TYPE " + e.sql() +
                       " AS ENUM (" + join(vals, ", ") + ");";
-    auto d = draft("alter", "enum " + e.str() + " (rebuilt" + (removed.empty() ? "" : ", without " + join(removed, ", ")) + ")",
-                   "", r_enum_value);
+    auto d = draft(StepOp::alter, enum_ref(e), "", r_enum_value,
+                   "(rebuilt" + (removed.empty() ? "" : ", without " + join(removed, ", ")) + ")");
     for (const auto& [table, col] : c.columns) {
       std::string target = e.sql() + (col.type.find('[') != std::string::npos ? "[]" : "");
       std::string at = "ALTER TABLE " + table.sql() + " ALTER COLUMN " + quote_ident(col.name);
@@ -403,12 +398,12 @@ struct Renderer {
       sql += "\n" + at + " TYPE " + target + " USING " + quote_ident(col.name) + "::text" +
              (target.back() == ']' ? "[]" : "") + "::" + target + ";";
       if (col.default_expr) sql += "\n" + at + " SET DEFAULT (" + *col.default_expr + ");";
-      d.uses.insert(col_key(table, col.name));
+      d.uses.insert(column_ref(table, col.name));
     }
     sql += "\nDROP TYPE " + old.sql() + ";";
     d.step.sql = sql;
-    d.creates.insert(key("type", e));
-    d.step.hazards = removed.empty() ? std::vector<std::string>{"rewrite"} : std::vector<std::string>{"destructive", "may-fail", "rewrite"};
+    d.creates.insert(type_named(e));
+    d.step.hazards = removed.empty() ? Hazards{Hazard::rewrite} : Hazards{Hazard::destructive, Hazard::may_fail, Hazard::rewrite};
     d.step.origin = c.to.loc;
     out.push_back(d);
   }
@@ -421,12 +416,12 @@ struct Renderer {
             c.expression + ")\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
             " IS NULL LIMIT " + std::to_string(options.batch_size) +
             "));\n    GET DIAGNOSTICS reconcile_rows = ROW_COUNT;\n    EXIT WHEN reconcile_rows = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
-    auto d = draft("alter", "column " + c.table.str() + "." + c.column + " (backfill)", sql, r_alter_column);
+    auto d = draft(StepOp::alter, column_ref(c.table, c.column), sql, r_alter_column, "(backfill)");
     d.step.transactional = options.batch_size <= 0;
-    d.uses.insert(key("table", c.table));
-    d.uses.insert(col_key(c.table, c.column));
-    d.creates.insert("filled:" + c.table.str() + "." + c.column);
-    d.step.hazards = {"rewrite"};
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(column_ref(c.table, c.column));
+    d.creates.insert(filled_ref(c.table, c.column));
+    d.step.hazards = {Hazard::rewrite};
     d.step.origin = c.loc;
     out.push_back(d);
   }
@@ -490,28 +485,27 @@ struct Renderer {
   }
 
   static void constraint_keys(StepDraft& d, const QName& t, const Constraint& c, bool drop) {
-    d.uses.insert(key("table", t));
-    for (const auto& col : c.columns) d.uses.insert(col_key(t, col));
-    std::string self = "constraint:" + t.str() + "." + (c.named ? c.name : d.step.object);
-    (drop ? d.drops : d.creates).insert(self);
+    d.uses.insert(table_ref(t));
+    for (const auto& col : c.columns) d.uses.insert(column_ref(t, col));
+    (drop ? d.drops : d.creates).insert(*d.step.ref);
     if (c.kind == ConstraintKind::primary_key || c.kind == ConstraintKind::unique)
-      (drop ? d.drops : d.creates).insert(keys_key(t, c.columns));
+      (drop ? d.drops : d.creates).insert(key_columns_ref(t, c.columns));
     if (c.kind == ConstraintKind::foreign_key) {
-      d.uses.insert(key("table", c.ref_table));
-      for (const auto& col : c.ref_columns) d.uses.insert(col_key(c.ref_table, col));
-      d.uses.insert(keys_key(c.ref_table, c.ref_columns));
+      d.uses.insert(table_ref(c.ref_table));
+      for (const auto& col : c.ref_columns) d.uses.insert(column_ref(c.ref_table, col));
+      d.uses.insert(key_columns_ref(c.ref_table, c.ref_columns));
     }
   }
 
   static void index_keys(StepDraft& d, const QName& t, const Index& ix, bool drop) {
-    d.uses.insert(key("table", t));
-    for (const auto& k : ix.keys) d.uses.insert(col_key(t, plain_column(k)));
-    for (const auto& c : ix.include) d.uses.insert(col_key(t, c));
-    (drop ? d.drops : d.creates).insert("relation:" + t.schema + "." + (ix.named ? ix.name : d.step.object));
+    d.uses.insert(table_ref(t));
+    for (const auto& k : ix.keys) d.uses.insert(column_ref(t, plain_column(k)));
+    for (const auto& c : ix.include) d.uses.insert(column_ref(t, c));
+    (drop ? d.drops : d.creates).insert(*d.step.ref);
     if (ix.unique && ix.where.empty()) {
       std::vector<std::string> cols;
       for (const auto& k : ix.keys) cols.push_back(plain_column(k));
-      (drop ? d.drops : d.creates).insert(keys_key(t, cols));
+      (drop ? d.drops : d.creates).insert(key_columns_ref(t, cols));
     }
   }
 
@@ -566,16 +560,16 @@ void Renderer::operator()(const CreateTable& c) {
   if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
   for (const auto& col : t.columns)
     if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);
-  auto d = draft("create", "table " + t.name.str(), sql, r_create_table);
+  auto d = draft(StepOp::create, table_ref(t.name), sql, r_create_table);
   d.step.sql_origins = origins;
-  d.creates.insert(key("table", t.name));
-  d.uses.insert("schema:" + t.name.schema);
+  d.creates.insert(table_ref(t.name));
+  d.uses.insert(schema_ref(t.name.schema));
   for (const auto& col : t.columns) {
-    d.creates.insert(col_key(t.name, col.name));
-    d.uses.insert(type_key(col.type));
+    d.creates.insert(column_ref(t.name, col.name));
+    d.uses.insert(type_ref(col.type));
   }
   for (const auto& k : t.constraints)
-    if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(keys_key(t.name, k.columns));
+    if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(key_columns_ref(t.name, k.columns));
   d.step.origin = t.loc;
   out.push_back(d);
 }
@@ -585,7 +579,7 @@ void Renderer::operator()(const AlterColumn& c) {
   const Column& to = c.to;
   std::string col = "ALTER COLUMN " + quote_ident(to.name);
   std::vector<std::string> before, parts, after;
-  std::vector<std::string> hazards;
+  Hazards hazards;
   TypeChange type = (c.what & delta_type) ? classify_type_change(from.type, to.type) : TypeChange{false, false, false, false};
   bool from_serial = !serial_base(from.type).empty(), to_serial = !serial_base(to.type).empty();
   bool serial_change = (c.what & delta_type) && from_serial != to_serial;
@@ -599,12 +593,12 @@ void Renderer::operator()(const AlterColumn& c) {
     if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
     if (to.using_expr) p += " USING (" + *to.using_expr + ")";
     parts.push_back(p);
-    if (type.rewrites || (c.what & delta_collation)) hazards.push_back("rewrite");
-    if (type.may_fail || to.using_expr) hazards.push_back("may-fail");
+    if (type.rewrites || (c.what & delta_collation)) hazards.insert(Hazard::rewrite);
+    if (type.may_fail || to.using_expr) hazards.insert(Hazard::may_fail);
   }
   if (c.what & delta_nullable) {
     parts.push_back(col + (to.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
-    if (!to.nullable) hazards.push_back("may-fail");
+    if (!to.nullable) hazards.insert(Hazard::may_fail);
   }
   if (((c.what & delta_default) || reset_default) && !(to_serial && serial_change)) {
     if (to.default_expr) parts.push_back(col + " SET DEFAULT (" + *to.default_expr + ")");
@@ -643,7 +637,7 @@ void Renderer::operator()(const AlterColumn& c) {
   if (!parts.empty()) statements.push_back("ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";");
   statements.insert(statements.end(), after.begin(), after.end());
   std::string sql = join(statements, "\n");
-  auto d = draft("alter", "column " + c.table.str() + "." + to.name, sql, r_alter_column);
+  auto d = draft(StepOp::alter, column_ref(c.table, to.name), sql, r_alter_column);
   std::vector<std::string> what;
   if (c.what & delta_type) what.push_back("type " + from.type + " -> " + to.type);
   if (c.what & delta_nullable) what.push_back(std::string("nullable ") + (from.nullable ? "yes -> no" : "no -> yes"));
@@ -654,13 +648,11 @@ void Renderer::operator()(const AlterColumn& c) {
   if (c.what & delta_collation) what.push_back(from_to("collation", from.collation, to.collation));
   if (to.using_expr && (c.what & delta_type)) what.push_back("using " + shown(to.using_expr));
   d.step.detail = join(what, "; ");
-  d.uses.insert(key("table", c.table));
-  d.uses.insert(col_key(c.table, to.name));
-  d.uses.insert(type_key(to.type));
-  if ((c.what & delta_nullable) && !to.nullable) d.uses.insert("filled:" + c.table.str() + "." + to.name);
-  if (c.what & delta_type) d.releases.insert(type_key(from.type));
-  std::sort(hazards.begin(), hazards.end());
-  hazards.erase(std::unique(hazards.begin(), hazards.end()), hazards.end());
+  d.uses.insert(table_ref(c.table));
+  d.uses.insert(column_ref(c.table, to.name));
+  d.uses.insert(type_ref(to.type));
+  if ((c.what & delta_nullable) && !to.nullable) d.uses.insert(filled_ref(c.table, to.name));
+  if (c.what & delta_type) d.releases.insert(type_ref(from.type));
   d.step.hazards = hazards;
   d.step.origin = to.loc;
   out.push_back(d);

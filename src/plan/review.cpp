@@ -86,10 +86,10 @@ std::string plan_dot(const Plan& plan) {
   };
   auto vertex_writer = [&](std::ostream& out, size_t v) {
     const Step& s = plan.steps[v];
-    std::string label = escape(std::to_string(s.id) + ". " + s.op + " " + s.object);
-    for (const auto& h : s.hazards) label += "\\n[" + escape(h) + "]";
+    std::string label = escape(std::to_string(s.id) + ". " + to_string(s.op) + " " + s.object);
+    for (const auto& h : hazard_names(s.hazards)) label += "\\n[" + escape(h) + "]";
     if (!s.transactional) label += "\\n(outside the transaction)";
-    const char* color = s.op == "create" ? "darkgreen" : s.op == "drop" ? "red3" : s.op == "rename" ? "blue" : "darkorange3";
+    const char* color = s.op == StepOp::create ? "darkgreen" : s.op == StepOp::drop ? "red3" : s.op == StepOp::rename ? "blue" : "darkorange3";
     out << "[label=\"" << label << "\", color=" << color << (s.hazards.empty() ? "" : ", penwidth=2") << "]";
   };
   auto graph_writer = [](std::ostream& out) { out << "rankdir=TB;\nnode [shape=box, fontname=\"monospace\"];\n"; };

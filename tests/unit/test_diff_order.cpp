@@ -11,7 +11,7 @@ Model load(const std::string& text) { return load_schema_texts({{"t.toml", text}
 
 std::vector<std::string> objects(const std::vector<Step>& steps) {
   std::vector<std::string> out;
-  for (const auto& s : steps) out.push_back(s.op + " " + s.object);
+  for (const auto& s : steps) out.push_back(to_string(s.op) + " " + s.object);
   return out;
 }
 
@@ -48,7 +48,7 @@ indexes = [{ columns = ["email"] }]
     desired.tables.begin()->second.indexes[0].keys = {"email DESC"};
     auto steps = plan_steps(diff(live, desired));
     REQUIRE(steps.size() == 2);
-    CHECK(steps[0].op == "drop");
+    CHECK(steps[0].op == StepOp::drop);
     CHECK(steps[1].sql == "CREATE INDEX ON \"public\".\"t\" (email DESC);");
   }
 }
@@ -67,7 +67,7 @@ TEST_CASE("new enum values are added at their declared position") {
   REQUIRE(rebuild.size() == 1);
   CHECK(std::holds_alternative<RebuildEnum>(rebuild[0]));
   auto rebuilt = plan_steps(rebuild);
-  CHECK(rebuilt[0].hazards == std::vector<std::string>{"destructive", "may-fail", "rewrite"});
+  CHECK(hazard_names(rebuilt[0].hazards) == std::vector<std::string>{"destructive", "may-fail", "rewrite"});
 }
 
 TEST_CASE("creation follows dependencies: enum, table, referenced key, foreign key") {
@@ -106,7 +106,7 @@ foreign_keys = [{ columns = ["b_id"], references = { table = "crm.b" } }, { name
     CHECK(position(drops, "enum crm.kind") < position(drops, "schema crm"));
     for (const auto& s : drops) CHECK(s.sql.find("CASCADE") == std::string::npos);
     for (const auto& s : drops)
-      if (s.object.rfind("table", 0) == 0) CHECK(s.hazards == std::vector<std::string>{"destructive"});
+      if (s.object.rfind("table", 0) == 0) CHECK(hazard_names(s.hazards) == std::vector<std::string>{"destructive"});
   }
 }
 
@@ -139,8 +139,8 @@ TEST_CASE("a column whose generated expression changes is dropped, then added") 
   Model desired = load("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }, { name = \"g\", type = \"int\", generated = \"id + 2\" }]\n");
   auto steps = plan_steps(diff(live, desired));
   REQUIRE(steps.size() == 2);
-  CHECK(steps[0].op == "drop");
-  CHECK(steps[1].op == "create");
+  CHECK(steps[0].op == StepOp::drop);
+  CHECK(steps[1].op == StepOp::create);
   CHECK(steps[1].object == "column public.t.g");
 }
 
@@ -154,13 +154,13 @@ TEST_CASE("plan files round-trip") {
   p.managed_schemas = {"public"};
   Step s;
   s.id = 1;
-  s.op = "create";
+  s.op = StepOp::create;
   s.object = "table public.t";
   s.sql = "CREATE TABLE \"public\".\"t\" (\n  \"note\" text DEFAULT 'it''s'\n);";
-  s.hazards = {"locks"};
+  s.hazards = {Hazard::locks};
   p.steps = {s};
   Step r = s;
-  r.op = "drop";
+  r.op = StepOp::drop;
   r.sql = "DROP TABLE x; -- ''' tricky\\";
   p.reverse_steps = {r};
   summarize(p);
@@ -169,8 +169,8 @@ TEST_CASE("plan files round-trip") {
   CHECK(back.steps[0].sql == s.sql);
   CHECK(back.reverse_steps[0].sql == r.sql);
   CHECK(back.created_at == p.created_at);
-  CHECK(back.summary.at("create") == 1);
-  CHECK(back.hazards == std::vector<std::string>{"locks"});
+  CHECK(back.summary.at(StepOp::create) == 1);
+  CHECK(hazard_names(back.hazards) == std::vector<std::string>{"locks"});
   CHECK(write_plan_file(back) == text);
   CHECK_THROWS_WITH(parse_plan_text("format = 7\nsource_fingerprint = \"x\"\n", "p.plan.toml"),
                     Catch::Contains("p.plan.toml:1:"));
@@ -181,11 +181,11 @@ TEST_CASE("plan files round-trip") {
 TEST_CASE("ordering: a true cycle is an error naming the objects in it") {
   StepDraft a, b, c;
   a.step.object = "table public.a";
-  a.creates = {"k:a"};
-  a.uses = {"k:b"};
+  a.creates = {table_ref({"public", "a"})};
+  a.uses = {table_ref({"public", "b"})};
   b.step.object = "table public.b";
-  b.creates = {"k:b"};
-  b.uses = {"k:a"};
+  b.creates = {table_ref({"public", "b"})};
+  b.uses = {table_ref({"public", "a"})};
   c.step.object = "table public.c";
   CHECK_THROWS_WITH(order_drafts({a, b, c}), Catch::Contains("dependency cycle") &&
                                                  Catch::Contains("table public.a -> table public.b") ||

@@ -33,11 +33,11 @@ Step step(int id, const std::string& op, const std::string& object, const std::s
           std::vector<std::string> hazards = {}) {
   Step s;
   s.id = id;
-  s.op = op;
+  s.op = *parse_step_op(op);
   s.object = object;
   s.sql = sql;
   s.transactional = transactional;
-  s.hazards = hazards;
+  for (const auto& h : hazards) s.hazards.insert(*parse_hazard(h));
   return s;
 }
 
@@ -51,7 +51,7 @@ Plan sample_plan(const std::string& source = "sha256:aa", const std::string& tar
              step(2, "create", "index public.ix_t_c", "CREATE INDEX CONCURRENTLY \"ix_t_c\" ON \"public\".\"t\" (c);", false)};
   p.reverse_steps = {step(1, "drop", "index public.ix_t_c", "DROP INDEX \"public\".\"ix_t_c\";"),
                      step(2, "drop", "column public.t.c", "ALTER TABLE \"public\".\"t\" DROP COLUMN \"c\";", true, {"destructive"})};
-  p.summary = {{"create", 2}};
+  p.summary = {{StepOp::create, 2}};
   return p;
 }
 
@@ -236,8 +236,8 @@ TEST_CASE("reverse steps that bring back what the plan dropped are marked irreve
   std::vector<Step> reverse = {step(1, "drop", "column public.t.d", "", true, {"destructive"}),
                                step(2, "create", "column public.t.c", "", true, {"may-fail"})};
   mark_irreversible(forward, reverse);
-  CHECK(reverse[0].hazards == std::vector<std::string>{"destructive"});
-  CHECK(reverse[1].hazards == std::vector<std::string>{"irreversible", "may-fail"});
+  CHECK(hazard_names(reverse[0].hazards) == std::vector<std::string>{"destructive"});
+  CHECK(hazard_names(reverse[1].hazards) == std::vector<std::string>{"irreversible", "may-fail"});
 }
 
 TEST_CASE("freeze alembic: an enum value is added in an autocommit block, so later revisions of the same run can use it") {

@@ -107,7 +107,7 @@ std::string valid_plan_text() {
   for (int i = 1; i <= 3; ++i) {
     Step s;
     s.id = i;
-    s.op = "create";
+    s.op = StepOp::create;
     s.object = "table public.t" + std::to_string(i);
     s.sql = "CREATE TABLE \"public\".\"t" + std::to_string(i) + "\" ();";
     if (i > 1) s.depends_on = {i - 1};

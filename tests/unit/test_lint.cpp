@@ -38,9 +38,9 @@ columns = [{ name = "x", type = "int" }]
   Plan pending;
   Step s;
   s.id = 1;
-  s.op = "drop";
+  s.op = StepOp::drop;
   s.object = "column public.p.old";
-  s.hazards = {"destructive"};
+  s.hazards = {Hazard::destructive};
   pending.steps = {s};
   auto with_plan = lint(m, &pending, {});
   CHECK(with_plan.back().rule == "plan-hazard");

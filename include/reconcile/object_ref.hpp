@@ -1,0 +1,66 @@
+// ObjectRef: the typed identity of a database object, and of the few facts about objects that the
+// ordering tracks. It is both a step's identity and the key of dependency edges; its one string
+// form (encode_ref / decode_ref) appears only in plan files and logs, and human labels are
+// rendered from it, never parsed back.
+#pragma once
+#include <compare>
+#include <optional>
+#include <string>
+
+#include "reconcile/model.hpp"
+
+namespace reconcile {
+
+enum class ObjectKind {
+  // Objects: what a step creates, alters, drops or renames.
+  schema,      ///< name.name = the schema (name.schema empty)
+  extension,   ///< name.name = the extension
+  enum_type,   ///< name = the enum
+  table,       ///< name = the table
+  column,      ///< name = its table, sub = the column
+  constraint,  ///< name = its table, sub = the constraint's name (or "(kind what)" when unnamed)
+  index,       ///< name = schema and index name (or its table, sub = "(keys)" when unnamed)
+  sequence,    ///< name = the sequence
+  // Facts the ordering tracks: not objects of their own, never a step's identity.
+  type,         ///< a type by name (any kind of type), as a column uses it
+  enum_value,   ///< name = the enum, sub = the value (a label that a new value is placed next to)
+  key_columns,  ///< name = a table, sub = the columns of a primary key or unique key (what a foreign key needs)
+  filled,       ///< name = a table, sub = a column whose NULLs a backfill has replaced
+};
+
+/// "schema", "table", "column", ... ("enum" for an enum type, "enum value" for an enum's value).
+std::string to_string(ObjectKind kind);
+
+struct ObjectRef {
+  ObjectKind kind = ObjectKind::table;
+  QName name;
+  std::string sub;
+  auto operator<=>(const ObjectRef&) const = default;
+  bool operator==(const ObjectRef&) const = default;
+};
+
+ObjectRef schema_ref(const std::string& schema);
+ObjectRef extension_ref(const std::string& extension);
+ObjectRef enum_ref(const QName& name);
+ObjectRef table_ref(const QName& name);
+ObjectRef column_ref(const QName& table, const std::string& column);
+ObjectRef sequence_ref(const QName& name);
+/// A named index: the schema of its table and its name.
+ObjectRef index_ref(const std::string& schema, const std::string& name);
+/// The type a column type names ("order_status[]" -> public.order_status, quoted parts unquoted,
+/// unquoted parts folded to lower case, as parse_type_name reads it).
+ObjectRef type_ref(const std::string& column_type);
+
+/// The one string form: the kind, then each part of the name double-quoted ("" for a quote
+/// inside): `column "public"."orders"."total"`.
+std::string encode_ref(const ObjectRef& ref);
+/// The ref `encode_ref` wrote; nullopt for any other text.
+std::optional<ObjectRef> decode_ref(const std::string& text);
+
+/// What people read: "table public.orders", "column public.orders.total",
+/// "constraint public.orders (check total > 0)", "enum public.status value archived".
+std::string label(const ObjectRef& ref);
+/// The object's own name without its schema or table ("total" for a column), for file-name slugs.
+std::string leaf_name(const ObjectRef& ref);
+
+}  // namespace reconcile
