@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "reconcile/error.hpp"
@@ -22,6 +23,45 @@ struct QName {
   /// "schema"."name", for SQL.
   std::string sql() const;
 };
+
+/// What a field of an object's definition is to the code that walks it.
+enum class FieldRole {
+  name,        ///< the object's name: compared for columns, not for constraints and indexes (matched by definition)
+  definition,  ///< what the object is: compared, fingerprinted, cached, written
+  comment,     ///< changed in place: fingerprinted, cached, written; not part of a constraint's or index's definition
+  state,       ///< read and cached, not fingerprinted (how the files spelled it, how the server left it)
+};
+
+/// One field of a kind's definition: its key (as the canonical text, cache codec and TOML files
+/// spell it), a reference to its value and its role. Each kind lists its fields once, in
+/// `fields(self)`; equality, fingerprint, cache codec and TOML writer walk that list.
+template <class T>
+struct Field {
+  const char* key;
+  T& value;
+  FieldRole role = FieldRole::definition;
+};
+template <class T>
+Field<T> field(const char* key, T& value, FieldRole role = FieldRole::definition) {
+  return {key, value, role};
+}
+
+/// Calls `f` on each field of `fields` (a tuple of Field) in order.
+template <class Tuple, class F>
+void each_field(const Tuple& fields, F&& f) {
+  std::apply([&](const auto&... each) { (f(each), ...); }, fields);
+}
+
+/// Whether `a` and `b` (the same kind) have equal values in every field whose role `counts`.
+template <class T, class Counts>
+bool same_fields(const T& a, const T& b, Counts counts) {
+  auto fa = T::fields(a), fb = T::fields(b);
+  bool same = true;
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    ((same = same && (!counts(std::get<I>(fa).role) || std::get<I>(fa).value == std::get<I>(fb).value)), ...);
+  }(std::make_index_sequence<std::tuple_size_v<decltype(fa)>>{});
+  return same;
+}
 
 /// Parses `name` or `schema.name` (a quoted TOML key); unqualified names live in `public`. A part
 /// that contains a dot (or starts with a double quote) is written in double quotes, with `""` for a
@@ -62,7 +102,15 @@ struct Column {
   bool has_key_loc(const std::string& key) const;
   SourceLoc key_loc(const std::string& key) const;
 
-  /// Everything but the source location.
+  /// The column's definition, once (see Field); hints and source locations are not part of it.
+  template <class Self>
+  static auto fields(Self& c) {
+    return std::tuple{field("name", c.name, FieldRole::name), field("type", c.type), field("nullable", c.nullable),
+                      field("default", c.default_expr), field("identity", c.identity),
+                      field("identity_options", c.identity_options), field("generated", c.generated),
+                      field("collation", c.collation), field("comment", c.comment, FieldRole::comment)};
+  }
+  /// Everything but hints and the source location.
   bool same_definition(const Column& o) const;
 };
 
@@ -91,7 +139,18 @@ struct Constraint {
   bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
 
-  /// Same kind and definition, ignoring the name.
+  template <class Self>
+  static auto fields(Self& c) {
+    return std::tuple{field("name", c.name, FieldRole::name), field("named", c.named, FieldRole::state),
+                      field("kind", c.kind), field("columns", c.columns), field("expression", c.expression),
+                      field("references", c.ref_table), field("ref_columns", c.ref_columns),
+                      field("on_delete", c.on_delete), field("on_update", c.on_update),
+                      field("deferrable", c.deferrable), field("initially_deferred", c.initially_deferred),
+                      field("not_valid", c.not_valid), field("no_inherit", c.no_inherit),
+                      field("match_full", c.match_full), field("nulls_not_distinct", c.nulls_not_distinct),
+                      field("comment", c.comment, FieldRole::comment)};
+  }
+  /// Same kind and definition, ignoring the name and the comment.
   bool same_definition(const Constraint& o) const;
 };
 
@@ -109,6 +168,15 @@ struct Index {
   std::optional<std::string> comment;  ///< not part of the definition: changed in place
   SourceLoc loc;
 
+  template <class Self>
+  static auto fields(Self& i) {
+    return std::tuple{field("name", i.name, FieldRole::name), field("named", i.named, FieldRole::state),
+                      field("unique", i.unique), field("method", i.method), field("keys", i.keys),
+                      field("where", i.where), field("include", i.include), field("valid", i.valid),
+                      field("nulls_not_distinct", i.nulls_not_distinct), field("with", i.with),
+                      field("comment", i.comment, FieldRole::comment)};
+  }
+  /// Same definition, ignoring the name and the comment.
   bool same_definition(const Index& o) const;
 };
 
@@ -127,6 +195,13 @@ struct Table {
   std::vector<QName> inherits;
   SourceLoc loc;
 
+  /// The table's own fields (its columns, constraints and indexes are walked one by one).
+  template <class Self>
+  static auto fields(Self& t) {
+    return std::tuple{field("name", t.name, FieldRole::name), field("comment", t.comment, FieldRole::comment),
+                      field("replica_identity", t.replica_identity)};
+  }
+
   const Column* find_column(const std::string& name) const;
   Column* find_column(const std::string& name);
   const Constraint* primary_key() const;
@@ -138,18 +213,34 @@ struct Enum {
   std::optional<std::string> comment;
   std::map<std::string, std::string> renamed_values;  ///< hint: new value -> previous value
   SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& e) {
+    return std::tuple{field("name", e.name, FieldRole::name), field("values", e.values),
+                      field("comment", e.comment, FieldRole::comment)};
+  }
 };
 
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
   SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& s) {
+    return std::tuple{field("name", s.name, FieldRole::name), field("comment", s.comment, FieldRole::comment)};
+  }
 };
 
 struct Extension {
   std::string name;
   std::string schema;  ///< empty: the server's default
   SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& e) {
+    return std::tuple{field("name", e.name, FieldRole::name), field("schema", e.schema)};
+  }
 };
 
 /// An object of a kind reconcile does not manage (view, function, trigger, ...). It is never

@@ -18,83 +18,68 @@ std::string list(const std::vector<std::string>& v) {
   return out + "]";
 }
 
-std::string identity_options(const Column& c) {
-  std::string out;
-  for (const auto& [k, v] : c.identity_options) out += " " + k + "=" + v;
-  return out;
+// A field's value as canonical text.
+std::string text_of(const std::string& v) { return quote_literal(v); }
+std::string text_of(bool v) { return v ? "1" : "0"; }
+std::string text_of(const std::optional<std::string>& v) { return opt(v); }
+std::string text_of(const std::vector<std::string>& v) { return list(v); }
+std::string text_of(const QName& q) { return q.schema.empty() && q.name.empty() ? "-" : q.sql(); }
+std::string text_of(ConstraintKind k) { return quote_literal(to_string(k)); }
+std::string text_of(const std::map<std::string, std::string>& m) {
+  std::string out = "{";
+  for (const auto& [k, v] : m) out += quote_literal(k) + "=" + quote_literal(v) + ",";
+  return out + "}";
 }
 
-void write_column(std::ostringstream& out, const Column& c) {
-  out << "  column " << quote_ident(c.name) << " type=" << quote_literal(c.type)
-      << " nullable=" << c.nullable << " default=" << opt(c.default_expr)
-      << " identity=" << quote_literal(c.identity) << identity_options(c) << " generated=" << opt(c.generated)
-      << " collation=" << opt(c.collation) << " comment=" << opt(c.comment) << "\n";
-}
-
-void write_constraint(std::ostringstream& out, const Constraint& c) {
-  out << "  constraint " << quote_ident(c.name) << " kind=" << to_string(c.kind)
-      << " columns=" << list(c.columns) << " expr=" << quote_literal(c.expression)
-      << " ref=" << quote_literal(c.ref_table.schema.empty() ? "" : c.ref_table.str())
-      << list(c.ref_columns) << " on_delete=" << c.on_delete << " on_update=" << c.on_update
-      << " deferrable=" << c.deferrable << c.initially_deferred << " options=" << c.not_valid << c.no_inherit
-      << c.match_full << c.nulls_not_distinct << " comment=" << opt(c.comment) << "\n";
-}
-
-void write_index(std::ostringstream& out, const Index& i) {
-  out << "  index " << quote_ident(i.name) << " unique=" << i.unique << " method=" << i.method
-      << " keys=" << list(i.keys) << " where=" << quote_literal(i.where)
-      << " include=" << list(i.include) << (i.valid ? "" : " invalid") << " nnd=" << i.nulls_not_distinct
-      << " with=" << list(i.with) << " comment=" << opt(i.comment) << "\n";
+/// `tag` and every fingerprinted field of `object` as key=value, on one line.
+template <class T>
+std::string canonical_line(const char* tag, const T& object) {
+  std::string out = tag;
+  each_field(T::fields(object), [&](const auto& f) {
+    if (f.role != FieldRole::state) out += std::string(" ") + f.key + "=" + text_of(f.value);
+  });
+  return out + "\n";
 }
 
 void write_table(std::ostringstream& out, const Table& t) {
-  out << "table " << t.name.sql() << " comment=" << opt(t.comment)
-      << (t.replica_identity.empty() ? "" : " replica_identity=" + quote_literal(t.replica_identity)) << "\n";
+  out << canonical_line("table", t);
   std::vector<const Column*> cols;
   for (const auto& c : t.columns) cols.push_back(&c);
   std::sort(cols.begin(), cols.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  for (auto* c : cols) write_column(out, *c);
+  for (auto* c : cols) out << canonical_line("  column", *c);
   auto cons = t.constraints;
   std::sort(cons.begin(), cons.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (const auto& c : cons) write_constraint(out, c);
+  for (const auto& c : cons) out << canonical_line("  constraint", c);
   auto idx = t.indexes;
   std::sort(idx.begin(), idx.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (const auto& i : idx) write_index(out, i);
+  for (const auto& i : idx) out << canonical_line("  index", i);
 }
 
 }  // namespace
 
 std::string table_signature(const Table& t) {
   std::vector<std::string> lines;
-  auto keep = [&](std::ostringstream& out) {
-    lines.push_back(out.str());
-    out.str("");
-  };
-  std::ostringstream out;
-  for (const auto& c : t.columns) write_column(out, c), keep(out);
+  for (const auto& c : t.columns) lines.push_back(canonical_line("  column", c));
   for (auto c : t.constraints) {
     if (!c.named) c.name.clear();
-    write_constraint(out, c), keep(out);
+    lines.push_back(canonical_line("  constraint", c));
   }
   for (auto i : t.indexes) {
     if (!i.named) i.name.clear();
-    write_index(out, i), keep(out);
+    lines.push_back(canonical_line("  index", i));
   }
   std::sort(lines.begin(), lines.end());
-  std::string text = "table " + t.name.sql() + " comment=" + opt(t.comment) +
-                     (t.replica_identity.empty() ? "" : " replica_identity=" + quote_literal(t.replica_identity)) + "\n";
+  std::string text = canonical_line("table", t);
   for (const auto& l : lines) text += l;
   return text;
 }
 
 std::string canonical_text(const Model& m) {
   std::ostringstream out;
-  out << "reconcile-model 1\n";
-  for (const auto& [n, e] : m.extensions)
-    out << "extension " << quote_ident(n) << " schema=" << quote_literal(e.schema) << "\n";
-  for (const auto& [n, s] : m.schemas) out << "schema " << quote_ident(n) << " comment=" << opt(s.comment) << "\n";
-  for (const auto& [n, e] : m.enums)
-    out << "enum " << n.sql() << " values=" << list(e.values) << " comment=" << opt(e.comment) << "\n";
+  out << "reconcile-model 2\n";
+  for (const auto& [n, e] : m.extensions) out << canonical_line("extension", e);
+  for (const auto& [n, s] : m.schemas) out << canonical_line("schema", s);
+  for (const auto& [n, e] : m.enums) out << canonical_line("enum", e);
   for (const auto& [n, t] : m.tables) write_table(out, t);
   return out.str();
 }

@@ -79,23 +79,15 @@ std::string to_string(ConstraintKind kind) {
 }
 
 bool Column::same_definition(const Column& o) const {
-  return name == o.name && type == o.type && nullable == o.nullable &&
-         default_expr == o.default_expr && identity == o.identity && identity_options == o.identity_options &&
-         generated == o.generated &&
-         collation == o.collation && comment == o.comment;
+  return same_fields(*this, o, [](FieldRole r) { return r != FieldRole::state; });
 }
 
 bool Constraint::same_definition(const Constraint& o) const {
-  return kind == o.kind && columns == o.columns && expression == o.expression &&
-         ref_table == o.ref_table && ref_columns == o.ref_columns && on_delete == o.on_delete &&
-         on_update == o.on_update && deferrable == o.deferrable &&
-         initially_deferred == o.initially_deferred && not_valid == o.not_valid && no_inherit == o.no_inherit &&
-         match_full == o.match_full && nulls_not_distinct == o.nulls_not_distinct;
+  return same_fields(*this, o, [](FieldRole r) { return r == FieldRole::definition; });
 }
 
 bool Index::same_definition(const Index& o) const {
-  return unique == o.unique && method == o.method && keys == o.keys && where == o.where &&
-         include == o.include && valid == o.valid && nulls_not_distinct == o.nulls_not_distinct && with == o.with;
+  return same_fields(*this, o, [](FieldRole r) { return r == FieldRole::definition; });
 }
 
 const Column* Table::find_column(const std::string& n) const {

@@ -32,6 +32,22 @@ class Writer {
     str(std::to_string(v.size()));
     for (const auto& s : v) str(s);
   }
+  void put(const std::string& s) { str(s); }
+  void put(bool b) { flag(b); }
+  void put(const std::optional<std::string>& s) { opt(s); }
+  void put(const std::vector<std::string>& v) { list(v); }
+  void put(const QName& q) { str(q.schema), str(q.name); }
+  void put(ConstraintKind k) { str(to_string(k)); }
+  void put(const std::map<std::string, std::string>& m) {
+    str(std::to_string(m.size()));
+    for (const auto& [k, v] : m) str(k), str(v);
+  }
+  /// Every field of `object`, in the order its kind lists them.
+  template <class T>
+  void fields(const T& object) {
+    each_field(T::fields(object), [&](const auto& f) { put(f.value); });
+  }
+  void count(size_t n) { str(std::to_string(n)); }
   /// The tokens after `tag`, which says what they encode.
   std::string text(const char* tag) const { return tag + out_; }
 
@@ -73,6 +89,22 @@ class Reader {
     for (auto& s : v) s = str();
     return v;
   }
+  void get(std::string& s) { s = str(); }
+  void get(bool& b) { b = flag(); }
+  void get(std::optional<std::string>& s) { s = opt(); }
+  void get(std::vector<std::string>& v) { v = list(); }
+  void get(QName& q) { q.schema = str(), q.name = str(); }
+  void get(ConstraintKind& k);
+  void get(std::map<std::string, std::string>& m) {
+    for (size_t n = count(); n > 0; --n) {
+      std::string k = str();
+      m[k] = str();
+    }
+  }
+  template <class T>
+  void fields(T& object) {
+    each_field(T::fields(object), [&](const auto& f) { get(f.value); });
+  }
   bool done() {
     std::string rest;
     return !(in_ >> rest);
@@ -82,61 +114,63 @@ class Reader {
   std::istringstream in_;
 };
 
-ConstraintKind kind_of(const std::string& s) {
+void Reader::get(ConstraintKind& kind) {
+  std::string s = str();
   for (auto k : {ConstraintKind::primary_key, ConstraintKind::unique, ConstraintKind::check, ConstraintKind::foreign_key})
-    if (to_string(k) == s) return k;
+    if (to_string(k) == s) {
+      kind = k;
+      return;
+    }
   throw std::runtime_error("bad kind");
+}
+
+/// `items` as a count and each item's fields.
+template <class T>
+void put_all(Writer& w, const T& items) {
+  w.count(items.size());
+  for (const auto& item : items) w.fields(item);
+}
+
+template <class T>
+void get_all(Reader& r, std::vector<T>& items) {
+  items.resize(r.count());
+  for (auto& item : items) r.fields(item);
+}
+
+/// A map of objects keyed by their name, as put_all wrote it.
+template <class K, class T>
+void get_all(Reader& r, std::map<K, T>& items) {
+  for (size_t n = r.count(); n > 0; --n) {
+    T item;
+    r.fields(item);
+    items[item.name] = item;
+  }
+}
+
+template <class K, class T>
+void put_all(Writer& w, const std::map<K, T>& items) {
+  w.count(items.size());
+  for (const auto& [name, item] : items) w.fields(item);
 }
 
 }  // namespace
 
 std::string encode_objects(const Model& m) {
   Writer w;
-  w.str(std::to_string(m.schemas.size()));
-  for (const auto& [name, s] : m.schemas) {
-    w.str(name);
-    w.opt(s.comment);
-  }
-  w.str(std::to_string(m.enums.size()));
-  for (const auto& [name, e] : m.enums) {
-    w.str(name.schema);
-    w.str(name.name);
-    w.list(e.values);
-    w.opt(e.comment);
-  }
-  w.str(std::to_string(m.extensions.size()));
-  for (const auto& [name, e] : m.extensions) {
-    w.str(name);
-    w.str(e.schema);
-  }
-  return w.text("o1");
+  put_all(w, m.schemas);
+  put_all(w, m.enums);
+  put_all(w, m.extensions);
+  return w.text("o2");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o1 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o2 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
-    for (size_t n = r.count(); n > 0; --n) {
-      Schema s;
-      s.name = r.str();
-      s.comment = r.opt();
-      m.schemas[s.name] = s;
-    }
-    for (size_t n = r.count(); n > 0; --n) {
-      Enum e;
-      e.name.schema = r.str();
-      e.name.name = r.str();
-      e.values = r.list();
-      e.comment = r.opt();
-      m.enums[e.name] = e;
-    }
-    for (size_t n = r.count(); n > 0; --n) {
-      Extension e;
-      e.name = r.str();
-      e.schema = r.str();
-      m.extensions[e.name] = e;
-    }
+    get_all(r, m.schemas);
+    get_all(r, m.enums);
+    get_all(r, m.extensions);
     if (!r.done()) return std::nullopt;
     return m;
   } catch (const std::exception&) {
@@ -146,116 +180,22 @@ std::optional<Model> decode_objects(const std::string& line) {
 
 std::string encode_table(const Table& t) {
   Writer w;
-  w.str(t.name.schema);
-  w.str(t.name.name);
-  w.opt(t.comment);
-  w.str(t.replica_identity);
-  w.str(std::to_string(t.columns.size()));
-  for (const auto& c : t.columns) {
-    w.str(c.name);
-    w.str(c.type);
-    w.flag(c.nullable);
-    w.opt(c.default_expr);
-    w.str(c.identity);
-    std::vector<std::string> options;
-    for (const auto& [k, v] : c.identity_options) options.push_back(k + "=" + v);
-    w.list(options);
-    w.opt(c.generated);
-    w.opt(c.collation);
-    w.opt(c.comment);
-  }
-  w.str(std::to_string(t.constraints.size()));
-  for (const auto& k : t.constraints) {
-    w.str(to_string(k.kind));
-    w.str(k.name);
-    w.flag(k.named);
-    w.list(k.columns);
-    w.str(k.expression);
-    w.str(k.ref_table.schema);
-    w.str(k.ref_table.name);
-    w.list(k.ref_columns);
-    w.str(k.on_delete);
-    w.str(k.on_update);
-    w.flag(k.deferrable);
-    w.flag(k.initially_deferred);
-    w.flag(k.not_valid);
-    w.flag(k.no_inherit);
-    w.flag(k.match_full);
-    w.flag(k.nulls_not_distinct);
-    w.opt(k.comment);
-  }
-  w.str(std::to_string(t.indexes.size()));
-  for (const auto& i : t.indexes) {
-    w.str(i.name);
-    w.flag(i.named);
-    w.flag(i.unique);
-    w.str(i.method);
-    w.list(i.keys);
-    w.str(i.where);
-    w.list(i.include);
-    w.flag(i.valid);
-    w.flag(i.nulls_not_distinct);
-    w.list(i.with);
-    w.opt(i.comment);
-  }
-  return w.text("t1");
+  w.fields(t);
+  put_all(w, t.columns);
+  put_all(w, t.constraints);
+  put_all(w, t.indexes);
+  return w.text("t2");
 }
 
 std::optional<Table> decode_table(const std::string& line) {
-  if (line.rfind("t1 ", 0) != 0) return std::nullopt;
+  if (line.rfind("t2 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Table t;
-    t.name.schema = r.str();
-    t.name.name = r.str();
-    t.comment = r.opt();
-    t.replica_identity = r.str();
-    t.columns.resize(r.count());
-    for (auto& c : t.columns) {
-      c.name = r.str();
-      c.type = r.str();
-      c.nullable = r.flag();
-      c.default_expr = r.opt();
-      c.identity = r.str();
-      for (const auto& o : r.list()) c.identity_options[o.substr(0, o.find('='))] = o.substr(o.find('=') + 1);
-      c.generated = r.opt();
-      c.collation = r.opt();
-      c.comment = r.opt();
-    }
-    t.constraints.resize(r.count());
-    for (auto& k : t.constraints) {
-      k.kind = kind_of(r.str());
-      k.name = r.str();
-      k.named = r.flag();
-      k.columns = r.list();
-      k.expression = r.str();
-      k.ref_table.schema = r.str();
-      k.ref_table.name = r.str();
-      k.ref_columns = r.list();
-      k.on_delete = r.str();
-      k.on_update = r.str();
-      k.deferrable = r.flag();
-      k.initially_deferred = r.flag();
-      k.not_valid = r.flag();
-      k.no_inherit = r.flag();
-      k.match_full = r.flag();
-      k.nulls_not_distinct = r.flag();
-      k.comment = r.opt();
-    }
-    t.indexes.resize(r.count());
-    for (auto& i : t.indexes) {
-      i.name = r.str();
-      i.named = r.flag();
-      i.unique = r.flag();
-      i.method = r.str();
-      i.keys = r.list();
-      i.where = r.str();
-      i.include = r.list();
-      i.valid = r.flag();
-      i.nulls_not_distinct = r.flag();
-      i.with = r.list();
-      i.comment = r.opt();
-    }
+    r.fields(t);
+    get_all(r, t.columns);
+    get_all(r, t.constraints);
+    get_all(r, t.indexes);
     if (!r.done()) return std::nullopt;
     return t;
   } catch (const std::exception&) {

@@ -23,65 +23,100 @@ std::string string_list(const std::vector<std::string>& v) {
   return out + "]";
 }
 
-std::string column_entry(const Column& c) {
-  std::string out = "{ name = " + quote_double(c.name) + ", type = " + quote_double(c.type);
-  if (!c.nullable && c.identity.empty()) out += ", nullable = false";
-  if (c.default_expr) out += ", default = " + quote_double(*c.default_expr);
-  if (!c.identity.empty()) out += ", identity = " + quote_double(c.identity);
-  if (!c.identity_options.empty()) {
-    std::string opts;
-    for (const auto& [k, v] : c.identity_options) opts += (opts.empty() ? "" : ", ") + k + " = " + v;
-    out += ", identity_options = { " + opts + " }";
+/// A value as TOML: numbers and booleans held as text are written bare.
+std::string scalar(const std::string& value) {
+  size_t digits = !value.empty() && value[0] == '-' ? 1 : 0;
+  bool number = value.size() > digits && value.find_first_not_of("0123456789", digits) == std::string::npos && value.size() < 18;
+  return number || value == "true" || value == "false" ? value : quote_double(value);
+}
+
+// A field's value as TOML.
+std::string toml_value(const std::string& v) { return quote_double(v); }
+std::string toml_value(bool v) { return v ? "true" : "false"; }
+std::string toml_value(const std::optional<std::string>& v) { return quote_double(*v); }
+std::string toml_value(const std::vector<std::string>& v) { return string_list(v); }
+std::string toml_value(const std::map<std::string, std::string>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + toml_key(k) + " = " + scalar(v);
+  return "{ " + out + " }";
+}
+std::string toml_value(const QName& q) { return quote_double(format_qname(q)); }
+std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
+
+/// "key = value" for a field; the few keys that the files spell otherwise are spelt here.
+template <class T>
+std::string toml_pair(const std::string& key, const T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (key == "match_full") return "match = \"full\"";
   }
-  if (c.generated) out += ", generated = " + quote_double(*c.generated);
-  if (c.collation) out += ", collation = " + quote_double(*c.collation);
-  if (c.comment) out += ", comment = " + quote_double(*c.comment);
-  return out + " }";
+  if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    if (key == "with") {  // storage parameters: "name=value" -> { name = value }
+      std::map<std::string, std::string> params;
+      std::string out;
+      for (const auto& w : value) {
+        auto eq = w.find('=');
+        out += (out.empty() ? "" : ", ") + toml_key(w.substr(0, eq)) + " = " + scalar(w.substr(eq + 1));
+      }
+      return "with = { " + out + " }";
+    }
+  }
+  return toml_key(key) + " = " + toml_value(value);
+}
+
+/// The fields of `object` that the files write as they are (not its name, not state, not the keys
+/// in `shape` that its entry writes itself), each only when it differs from a new object's.
+template <class T>
+std::vector<std::string> field_pairs(const T& object, const std::vector<std::string_view>& shape) {
+  static const T fresh{};
+  auto mine = T::fields(object);
+  auto theirs = T::fields(fresh);
+  std::vector<std::string> out;
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    auto one = [&](const auto& f, const auto& d) {
+      if (f.role == FieldRole::name || f.role == FieldRole::state || f.value == d.value) return;
+      for (auto skip : shape)
+        if (skip == f.key) return;
+      out.push_back(toml_pair(f.key, f.value));
+    };
+    (one(std::get<I>(mine), std::get<I>(theirs)), ...);
+  }(std::make_index_sequence<std::tuple_size_v<decltype(mine)>>{});
+  return out;
+}
+
+/// ", key = value" for each of field_pairs.
+template <class T>
+std::string inline_fields(const T& object, const std::vector<std::string_view>& shape) {
+  std::string out;
+  for (const auto& p : field_pairs(object, shape)) out += ", " + p;
+  return out;
+}
+
+/// "key = value" lines for each of field_pairs.
+template <class T>
+std::string field_lines(const T& object, const std::vector<std::string_view>& shape = {}) {
+  std::string out;
+  for (const auto& p : field_pairs(object, shape)) out += p + "\n";
+  return out;
+}
+
+std::string column_entry(Column c) {
+  if (!c.identity.empty()) c.nullable = true;  // an identity column is NOT NULL by itself
+  return "{ name = " + quote_double(c.name) + inline_fields(c, {}) + " }";
 }
 
 std::string name_part(const std::string& name, bool named) { return named ? "name = " + quote_double(name) + ", " : ""; }
 
-/// The options of a constraint entry, each only when it differs from the default.
-std::string constraint_options(const Constraint& c) {
-  std::string out;
-  if (c.deferrable) out += ", deferrable = true";
-  if (c.initially_deferred) out += ", initially_deferred = true";
-  if (c.not_valid) out += ", not_valid = true";
-  if (c.no_inherit) out += ", no_inherit = true";
-  if (c.match_full) out += ", match = \"full\"";
-  if (c.nulls_not_distinct) out += ", nulls_not_distinct = true";
-  if (c.comment) out += ", comment = " + quote_double(*c.comment);
-  return out;
-}
+/// What every constraint entry writes itself; the rest are its options.
+const std::vector<std::string_view> kConstraintShape = {"kind", "columns", "expression", "references", "ref_columns"};
 
 std::string foreign_key_entry(const Constraint& c) {
   std::string ref = format_qname(c.ref_table);
-  std::string out = "{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) +
-                    ", references = { table = " + quote_double(ref) + ", columns = " + string_list(c.ref_columns) + " }";
-  if (c.on_delete != "no action") out += ", on_delete = " + quote_double(c.on_delete);
-  if (c.on_update != "no action") out += ", on_update = " + quote_double(c.on_update);
-  return out + constraint_options(c) + " }";
+  return "{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + ", references = { table = " +
+         quote_double(ref) + ", columns = " + string_list(c.ref_columns) + " }" + inline_fields(c, kConstraintShape) + " }";
 }
 
 std::string index_entry(const Index& ix) {
-  std::string out = "{ " + name_part(ix.name, ix.named) + "columns = " + string_list(ix.keys);
-  if (ix.unique) out += ", unique = true";
-  if (ix.method != "btree") out += ", method = " + quote_double(ix.method);
-  if (!ix.where.empty()) out += ", where = " + quote_double(ix.where);
-  if (!ix.include.empty()) out += ", include = " + string_list(ix.include);
-  if (ix.nulls_not_distinct) out += ", nulls_not_distinct = true";
-  if (!ix.with.empty()) {
-    out += ", with = { ";
-    for (size_t i = 0; i < ix.with.size(); ++i) {
-      auto eq = ix.with[i].find('=');
-      std::string value = ix.with[i].substr(eq + 1);
-      bool number = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos && value.size() < 18;
-      out += (i ? ", " : "") + toml_key(ix.with[i].substr(0, eq)) + " = " + (number ? value : quote_double(value));
-    }
-    out += " }";
-  }
-  if (ix.comment) out += ", comment = " + quote_double(*ix.comment);
-  return out + " }";
+  return "{ " + name_part(ix.name, ix.named) + "columns = " + string_list(ix.keys) + inline_fields(ix, {"keys", "valid"}) + " }";
 }
 
 void write_array(std::ostringstream& out, const std::string& key, const std::vector<std::string>& entries) {
@@ -93,22 +128,21 @@ void write_array(std::ostringstream& out, const std::string& key, const std::vec
 
 void write_table(std::ostringstream& out, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
-  if (t.comment) out << "comment = " << quote_double(*t.comment) << "\n";
   if (t.prevent_destroy) out << "prevent_destroy = true\n";
-  if (!t.replica_identity.empty()) out << "replica_identity = " << quote_double(t.replica_identity) << "\n";
+  out << field_lines(t);
   std::vector<std::string> cols, uniques, checks, fks, idx;
   for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
     switch (c.kind) {
       case ConstraintKind::primary_key:
-        out << "primary_key = { " << name_part(c.name, c.named) << "columns = " << string_list(c.columns) << constraint_options(c)
-            << " }\n";
+        out << "primary_key = { " << name_part(c.name, c.named) << "columns = " << string_list(c.columns)
+            << inline_fields(c, kConstraintShape) << " }\n";
         break;
       case ConstraintKind::unique:
-        uniques.push_back("{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + constraint_options(c) + " }");
+        uniques.push_back("{ " + name_part(c.name, c.named) + "columns = " + string_list(c.columns) + inline_fields(c, kConstraintShape) + " }");
         break;
       case ConstraintKind::check:
-        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + constraint_options(c) + " }");
+        checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + inline_fields(c, kConstraintShape) + " }");
         break;
       case ConstraintKind::foreign_key: fks.push_back(foreign_key_entry(c)); break;
     }
@@ -125,18 +159,15 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
   out << "# reconcile desired state (format 1), written by `reconcile inspect`\n";
   if (with_extensions)
     for (const auto& [n, e] : m.extensions) {
-      out << "\n[extensions." << toml_key(n) << "]\n";
-      if (!e.schema.empty()) out << "schema = " << quote_double(e.schema) << "\n";
+      out << "\n[extensions." << toml_key(n) << "]\n" << field_lines(e);
     }
   auto s = m.schemas.find(schema);
   if (s != m.schemas.end() && (schema != "public" || s->second.comment)) {
-    out << "\n[schemas." << toml_key(schema) << "]\n";
-    if (s->second.comment) out << "comment = " << quote_double(*s->second.comment) << "\n";
+    out << "\n[schemas." << toml_key(schema) << "]\n" << field_lines(s->second);
   }
   for (const auto& [n, e] : m.enums) {
     if (n.schema != schema) continue;
-    out << "\n[enums." << qname_key(n) << "]\nvalues = " << string_list(e.values) << "\n";
-    if (e.comment) out << "comment = " << quote_double(*e.comment) << "\n";
+    out << "\n[enums." << qname_key(n) << "]\n" << field_lines(e);
   }
 }
 

@@ -35,7 +35,7 @@ TEST_CASE("object refs: labels are rendered from the ref, type names fold like S
   CHECK(type_ref("billing.\"a.b\"").name == QName{"billing", "a.b"});
 }
 
-TEST_CASE("steps: identity by ref, in plan files too; labels are only for people") {
+TEST_CASE("steps: identity by ref, in plan files too, labels only for people") {
   Step drop;
   drop.op = StepOp::drop;
   drop.ref = table_ref({"public", "t"});
