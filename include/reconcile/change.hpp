@@ -91,7 +91,16 @@ std::string rename_identifier(const std::string& expr, const std::string& from, 
 /// block one of `changes` on `live`: dropping a table or column it uses, or changing a column's type.
 void check_unmanaged_blockers(const std::vector<Change>& changes, const Model& live);
 
-/// "table public.orders", "column public.orders.total", ...: what a change is about.
+/// The object a change is about: the identity of the step that makes it.
+ObjectRef object_of(const Change& change);
+/// "table public.orders", "column public.orders.total (was amount)", ...: what a change is about,
+/// for people.
 std::string describe(const Change& change);
+/// A constraint by name, or by its definition when the files leave the name to PostgreSQL.
+ObjectRef constraint_identity(const QName& table, const Constraint& constraint);
+/// An index by name, or by its table and keys when the files leave the name to PostgreSQL.
+ObjectRef index_identity(const QName& table, const Index& index);
+/// The values an enum rebuild leaves out.
+std::vector<std::string> removed_values(const RebuildEnum& change);
 
 }  // namespace reconcile

@@ -95,11 +95,9 @@ class Shadow {
   bool dirty_ = false;  ///< holds objects: reset before the next use
 };
 
-/// Installs SIGINT / SIGTERM handling that drops live temporary shadow databases before exiting.
-void install_shadow_signal_guard();
-/// True once SIGINT / SIGTERM arrived: the guard is cleaning up and will end the process itself
-/// (exit 130 / 143); callers must not exit first.
-bool interrupted();
+/// Drops every temporary shadow database this process has open (best effort, errors ignored): what
+/// the CLI does when SIGINT or SIGTERM arrives, before it ends the process.
+void drop_live_shadows();
 
 struct ApplyOptions {
   bool lock_wait = false;

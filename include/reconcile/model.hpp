@@ -71,12 +71,25 @@ QName parse_qname(const std::string& text);
 /// The inverse of parse_qname: `name` for public, else `schema.name`, a part quoted when needed.
 std::string format_qname(const QName& q);
 
+/// GENERATED ... AS IDENTITY, or none.
+enum class Identity { none, always, by_default };
+/// "", "always", "by default": the files' spelling.
+std::string to_string(Identity identity);
+std::optional<Identity> parse_identity(const std::string& text);
+
+/// What a foreign key does when the row it points at is deleted or its key updated.
+enum class FkAction { no_action, restrict, cascade, set_null, set_default };
+/// "no action", "restrict", "cascade", "set null", "set default": the files' spelling.
+std::string to_string(FkAction action);
+/// Case-insensitive.
+std::optional<FkAction> parse_fk_action(const std::string& text);
+
 struct Column {
   std::string name;
   std::string type;                      ///< SQL type as written; canonical after the shadow
   bool nullable = true;
   std::optional<std::string> default_expr;
-  std::string identity;                  ///< "", "always" or "by default"
+  Identity identity = Identity::none;
   /// The identity sequence's options that differ from PostgreSQL's defaults for the column's type:
   /// start, increment, minvalue, maxvalue, cache (numbers as text), cycle ("true").
   std::map<std::string, std::string> identity_options;
@@ -127,8 +140,8 @@ struct Constraint {
   std::string expression;  ///< check only
   QName ref_table;         ///< foreign key only
   std::vector<std::string> ref_columns;
-  std::string on_delete = "no action";
-  std::string on_update = "no action";
+  FkAction on_delete = FkAction::no_action;
+  FkAction on_update = FkAction::no_action;
   bool deferrable = false;          ///< primary key, unique, foreign key
   bool initially_deferred = false;
   bool not_valid = false;           ///< NOT VALID (check, foreign key): rows there before it are not checked

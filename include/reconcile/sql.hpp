@@ -21,6 +21,33 @@ std::string quote_ident_list(const std::vector<std::string>& names);
 /// empty (a primary key: table_pkey).
 std::string default_object_name(std::string name1, std::string name2, const std::string& label);
 
+/// One token of a SQL fragment, as PostgreSQL's lexer would cut it.
+struct SqlToken {
+  enum Kind {
+    word,          ///< keyword or unquoted identifier; `value` folded to lower case
+    quoted_ident,  ///< "name"; `value` without the quotes, "" as one quote
+    string,        ///< '...', E'...' or $tag$...$tag$
+    number,
+    punct,         ///< any other character (one per token; `$1` parameters too)
+    space,         ///< a run of whitespace
+    unterminated,  ///< a quote, quoted identifier or dollar quote that never closes (the rest of the text)
+  };
+  Kind kind = punct;
+  std::string_view text;  ///< as written
+  std::string value;      ///< the identifier's name (word, quoted_ident), else empty
+
+  /// A word or quoted identifier.
+  bool identifier() const { return kind == word || kind == quoted_ident; }
+};
+/// `fragment` cut into tokens; concatenating their `text` gives `fragment` back. The one lexer every
+/// reader of SQL fragments (type names, index keys, expressions) goes through, so that all fold
+/// case and quote alike.
+std::vector<SqlToken> sql_tokens(std::string_view fragment);
+
+/// The column an index key names (`"Name" DESC` -> Name, `email text_pattern_ops` -> email), or ""
+/// when the key is an expression.
+std::string index_key_column(std::string_view key);
+
 /// The type a column type names, as SQL reads it: `schema.name` or `name` (schema empty), each part
 /// unquoted (`"a""b"` is a"b) or folded to lower case, without array brackets or a type modifier.
 /// Empty parts when `type` is not a plain type name (a multi-word type such as `double precision`

@@ -18,6 +18,7 @@
 #include "config.hpp"
 #include "controller.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 #include "reconcile/db.hpp"
 #include "reconcile/error.hpp"
 
@@ -61,7 +62,7 @@ void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
 /// Logs the error (stderr); with --json also prints {"format_version": 1, "error": ...} on stdout,
 /// so that a machine reading stdout always gets JSON. Returns the exit code 1.
 int report_error(bool json, const std::string& message) {
-  if (interrupted()) return 1;
+  if (cli::interrupted()) return 1;
   std::string safe = redact_secrets(message);
   spdlog::error("{}", safe);
   if (json) std::cout << "{\"format_version\": 1, \"error\": " << cli::json_string(safe) << "}\n";
@@ -241,7 +242,7 @@ int run(int argc, char** argv) {
   };
   int code = run_command();
   // An interrupt's cleanup (dropping the shadow database) ends the process itself; let it.
-  while (interrupted()) pause();
+  while (cli::interrupted()) pause();
   if (!(std::cout << std::flush)) return code == 0 ? 1 : code;  // the output did not all arrive
   return code;
 }

@@ -14,6 +14,7 @@
 
 #include "config.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 #include "reconcile/freeze.hpp"
 #include "reconcile/lint.hpp"
 #include "reconcile/pipeline.hpp"
@@ -126,7 +127,7 @@ PlanRequest request_of(const Global& g, const PlanOptions& o) {
 }
 
 PlanOutcome plan_now(const Global& g, const PlanOptions& o) {
-  install_shadow_signal_guard();
+  install_signal_guard();
   PlanOutcome outcome = make_plan(request_of(g, o));
   for (const auto& w : outcome.warnings) spdlog::warn("{}", w);
   return outcome;

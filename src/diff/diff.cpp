@@ -183,7 +183,7 @@ class Differ {
 
   /// A NOT NULL column with a backfill and no default is added nullable, filled, then set NOT NULL.
   void add_column(const QName& table, const Column& c, const std::string& after) {
-    bool fill = !c.nullable && c.backfill && !c.default_expr && c.identity.empty() && !c.generated;
+    bool fill = !c.nullable && c.backfill && !c.default_expr && c.identity == Identity::none && !c.generated;
     if (!fill) {
       out_.push_back(AddColumn{table, c, after});
       return;

@@ -182,42 +182,14 @@ std::vector<Change> follow_default_names(Model& cur, const Model& des, const std
 }  // namespace
 
 std::string rename_identifier(const std::string& expr, const std::string& from, const std::string& to) {
+  auto tokens = sql_tokens(expr);
   std::string out;
-  size_t i = 0, n = expr.size();
-  auto is_word = [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; };
-  while (i < n) {
-    char c = expr[i];
-    if (c == '\'') {  // string literal, '' escapes
-      size_t j = i + 1;
-      while (j < n && !(expr[j] == '\'' && (j + 1 >= n || expr[j + 1] != '\''))) j += expr[j] == '\'' ? 2 : 1;
-      out += expr.substr(i, j + 1 - i);
-      i = j + 1;
-    } else if (c == '"') {  // quoted identifier, "" escapes
-      std::string name;
-      size_t j = i + 1;
-      for (; j < n; ++j) {
-        if (expr[j] == '"') {
-          if (j + 1 < n && expr[j + 1] == '"') { name += '"'; ++j; continue; }
-          break;
-        }
-        name += expr[j];
-      }
-      out += name == from ? ident_text(to) : expr.substr(i, j + 1 - i);
-      i = j + 1;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      size_t j = i;
-      while (j < n && is_word(expr[j])) ++j;
-      std::string word = expr.substr(i, j - i), lower = word;
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      size_t k = j;
-      while (k < n && expr[k] == ' ') ++k;
-      bool function = k < n && expr[k] == '(';
-      out += (lower == from && !function) ? ident_text(to) : word;
-      i = j;
-    } else {
-      out += c;
-      ++i;
-    }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const SqlToken& t = tokens[i];
+    size_t next = i + 1;
+    while (next < tokens.size() && tokens[next].kind == SqlToken::space) ++next;
+    bool function = t.kind == SqlToken::word && next < tokens.size() && tokens[next].text == "(";
+    out += t.identifier() && t.value == from && !function ? ident_text(to) : std::string(t.text);
   }
   return out;
 }

@@ -25,6 +25,8 @@ std::string text_of(const std::optional<std::string>& v) { return opt(v); }
 std::string text_of(const std::vector<std::string>& v) { return list(v); }
 std::string text_of(const QName& q) { return q.schema.empty() && q.name.empty() ? "-" : q.sql(); }
 std::string text_of(ConstraintKind k) { return quote_literal(to_string(k)); }
+std::string text_of(Identity i) { return quote_literal(to_string(i)); }
+std::string text_of(FkAction a) { return quote_literal(to_string(a)); }
 std::string text_of(const std::map<std::string, std::string>& m) {
   std::string out = "{";
   for (const auto& [k, v] : m) out += quote_literal(k) + "=" + quote_literal(v) + ",";

@@ -78,6 +78,40 @@ std::string to_string(ConstraintKind kind) {
   return "?";
 }
 
+std::string to_string(Identity identity) {
+  switch (identity) {
+    case Identity::none: return "";
+    case Identity::always: return "always";
+    case Identity::by_default: return "by default";
+  }
+  return "?";
+}
+
+std::optional<Identity> parse_identity(const std::string& text) {
+  for (Identity i : {Identity::none, Identity::always, Identity::by_default})
+    if (to_string(i) == text) return i;
+  return std::nullopt;
+}
+
+std::string to_string(FkAction action) {
+  switch (action) {
+    case FkAction::no_action: return "no action";
+    case FkAction::restrict: return "restrict";
+    case FkAction::cascade: return "cascade";
+    case FkAction::set_null: return "set null";
+    case FkAction::set_default: return "set default";
+  }
+  return "?";
+}
+
+std::optional<FkAction> parse_fk_action(const std::string& text) {
+  std::string lower;
+  for (unsigned char c : text) lower += static_cast<char>(std::tolower(c));
+  for (FkAction a : {FkAction::no_action, FkAction::restrict, FkAction::cascade, FkAction::set_null, FkAction::set_default})
+    if (to_string(a) == lower) return a;
+  return std::nullopt;
+}
+
 bool Column::same_definition(const Column& o) const {
   return same_fields(*this, o, [](FieldRole r) { return r != FieldRole::state; });
 }

@@ -43,7 +43,8 @@ std::string quote_ident_list(const std::vector<std::string>& names) {
 namespace reconcile {
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (c & 0x80); }
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
+bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
 
 /// The end of the quoted text that starts at `i` (a ', " or E' quote), or npos when it never closes.
 size_t quoted_end(std::string_view s, size_t i, bool backslash_escapes) {
@@ -66,7 +67,79 @@ std::string_view dollar_tag(std::string_view s, size_t i) {
   return s.substr(i, j - i + 1);
 }
 
+/// The token that starts at `i`.
+SqlToken next_token(std::string_view s, size_t i) {
+  SqlToken t;
+  auto until = [&](size_t end, SqlToken::Kind kind) {
+    t.kind = end == std::string_view::npos ? SqlToken::unterminated : kind;
+    t.text = s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+    return t;
+  };
+  char c = s[i];
+  if (std::isspace(static_cast<unsigned char>(c))) {
+    size_t j = i;
+    while (j < s.size() && std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+    return until(j, SqlToken::space);
+  }
+  if (c == '\'') return until(quoted_end(s, i, false), SqlToken::string);
+  if ((c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
+    size_t end = quoted_end(s, i + 1, true);
+    return until(end, SqlToken::string);
+  }
+  if (c == '"') {
+    until(quoted_end(s, i, false), SqlToken::quoted_ident);
+    if (t.kind == SqlToken::quoted_ident)
+      for (size_t j = 1; j + 1 < t.text.size(); ++j) {
+        t.value += t.text[j];
+        if (t.text[j] == '"') ++j;  // a doubled quote is one
+      }
+    return t;
+  }
+  if (c == '$') {
+    if (auto tag = dollar_tag(s, i); !tag.empty()) {
+      size_t end = s.find(tag, i + tag.size());
+      return until(end == std::string_view::npos ? end : end + tag.size(), SqlToken::string);
+    }
+    size_t j = i + 1;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+    return until(j, SqlToken::punct);
+  }
+  if (ident_start(c)) {
+    size_t j = i;
+    while (j < s.size() && ident_char(s[j])) ++j;
+    until(j, SqlToken::word);
+    for (char ch : t.text) t.value += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return t;
+  }
+  if (std::isdigit(static_cast<unsigned char>(c))) {
+    size_t j = i;
+    while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '_')) ++j;
+    return until(j, SqlToken::number);
+  }
+  return until(i + 1, SqlToken::punct);
+}
+
 }  // namespace
+
+std::vector<SqlToken> sql_tokens(std::string_view s) {
+  std::vector<SqlToken> out;
+  for (size_t i = 0; i < s.size(); i += out.back().text.size()) out.push_back(next_token(s, i));
+  return out;
+}
+
+std::string index_key_column(std::string_view key) {
+  auto tokens = sql_tokens(key);
+  size_t i = 0;
+  while (i < tokens.size() && tokens[i].kind == SqlToken::space) ++i;
+  if (i >= tokens.size() || !tokens[i].identifier()) return "";
+  std::string name = tokens[i].value;
+  // What follows a column is options (COLLATE, an operator class, ASC / DESC, NULLS ...): words,
+  // quoted names and the dots between them. Anything else makes the key an expression.
+  for (++i; i < tokens.size(); ++i)
+    if (!tokens[i].identifier() && tokens[i].kind != SqlToken::space && tokens[i].text != ".") return "";
+  return name;
+}
+
 
 std::string default_object_name(std::string name1, std::string name2, const std::string& label) {
   auto cut = [](std::string& s) {
@@ -81,25 +154,17 @@ std::string default_object_name(std::string name1, std::string name2, const std:
 
 TypeName parse_type_name(std::string_view type) {
   std::vector<std::string> parts(1);
-  for (size_t i = 0; i < type.size(); ++i) {
-    char c = type[i];
-    if (c == '"') {
-      size_t end = quoted_end(type, i, false);
-      if (end == std::string_view::npos) return {};
-      for (size_t j = i + 1; j + 1 < end; ++j) {
-        parts.back() += type[j];
-        if (type[j] == '"') ++j;  // a doubled quote is one
-      }
-      i = end - 1;
-    } else if (c == '.') {
+  for (const auto& t : sql_tokens(type)) {
+    if (t.kind == SqlToken::unterminated) return {};
+    if (t.text == "[" || t.text == "(") break;
+    if (t.text == ".") {
       parts.emplace_back();
-    } else if (c == '[' || c == '(') {
-      break;
-    } else {
-      parts.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (t.identifier()) {  // a multi-word name (double precision) keeps its words
+      parts.back() += (parts.back().empty() || t.kind == SqlToken::quoted_ident ? "" : " ") + t.value;
+    } else if (t.kind != SqlToken::space) {
+      parts.back() += t.text;
     }
   }
-  while (!parts.back().empty() && parts.back().back() == ' ') parts.back().pop_back();
   if (parts.size() == 1) return {"", parts[0]};
   if (parts.size() == 2) return {parts[0], parts[1]};
   return {};
@@ -107,29 +172,20 @@ TypeName parse_type_name(std::string_view type) {
 
 std::optional<std::string> fragment_problem(std::string_view s) {
   int depth = 0;
-  for (size_t i = 0; i < s.size();) {
-    char c = s[i];
-    bool word_before = i > 0 && ident_char(s[i - 1]);
-    if (c == '\'' || c == '"') {
-      bool escapes = c == '\'' && word_before && (s[i - 1] == 'E' || s[i - 1] == 'e') && !(i > 1 && ident_char(s[i - 2]));
-      size_t end = quoted_end(s, i, escapes);
-      if (end == std::string_view::npos) return std::string("unterminated ") + (c == '"' ? "quoted identifier" : "string");
-      i = end;
-      continue;
+  auto tokens = sql_tokens(s);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const SqlToken& t = tokens[i];
+    if (t.kind == SqlToken::unterminated) {
+      if (t.text[0] == '"') return std::string("unterminated quoted identifier");
+      if (t.text[0] == '$') return "unterminated dollar quote " + std::string(dollar_tag(t.text, 0));
+      return std::string("unterminated string");
     }
-    if (c == '$' && !word_before) {
-      if (auto tag = dollar_tag(s, i); !tag.empty()) {
-        size_t end = s.find(tag, i + tag.size());
-        if (end == std::string_view::npos) return "unterminated dollar quote " + std::string(tag);
-        i = end + tag.size();
-        continue;
-      }
-    }
-    if (c == ';') return "a statement separator ';' outside quotes";
-    if (s.substr(i, 2) == "--" || s.substr(i, 2) == "/*") return "a comment ('" + std::string(s.substr(i, 2)) + "') outside quotes";
-    if (c == '(') ++depth;
-    if (c == ')' && --depth < 0) return "a ')' without its '('";
-    ++i;
+    if (t.kind != SqlToken::punct) continue;
+    std::string two = i + 1 < tokens.size() && tokens[i + 1].kind == SqlToken::punct ? std::string(t.text) + std::string(tokens[i + 1].text) : "";
+    if (t.text == ";") return "a statement separator ';' outside quotes";
+    if (two == "--" || two == "/*") return "a comment ('" + two + "') outside quotes";
+    if (t.text == "(") ++depth;
+    if (t.text == ")" && --depth < 0) return "a ')' without its '('";
   }
   if (depth > 0) return "an unclosed '('";
   return std::nullopt;

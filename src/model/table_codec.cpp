@@ -38,6 +38,8 @@ class Writer {
   void put(const std::vector<std::string>& v) { list(v); }
   void put(const QName& q) { str(q.schema), str(q.name); }
   void put(ConstraintKind k) { str(to_string(k)); }
+  void put(Identity i) { str(to_string(i)); }
+  void put(FkAction a) { str(to_string(a)); }
   void put(const std::map<std::string, std::string>& m) {
     str(std::to_string(m.size()));
     for (const auto& [k, v] : m) str(k), str(v);
@@ -95,6 +97,16 @@ class Reader {
   void get(std::vector<std::string>& v) { v = list(); }
   void get(QName& q) { q.schema = str(), q.name = str(); }
   void get(ConstraintKind& k);
+  void get(Identity& i) {
+    auto parsed = parse_identity(str());
+    if (!parsed) throw std::runtime_error("bad identity");
+    i = *parsed;
+  }
+  void get(FkAction& a) {
+    auto parsed = parse_fk_action(str());
+    if (!parsed) throw std::runtime_error("bad action");
+    a = *parsed;
+  }
   void get(std::map<std::string, std::string>& m) {
     for (size_t n = count(); n > 0; --n) {
       std::string k = str();

@@ -79,7 +79,7 @@ void reduce_to_keys(Table& t, const std::set<QName>& part) {
   for (auto& c : t.columns) {
     c.default_expr.reset();
     c.generated.reset();
-    c.identity.clear();
+    c.identity = Identity::none;
     c.comment.reset();
   }
   t.comment.reset();

@@ -25,8 +25,14 @@ struct StepDraft {
   std::set<ObjectRef> releases;
 };
 
-/// One or more drafts for a change.
-std::vector<StepDraft> render(const Change& change, const RenderOptions& options = {});
+/// The draft of the step that makes `change`: its SQL, identity, label, hazards and dependency keys.
+StepDraft render(const Change& change, const RenderOptions& options = {});
+
+/// Adds what `change` creates, drops, uses and releases to `draft`'s keys (dependencies.cpp).
+void add_dependencies(const Change& change, StepDraft& draft);
+
+/// The hazards of the step that makes `change` (hazards.cpp).
+Hazards hazards_of(const Change& change, const RenderOptions& options);
 
 /// Orders drafts topologically (ties by rank, object, sql) and numbers them from 1.
 std::vector<Step> order_drafts(std::vector<StepDraft> drafts);

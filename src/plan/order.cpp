@@ -143,8 +143,7 @@ std::vector<Step> order_drafts(std::vector<StepDraft> drafts) {
 
 std::vector<Step> plan_steps(const std::vector<Change>& changes, const RenderOptions& options) {
   std::vector<StepDraft> drafts;
-  for (const auto& c : changes)
-    for (auto& d : render(c, options)) drafts.push_back(std::move(d));
+  for (const auto& c : changes) drafts.push_back(render(c, options));
   return order_drafts(std::move(drafts));
 }
 

@@ -1,4 +1,5 @@
-// Change -> step drafts: the SQL, the hazards and the dependency keys of each change.
+// Change -> step draft: the SQL of each change (one exhaustive visitor), joined with what the
+// change is about (describe.cpp), its hazards (hazards.cpp) and its dependency keys (dependencies.cpp).
 #include <algorithm>
 #include <utility>
 
@@ -10,29 +11,16 @@
 namespace reconcile {
 namespace {
 
-/// A type by name, as the columns that use it refer to it.
-ObjectRef type_named(const QName& q) { return {ObjectKind::type, q, ""}; }
-/// One value of an enum: a new value placed before or after it waits for the step that makes it.
-ObjectRef value_ref(const QName& e, const std::string& value) { return {ObjectKind::enum_value, e, value}; }
-/// The columns of a primary or unique key, which foreign keys on them need.
-ObjectRef key_columns_ref(const QName& t, const std::vector<std::string>& cols) {
-  return {ObjectKind::key_columns, t, quote_ident_list(cols)};
-}
-ObjectRef filled_ref(const QName& t, const std::string& column) { return {ObjectKind::filled, t, column}; }
-ObjectRef constraint_ref(const QName& t, const std::string& name) { return {ObjectKind::constraint, t, name}; }
-
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
   return out;
 }
 
-/// A draft about `ref`, labelled from it (then `note`, e.g. "(was public.a)").
-StepDraft draft(StepOp op, const ObjectRef& ref, std::string sql, int rank, const std::string& note = "") {
+/// A draft that runs `sql`; render() adds what the change is about, its hazards and its keys.
+StepDraft draft(StepOp op, std::string sql, int rank) {
   StepDraft d;
   d.step.op = op;
-  d.step.ref = ref;
-  d.step.object = label(ref) + (note.empty() ? "" : " " + note);
   d.step.sql = std::move(sql);
   d.rank = rank;
   d.is_drop = op == StepOp::drop;
@@ -62,6 +50,9 @@ std::string shown(const std::optional<std::string>& v) {
   return out;
 }
 
+/// nullopt for "".
+std::optional<std::string> optional_text(const std::string& text) { return text.empty() ? std::nullopt : std::optional<std::string>(text); }
+
 std::string from_to(const std::string& what, const std::optional<std::string>& from, const std::optional<std::string>& to) {
   return what + " " + shown(from) + " -> " + shown(to);
 }
@@ -71,19 +62,6 @@ std::string comment_detail(const std::optional<std::string>& from, const std::op
   return from_to("comment", quoted(from), quoted(to));
 }
 
-/// A constraint by name, or by its definition when the files leave the name to PostgreSQL.
-ObjectRef constraint_ref(const QName& t, const Constraint& c) {
-  if (c.named) return constraint_ref(t, c.name);
-  std::string what = c.kind == ConstraintKind::check ? c.expression : join(c.columns, ", ");
-  return constraint_ref(t, "(" + to_string(c.kind) + " " + what + ")");
-}
-
-/// An index by name, or by its table and keys when the files leave the name to PostgreSQL.
-ObjectRef index_identity(const QName& t, const Index& i) {
-  if (i.named) return index_ref(t.schema, i.name);
-  return {ObjectKind::index, t, "(" + join(i.keys, ", ") + ")"};
-}
-
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
 enum Rank {
   r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_enum, r_drop_schema,
@@ -91,165 +69,118 @@ enum Rank {
   r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_comment
 };
 
+/// The SQL of each change, and how its step runs (rank, detail, transaction, origin).
 struct Renderer {
   const RenderOptions& options;
-  std::vector<StepDraft> out;
 
-  void operator()(const CreateSchema& c) {
+  StepDraft operator()(const CreateSchema& c) {
     std::string sql = "CREATE SCHEMA " + quote_ident(c.schema.name) + ";";
     if (c.schema.comment) sql += "\n" + comment_sql("SCHEMA " + quote_ident(c.schema.name), c.schema.comment);
-    auto d = draft(StepOp::create, schema_ref(c.schema.name), sql, r_create_schema);
-    d.creates.insert(schema_ref(c.schema.name));
+    auto d = draft(StepOp::create, sql, r_create_schema);
     d.step.origin = c.schema.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropSchema& c) {
-    auto d = draft(StepOp::drop, schema_ref(c.schema.name), "DROP SCHEMA " + quote_ident(c.schema.name) + ";", r_drop_schema);
-    d.drops.insert(schema_ref(c.schema.name));
-    d.step.hazards = {Hazard::destructive};
-    out.push_back(d);
+  StepDraft operator()(const DropSchema& c) {
+    auto d = draft(StepOp::drop, "DROP SCHEMA " + quote_ident(c.schema.name) + ";", r_drop_schema);
+    return d;
   }
-  void operator()(const SetSchemaComment& c) {
-    auto d = draft(StepOp::alter, schema_ref(c.schema), comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
+  StepDraft operator()(const SetSchemaComment& c) {
+    auto d = draft(StepOp::alter, comment_sql("SCHEMA " + quote_ident(c.schema), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(schema_ref(c.schema));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const CreateExtension& c) {
+  StepDraft operator()(const CreateExtension& c) {
     std::string sql = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(c.extension.name);
     if (!c.extension.schema.empty()) sql += " SCHEMA " + quote_ident(c.extension.schema);
-    auto d = draft(StepOp::create, extension_ref(c.extension.name), sql + ";", r_create_extension);
-    if (!c.extension.schema.empty()) d.uses.insert(schema_ref(c.extension.schema));
+    auto d = draft(StepOp::create, sql + ";", r_create_extension);
     d.step.origin = c.extension.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropExtension& c) {
-    auto d = draft(StepOp::drop, extension_ref(c.extension.name), "DROP EXTENSION " + quote_ident(c.extension.name) + ";", r_drop_extension);
-    d.step.hazards = {Hazard::destructive};
-    out.push_back(d);
+  StepDraft operator()(const DropExtension& c) {
+    auto d = draft(StepOp::drop, "DROP EXTENSION " + quote_ident(c.extension.name) + ";", r_drop_extension);
+    return d;
   }
-  void operator()(const CreateEnum& c) {
+  StepDraft operator()(const CreateEnum& c) {
     std::vector<std::string> vals;
     for (const auto& v : c.enumeration.values) vals.push_back(quote_literal(v));
     std::string sql = "CREATE TYPE " + c.enumeration.name.sql() + " AS ENUM (" + join(vals, ", ") + ");";
     if (c.enumeration.comment) sql += "\n" + comment_sql("TYPE " + c.enumeration.name.sql(), c.enumeration.comment);
-    auto d = draft(StepOp::create, enum_ref(c.enumeration.name), sql, r_create_enum);
-    d.creates.insert(type_named(c.enumeration.name));
-    d.uses.insert(schema_ref(c.enumeration.name.schema));
+    auto d = draft(StepOp::create, sql, r_create_enum);
     d.step.origin = c.enumeration.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropEnum& c) {
-    auto d = draft(StepOp::drop, enum_ref(c.enumeration.name), "DROP TYPE " + c.enumeration.name.sql() + ";", r_drop_enum);
-    d.drops.insert(type_named(c.enumeration.name));
-    d.uses.insert(schema_ref(c.enumeration.name.schema));
-    d.step.hazards = {Hazard::destructive};
-    out.push_back(d);
+  StepDraft operator()(const DropEnum& c) {
+    auto d = draft(StepOp::drop, "DROP TYPE " + c.enumeration.name.sql() + ";", r_drop_enum);
+    return d;
   }
-  void operator()(const AddEnumValue& c) {
+  StepDraft operator()(const AddEnumValue& c) {
     std::string sql = "ALTER TYPE " + c.enumeration.sql() + " ADD VALUE " + quote_literal(c.value);
     if (!c.before.empty()) sql += " BEFORE " + quote_literal(c.before);
     else if (!c.after.empty()) sql += " AFTER " + quote_literal(c.after);
-    auto d = draft(StepOp::alter, enum_ref(c.enumeration), sql + ";", r_enum_value);
+    auto d = draft(StepOp::alter, sql + ";", r_enum_value);
     d.step.detail = "add value " + quote_literal(c.value);
-    d.creates.insert(type_named(c.enumeration));
-    d.creates.insert(value_ref(c.enumeration, c.value));
-    if (!c.before.empty()) d.uses.insert(value_ref(c.enumeration, c.before));
-    if (!c.after.empty()) d.uses.insert(value_ref(c.enumeration, c.after));
     d.step.transactional = false;  // committed first, so that the plan's steps may use the value
     d.leads = true;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const SetEnumComment& c) {
-    auto d = draft(StepOp::alter, enum_ref(c.enumeration), comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
+  StepDraft operator()(const SetEnumComment& c) {
+    auto d = draft(StepOp::alter, comment_sql("TYPE " + c.enumeration.sql(), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(type_named(c.enumeration));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const CreateTable& c);
-  void operator()(const DropTable& c) {
-    auto d = draft(StepOp::drop, table_ref(c.table.name), "DROP TABLE " + c.table.name.sql() + ";", r_drop_table);
-    d.drops.insert(table_ref(c.table.name));
-    for (const auto& col : c.table.columns) {
-      d.drops.insert(column_ref(c.table.name, col.name));
-      d.uses.insert(type_ref(col.type));
-    }
-    for (const auto& k : c.table.constraints) {
-      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.drops.insert(key_columns_ref(c.table.name, k.columns));
-      // Its foreign keys go with it: it drops before the keys they use.
-      if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(key_columns_ref(k.ref_table, k.ref_columns));
-    }
-    d.uses.insert(schema_ref(c.table.name.schema));
-    d.step.hazards = {Hazard::destructive};
-    out.push_back(d);
+  StepDraft operator()(const CreateTable& c);
+  StepDraft operator()(const DropTable& c) {
+    auto d = draft(StepOp::drop, "DROP TABLE " + c.table.name.sql() + ";", r_drop_table);
+    return d;
   }
-  void operator()(const SetTableComment& c) {
-    auto d = draft(StepOp::alter, table_ref(c.table), comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
+  StepDraft operator()(const SetTableComment& c) {
+    auto d = draft(StepOp::alter, comment_sql("TABLE " + c.table.sql(), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(table_ref(c.table));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const AddColumn& c) {
+  StepDraft operator()(const AddColumn& c) {
     std::string head = "ALTER TABLE " + c.table.sql() + " ADD COLUMN ";
     std::vector<SqlOrigin> origins;
     std::string sql = head + column_sql(c.column, head.size(), origins) + ";";
     if (c.column.comment)
       sql += "\n" + comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column.name), c.column.comment);
-    auto d = draft(StepOp::create, column_ref(c.table, c.column.name), sql, r_add_column);
+    auto d = draft(StepOp::create, sql, r_add_column);
     d.step.sql_origins = origins;
-    d.creates.insert(column_ref(c.table, c.column.name));
-    d.uses.insert(table_ref(c.table));
-    d.uses.insert(type_ref(c.column.type));
-    if (!c.after.empty()) d.uses.insert(column_ref(c.table, c.after));
-    if (c.column.generated) d.step.hazards.insert(Hazard::rewrite);
-    if (!c.column.nullable && !c.column.default_expr && c.column.identity.empty() && !c.column.generated)
-      d.step.hazards.insert(Hazard::may_fail);
     d.step.origin = c.column.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropColumn& c) {
-    auto d = draft(StepOp::drop, column_ref(c.table, c.column.name),
+  StepDraft operator()(const DropColumn& c) {
+    auto d = draft(StepOp::drop,
                    "ALTER TABLE " + c.table.sql() + " DROP COLUMN " + quote_ident(c.column.name) + ";", r_drop_column);
-    d.drops.insert(column_ref(c.table, c.column.name));
-    d.uses.insert(table_ref(c.table));
-    d.uses.insert(type_ref(c.column.type));
-    d.step.hazards = {Hazard::destructive};
-    out.push_back(d);
+    return d;
   }
-  void operator()(const AlterColumn& c);
-  void operator()(const SetColumnComment& c) {
-    auto d = draft(StepOp::alter, column_ref(c.table, c.column),
+  StepDraft operator()(const AlterColumn& c);
+  StepDraft operator()(const SetColumnComment& c) {
+    auto d = draft(StepOp::alter,
                    comment_sql("COLUMN " + c.table.sql() + "." + quote_ident(c.column), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(table_ref(c.table));
-    d.uses.insert(column_ref(c.table, c.column));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const SetConstraintComment& c) {
-    auto d = draft(StepOp::alter, constraint_ref(c.table, c.name), constraint_comment_sql(c.table, c.name, c.comment), r_comment);
+  StepDraft operator()(const SetConstraintComment& c) {
+    auto d = draft(StepOp::alter, constraint_comment_sql(c.table, c.name, c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(table_ref(c.table));
-    d.uses.insert(constraint_ref(c.table, c.name));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const AddConstraint& c) {
+  StepDraft operator()(const AddConstraint& c) {
     bool fk = c.constraint.kind == ConstraintKind::foreign_key;
-    auto d = draft(StepOp::create, constraint_ref(c.table, c.constraint), add_constraint_sql(c.table, c.constraint),
+    auto d = draft(StepOp::create, add_constraint_sql(c.table, c.constraint),
                    fk ? r_add_fk : r_add_constraint);
     d.step.detail = shown(constraint_definition(c.constraint));
-    constraint_keys(d, c.table, c.constraint, false);
-    if (!c.new_table) d.step.hazards = {Hazard::may_fail};
     d.step.origin = c.constraint.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropConstraint& c) {
+  StepDraft operator()(const DropConstraint& c) {
     bool fk = c.constraint.kind == ConstraintKind::foreign_key;
-    auto d = draft(StepOp::drop, constraint_ref(c.table, c.constraint),
+    auto d = draft(StepOp::drop,
                    "ALTER TABLE " + c.table.sql() + " DROP CONSTRAINT " + quote_ident(c.constraint.name) + ";",
                    fk ? r_drop_fk : r_drop_constraint);
     d.step.detail = "was " + shown(constraint_definition(c.constraint));
-    constraint_keys(d, c.table, c.constraint, true);
-    out.push_back(d);
+    return d;
   }
   /// ALTER TABLE ... ADD the constraint [NOT VALID], and its comment.
   static std::string add_constraint_sql(const QName& t, const Constraint& c) {
@@ -284,23 +215,20 @@ struct Renderer {
     }
     return join(parts, ", ");
   }
-  void operator()(const SetReplicaIdentity& c) {
+  StepDraft operator()(const SetReplicaIdentity& c) {
     std::string how = c.value.empty() ? "DEFAULT" : c.value == "full" ? "FULL" : c.value == "nothing" ? "NOTHING"
                                                                           : "USING INDEX " + quote_ident(c.value.substr(12));
-    auto d = draft(StepOp::alter, table_ref(c.table), "ALTER TABLE " + c.table.sql() + " REPLICA IDENTITY " + how + ";", r_comment);
+    auto d = draft(StepOp::alter, "ALTER TABLE " + c.table.sql() + " REPLICA IDENTITY " + how + ";", r_comment);
     d.step.detail = "replica identity " + (c.previous.empty() ? "default" : c.previous) + " -> " + (c.value.empty() ? "default" : c.value);
-    d.uses.insert(table_ref(c.table));
-    if (c.value.rfind("using index ", 0) == 0) d.uses.insert(index_ref(c.table.schema, c.value.substr(12)));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const SetIndexComment& c) {
-    auto d = draft(StepOp::alter, index_ref(c.table.schema, c.name),
+  StepDraft operator()(const SetIndexComment& c) {
+    auto d = draft(StepOp::alter,
                    comment_sql("INDEX " + quote_qualified(c.table.schema, c.name), c.comment), r_comment);
     d.step.detail = comment_detail(c.previous, c.comment);
-    d.uses.insert(table_ref(c.table));
-    out.push_back(d);
+    return d;
   }
-  void operator()(const CreateIndex& c) {
+  StepDraft operator()(const CreateIndex& c) {
     const Index& ix = c.index;
     bool online = options.concurrently && !c.new_table;
     std::string sql = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + (online ? "CONCURRENTLY " : "") +
@@ -313,24 +241,20 @@ struct Renderer {
     if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
     sql += ";";
     if (ix.comment) sql += "\n" + comment_sql("INDEX " + quote_qualified(c.table.schema, ix.name), ix.comment);
-    auto d = draft(StepOp::create, index_identity(c.table, ix), sql, r_create_index);
+    auto d = draft(StepOp::create, sql, r_create_index);
     d.step.detail = shown(index_definition(ix));
-    index_keys(d, c.table, ix, false);
-    if (!c.new_table && !online) d.step.hazards = {Hazard::locks};
-    if (!c.new_table && ix.unique) d.step.hazards.insert(Hazard::may_fail);
     d.step.transactional = !online;
     d.step.origin = ix.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const DropIndex& c) {
-    auto d = draft(StepOp::drop, index_identity(c.table, c.index),
+  StepDraft operator()(const DropIndex& c) {
+    auto d = draft(StepOp::drop,
                    "DROP INDEX " + quote_qualified(c.table.schema, c.index.name) + ";", r_drop_index);
     d.step.detail = "was " + shown(index_definition(c.index));
-    index_keys(d, c.table, c.index, true);
-    out.push_back(d);
+    return d;
   }
 
-  void operator()(const RenameTable& c) {
+  StepDraft operator()(const RenameTable& c) {
     const QName& to = c.table.name;
     std::string sql;
     QName at = c.from;
@@ -339,58 +263,38 @@ struct Renderer {
       at.schema = to.schema;
     }
     if (at.name != to.name) sql += (sql.empty() ? "" : "\n") + ("ALTER TABLE " + at.sql() + " RENAME TO " + quote_ident(to.name) + ";");
-    auto d = draft(StepOp::rename, table_ref(to), sql, r_rename, "(was " + c.from.str() + ")");
-    d.creates.insert(table_ref(to));
-    d.drops.insert(table_ref(c.from));
-    for (const auto& k : c.table.constraints)
-      if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(key_columns_ref(to, k.columns));
-    d.uses.insert(schema_ref(to.schema));
+    auto d = draft(StepOp::rename, sql, r_rename);
     d.step.origin = c.table.loc;
-    out.push_back(d);
+    return d;
   }
-  void operator()(const RenameObject& c) {
+  StepDraft operator()(const RenameObject& c) {
     QName from{c.table.schema, c.from};
     std::string sql = c.kind == ObjectKind::constraint
                           ? "ALTER TABLE " + c.table.sql() + " RENAME CONSTRAINT " + quote_ident(c.from) + " TO "
                           : "ALTER " + std::string(c.kind == ObjectKind::index ? "INDEX " : "SEQUENCE ") + from.sql() + " RENAME TO ";
-    ObjectRef ref = c.kind == ObjectKind::constraint ? constraint_ref(c.table, c.to)
-                    : c.kind == ObjectKind::index    ? index_ref(c.table.schema, c.to)
-                                                     : sequence_ref({c.table.schema, c.to});
-    auto d = draft(StepOp::rename, ref, sql + quote_ident(c.to) + ";", r_rename);
-    d.step.object = to_string(c.kind) + " " + c.table.str() + "." + c.to + " (was " + c.from + ")";  // names its table too
-    d.uses.insert(table_ref(c.table));
-    out.push_back(d);
+    return draft(StepOp::rename, sql + quote_ident(c.to) + ";", r_rename);
   }
-  void operator()(const RenameColumn& c) {
-    auto d = draft(StepOp::rename, column_ref(c.table, c.to),
+  StepDraft operator()(const RenameColumn& c) {
+    auto d = draft(StepOp::rename,
                    "ALTER TABLE " + c.table.sql() + " RENAME COLUMN " + quote_ident(c.from) + " TO " + quote_ident(c.to) + ";",
-                   r_rename, "(was " + c.from + ")");
-    d.creates.insert(column_ref(c.table, c.to));
-    d.drops.insert(column_ref(c.table, c.from));
-    d.uses.insert(table_ref(c.table));
-    out.push_back(d);
+                   r_rename);
+    return d;
   }
-  void operator()(const RenameEnumValue& c) {
-    auto d = draft(StepOp::rename, value_ref(c.enumeration, c.to),
+  StepDraft operator()(const RenameEnumValue& c) {
+    auto d = draft(StepOp::rename,
                    "ALTER TYPE " + c.enumeration.sql() + " RENAME VALUE " + quote_literal(c.from) + " TO " + quote_literal(c.to) + ";",
-                   r_rename, "(was " + c.from + ")");
-    d.creates.insert(type_named(c.enumeration));
-    d.creates.insert(value_ref(c.enumeration, c.to));
-    out.push_back(d);
+                   r_rename);
+    return d;
   }
 
-  void operator()(const RebuildEnum& c) {
+  StepDraft operator()(const RebuildEnum& c) {
     const QName& e = c.to.name;
     QName old{e.schema, e.name + "__reconcile_old"};
     std::vector<std::string> vals;
     for (const auto& v : c.to.values) vals.push_back(quote_literal(v));
-    std::vector<std::string> removed;
-    for (const auto& v : c.from.values)
-      if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end()) removed.push_back(v);
     std::string sql = "ALTER TYPE " + e.sql() + " RENAME TO " + quote_ident(old.name) + ";\n" + "CREATE TYPE " + e.sql() +
                       " AS ENUM (" + join(vals, ", ") + ");";
-    auto d = draft(StepOp::alter, enum_ref(e), "", r_enum_value,
-                   "(rebuilt" + (removed.empty() ? "" : ", without " + join(removed, ", ")) + ")");
+    auto d = draft(StepOp::alter, "", r_enum_value);
     for (const auto& [table, col] : c.columns) {
       std::string target = e.sql() + (col.type.find('[') != std::string::npos ? "[]" : "");
       std::string at = "ALTER TABLE " + table.sql() + " ALTER COLUMN " + quote_ident(col.name);
@@ -398,17 +302,14 @@ struct Renderer {
       sql += "\n" + at + " TYPE " + target + " USING " + quote_ident(col.name) + "::text" +
              (target.back() == ']' ? "[]" : "") + "::" + target + ";";
       if (col.default_expr) sql += "\n" + at + " SET DEFAULT (" + *col.default_expr + ");";
-      d.uses.insert(column_ref(table, col.name));
     }
     sql += "\nDROP TYPE " + old.sql() + ";";
     d.step.sql = sql;
-    d.creates.insert(type_named(e));
-    d.step.hazards = removed.empty() ? Hazards{Hazard::rewrite} : Hazards{Hazard::destructive, Hazard::may_fail, Hazard::rewrite};
     d.step.origin = c.to.loc;
-    out.push_back(d);
+    return d;
   }
 
-  void operator()(const BackfillColumn& c) {
+  StepDraft operator()(const BackfillColumn& c) {
     std::string col = quote_ident(c.column);
     std::string sql = "UPDATE " + c.table.sql() + " SET " + col + " = (" + c.expression + ") WHERE " + col + " IS NULL;";
     if (options.batch_size > 0)  // committed batches, outside the apply transaction: resumable
@@ -416,14 +317,10 @@ struct Renderer {
             c.expression + ")\n    WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + c.table.sql() + " WHERE " + col +
             " IS NULL LIMIT " + std::to_string(options.batch_size) +
             "));\n    GET DIAGNOSTICS reconcile_rows = ROW_COUNT;\n    EXIT WHEN reconcile_rows = 0;\n    COMMIT;\n  END LOOP;\nEND\n$reconcile$;";
-    auto d = draft(StepOp::alter, column_ref(c.table, c.column), sql, r_alter_column, "(backfill)");
+    auto d = draft(StepOp::alter, sql, r_alter_column);
     d.step.transactional = options.batch_size <= 0;
-    d.uses.insert(table_ref(c.table));
-    d.uses.insert(column_ref(c.table, c.column));
-    d.creates.insert(filled_ref(c.table, c.column));
-    d.step.hazards = {Hazard::rewrite};
     d.step.origin = c.loc;
-    out.push_back(d);
+    return d;
   }
 
   static std::string column_sql(const Column& c) {
@@ -442,8 +339,8 @@ struct Renderer {
     s += c.type;
     if (c.collation) { at(s, "collation"); s += " COLLATE " + quote_ident(*c.collation); }
     if (c.generated) { at(s, "generated"); s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED"; }
-    if (!c.identity.empty())
-      s += " GENERATED " + std::string(c.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY" + identity_options_sql(c);
+    if (c.identity != Identity::none)
+      s += " GENERATED " + std::string(c.identity == Identity::always ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY" + identity_options_sql(c);
     if (!c.nullable) s += " NOT NULL";
     if (c.default_expr) { at(s, "default"); s += " DEFAULT (" + *c.default_expr + ")"; }
     return s;
@@ -479,54 +376,13 @@ struct Renderer {
       std::transform(a.begin(), a.end(), a.begin(), [](unsigned char ch) { return std::toupper(ch); });
       return a;
     };
-    if (c.on_delete != "no action") s += " ON DELETE " + upper(c.on_delete);
-    if (c.on_update != "no action") s += " ON UPDATE " + upper(c.on_update);
+    if (c.on_delete != FkAction::no_action) s += " ON DELETE " + upper(to_string(c.on_delete));
+    if (c.on_update != FkAction::no_action) s += " ON UPDATE " + upper(to_string(c.on_update));
     return s + deferral;
-  }
-
-  static void constraint_keys(StepDraft& d, const QName& t, const Constraint& c, bool drop) {
-    d.uses.insert(table_ref(t));
-    for (const auto& col : c.columns) d.uses.insert(column_ref(t, col));
-    (drop ? d.drops : d.creates).insert(*d.step.ref);
-    if (c.kind == ConstraintKind::primary_key || c.kind == ConstraintKind::unique)
-      (drop ? d.drops : d.creates).insert(key_columns_ref(t, c.columns));
-    if (c.kind == ConstraintKind::foreign_key) {
-      d.uses.insert(table_ref(c.ref_table));
-      for (const auto& col : c.ref_columns) d.uses.insert(column_ref(c.ref_table, col));
-      d.uses.insert(key_columns_ref(c.ref_table, c.ref_columns));
-    }
-  }
-
-  static void index_keys(StepDraft& d, const QName& t, const Index& ix, bool drop) {
-    d.uses.insert(table_ref(t));
-    for (const auto& k : ix.keys) d.uses.insert(column_ref(t, plain_column(k)));
-    for (const auto& c : ix.include) d.uses.insert(column_ref(t, c));
-    (drop ? d.drops : d.creates).insert(*d.step.ref);
-    if (ix.unique && ix.where.empty()) {
-      std::vector<std::string> cols;
-      for (const auto& k : ix.keys) cols.push_back(plain_column(k));
-      (drop ? d.drops : d.creates).insert(key_columns_ref(t, cols));
-    }
-  }
-
-  /// The column an index key names (unquoted), or the key itself for expressions.
-  static std::string plain_column(const std::string& k) {
-    if (!k.empty() && k[0] == '"') {
-      std::string out;
-      for (size_t i = 1; i < k.size(); ++i) {
-        if (k[i] == '"') {
-          if (i + 1 < k.size() && k[i + 1] == '"') { out += '"'; ++i; continue; }
-          break;
-        }
-        out += k[i];
-      }
-      return out;
-    }
-    return k.substr(0, k.find(' '));
   }
 };
 
-void Renderer::operator()(const CreateTable& c) {
+StepDraft Renderer::operator()(const CreateTable& c) {
   const Table& t = c.table;
   std::vector<SqlOrigin> origins{{0, t.loc}};
   std::string sql = "CREATE TABLE " + t.name.sql() + " (";
@@ -560,26 +416,17 @@ void Renderer::operator()(const CreateTable& c) {
   if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
   for (const auto& col : t.columns)
     if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);
-  auto d = draft(StepOp::create, table_ref(t.name), sql, r_create_table);
+  auto d = draft(StepOp::create, sql, r_create_table);
   d.step.sql_origins = origins;
-  d.creates.insert(table_ref(t.name));
-  d.uses.insert(schema_ref(t.name.schema));
-  for (const auto& col : t.columns) {
-    d.creates.insert(column_ref(t.name, col.name));
-    d.uses.insert(type_ref(col.type));
-  }
-  for (const auto& k : t.constraints)
-    if (k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique) d.creates.insert(key_columns_ref(t.name, k.columns));
   d.step.origin = t.loc;
-  out.push_back(d);
+  return d;
 }
 
-void Renderer::operator()(const AlterColumn& c) {
+StepDraft Renderer::operator()(const AlterColumn& c) {
   const Column& from = c.from;
   const Column& to = c.to;
   std::string col = "ALTER COLUMN " + quote_ident(to.name);
   std::vector<std::string> before, parts, after;
-  Hazards hazards;
   TypeChange type = (c.what & delta_type) ? classify_type_change(from.type, to.type) : TypeChange{false, false, false, false};
   bool from_serial = !serial_base(from.type).empty(), to_serial = !serial_base(to.type).empty();
   bool serial_change = (c.what & delta_type) && from_serial != to_serial;
@@ -587,26 +434,23 @@ void Renderer::operator()(const AlterColumn& c) {
   // PostgreSQL never has to cast the old default to the new type.
   bool reset_default = (c.what & (delta_type | delta_identity)) && (from.default_expr || (serial_change && from_serial));
   if (reset_default) parts.push_back(col + " DROP DEFAULT");
-  if ((c.what & delta_identity) && !from.identity.empty() && to.identity.empty()) parts.push_back(col + " DROP IDENTITY");
+  if ((c.what & delta_identity) && from.identity != Identity::none && to.identity == Identity::none) parts.push_back(col + " DROP IDENTITY");
   if (type.changes || (c.what & delta_collation)) {
     std::string p = col + " TYPE " + stored_type(to.type);
     if (to.collation) p += " COLLATE " + quote_ident(*to.collation);
     if (to.using_expr) p += " USING (" + *to.using_expr + ")";
     parts.push_back(p);
-    if (type.rewrites || (c.what & delta_collation)) hazards.insert(Hazard::rewrite);
-    if (type.may_fail || to.using_expr) hazards.insert(Hazard::may_fail);
   }
   if (c.what & delta_nullable) {
     parts.push_back(col + (to.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
-    if (!to.nullable) hazards.insert(Hazard::may_fail);
   }
   if (((c.what & delta_default) || reset_default) && !(to_serial && serial_change)) {
     if (to.default_expr) parts.push_back(col + " SET DEFAULT (" + *to.default_expr + ")");
     else if (!reset_default) parts.push_back(col + " DROP DEFAULT");
   }
-  if ((c.what & delta_identity) && !to.identity.empty()) {
-    std::string mode = to.identity == "always" ? "ALWAYS" : "BY DEFAULT";
-    if (from.identity.empty()) {
+  if ((c.what & delta_identity) && to.identity != Identity::none) {
+    std::string mode = to.identity == Identity::always ? "ALWAYS" : "BY DEFAULT";
+    if (from.identity == Identity::none) {
       parts.push_back(col + " ADD GENERATED " + mode + " AS IDENTITY" + identity_options_sql(to));
     } else {
       std::string p = col + (from.identity != to.identity ? " SET GENERATED " + mode : "");
@@ -637,37 +481,29 @@ void Renderer::operator()(const AlterColumn& c) {
   if (!parts.empty()) statements.push_back("ALTER TABLE " + c.table.sql() + "\n  " + join(parts, ",\n  ") + ";");
   statements.insert(statements.end(), after.begin(), after.end());
   std::string sql = join(statements, "\n");
-  auto d = draft(StepOp::alter, column_ref(c.table, to.name), sql, r_alter_column);
+  auto d = draft(StepOp::alter, sql, r_alter_column);
   std::vector<std::string> what;
   if (c.what & delta_type) what.push_back("type " + from.type + " -> " + to.type);
   if (c.what & delta_nullable) what.push_back(std::string("nullable ") + (from.nullable ? "yes -> no" : "no -> yes"));
   if (c.what & delta_default) what.push_back(from_to("default", from.default_expr, to.default_expr));
   if (c.what & delta_identity)
-    what.push_back(from_to("identity", from.identity.empty() ? std::nullopt : std::optional<std::string>(from.identity),
-                           to.identity.empty() ? std::nullopt : std::optional<std::string>(to.identity)));
+    what.push_back(from_to("identity", optional_text(to_string(from.identity)), optional_text(to_string(to.identity))));
   if (c.what & delta_collation) what.push_back(from_to("collation", from.collation, to.collation));
   if (to.using_expr && (c.what & delta_type)) what.push_back("using " + shown(to.using_expr));
   d.step.detail = join(what, "; ");
-  d.uses.insert(table_ref(c.table));
-  d.uses.insert(column_ref(c.table, to.name));
-  d.uses.insert(type_ref(to.type));
-  if ((c.what & delta_nullable) && !to.nullable) d.uses.insert(filled_ref(c.table, to.name));
-  if (c.what & delta_type) d.releases.insert(type_ref(from.type));
-  d.step.hazards = hazards;
   d.step.origin = to.loc;
-  out.push_back(d);
+  return d;
 }
 
 }  // namespace
 
-std::vector<StepDraft> render(const Change& change, const RenderOptions& options) {
-  Renderer r{options, {}};
-  std::visit(r, change);
-  return std::move(r.out);
+StepDraft render(const Change& change, const RenderOptions& options) {
+  StepDraft d = std::visit(Renderer{options}, change);
+  d.step.ref = object_of(change);
+  d.step.object = describe(change);
+  d.step.hazards = hazards_of(change, options);
+  add_dependencies(change, d);
+  return d;
 }
 
-}  // namespace reconcile
-
-namespace reconcile {
-std::string describe(const Change& change) { return render(change).front().step.object; }
 }  // namespace reconcile

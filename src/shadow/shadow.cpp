@@ -1,182 +1,22 @@
-// The shadow database: canonicalizes the desired model and verifies plans by replaying them.
-#include <libpq-fe.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <functional>
-#include <future>
-#include <mutex>
+// The shadow database: canonicalizes the desired model and verifies plans by replaying them. Its
+// parts: temporary_databases.cpp (lifecycle), raw_connection.cpp (running SQL with error
+// positions), build.cpp (a model built in batches), cache_keys.cpp (the canonicalization cache).
 #include <pqxx/pqxx>
-#include <random>
 #include <spdlog/spdlog.h>
-#include <thread>
 
 #include "../source/pg.hpp"
-#include <filesystem>
-
 #include "canonical_cache.hpp"
-#include "shadow_guard.hpp"
-#include "reconcile/table_codec.hpp"
+#include "reconcile/db.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/table_codec.hpp"
+#include "shadow_guard.hpp"
+#include "shadow_internal.hpp"
 
 namespace reconcile {
+using namespace shadow;
 namespace {
 
 const char* kMarker = "__reconcile_anon_";
-
-// ---- temporary databases that must be dropped even on Ctrl-C ----------------------------------
-
-std::atomic<bool> g_interrupted{false};
-std::mutex g_live_mutex;
-std::vector<std::pair<std::string, std::string>> g_live_dbs;  // (admin conninfo, dbname)
-std::vector<std::pair<std::string, std::string>> g_undropped;  // shadows whose drop failed
-
-void drop_database(const std::string& admin_conninfo, const std::string& db) {
-  auto conn = connect(admin_conninfo);
-  pqxx::nontransaction tx(*conn);
-  tx.exec("DROP DATABASE IF EXISTS " + quote_ident(db) + " WITH (FORCE)");
-}
-
-/// Creates temporary shadow `db`, marked with who made it (so that a run killed before it could
-/// drop it is cleaned up by a later one).
-void create_temporary_database(const std::string& admin_conninfo, const std::string& db) {
-  auto conn = connect(admin_conninfo);
-  pqxx::nontransaction tx(*conn);
-  std::string target = tx.exec("SELECT current_database()")[0][0].c_str();  // the admin connection reaches the target
-  tx.exec("CREATE DATABASE " + quote_ident(db) + " TEMPLATE template0");
-  tx.exec("COMMENT ON DATABASE " + quote_ident(db) + " IS " + quote_literal(temporary_shadow_comment(target)));
-}
-
-/// Drops the shadows an earlier drop could not (the server was unreachable); keeps those it still cannot.
-void drop_undropped() {
-  std::vector<std::pair<std::string, std::string>> pending;
-  {
-    std::lock_guard<std::mutex> lock(g_live_mutex);
-    pending.swap(g_undropped);
-  }
-  for (const auto& [admin, db] : pending) {
-    try {
-      drop_database(admin, db);
-      spdlog::info("dropped shadow database {} left by an earlier run", db);
-    } catch (const std::exception&) {
-      std::lock_guard<std::mutex> lock(g_live_mutex);
-      g_undropped.emplace_back(admin, db);
-    }
-  }
-}
-
-void register_live(const std::string& admin, const std::string& db, bool add) {
-  std::lock_guard<std::mutex> lock(g_live_mutex);
-  if (add) g_live_dbs.emplace_back(admin, db);
-  else std::erase(g_live_dbs, std::make_pair(admin, db));
-}
-
-std::string random_suffix() {
-  std::random_device rd;
-  std::mt19937_64 gen(rd() ^ static_cast<unsigned long>(getpid()));
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 12; ++i) out += hex[gen() % 16];
-  return out;
-}
-
-/// The version of the server at `conninfo` (the canonical form of a declaration depends on it).
-std::string server_version_of(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(libpq_conninfo(conninfo).c_str());
-  std::string version;
-  if (PQstatus(conn) == CONNECTION_OK)
-    if (const char* v = PQparameterStatus(conn, "server_version")) version = v;
-  std::string message = PQerrorMessage(conn);
-  PQfinish(conn);
-  if (version.empty()) throw Error("cannot connect to " + redact_conninfo(conninfo) + ": " + redact_secrets(message));
-  return version;
-}
-
-// ---- running SQL through libpq, with the server's error position ------------------------------
-
-/// A libpq connection used to run generated SQL in one round trip and locate a failure in it.
-class RawConnection {
- public:
-  explicit RawConnection(const std::string& conninfo) : conn_(PQconnectdb(libpq_conninfo(conninfo).c_str())) {
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      throw Error("cannot connect to shadow database " + redact_conninfo(conninfo) + ": " + redact_secrets(msg));
-    }
-    run("SET search_path = public; SET client_min_messages = warning");
-  }
-  ~RawConnection() { PQfinish(conn_); }
-
-  struct Failure {
-    std::string message;
-    size_t byte_offset = std::string::npos;
-  };
-
-  /// Runs `sql` (several statements). On failure returns the message and where in `sql` it was.
-  std::optional<Failure> run(const std::string& sql) {
-    PGresult* res = PQexec(conn_, sql.c_str());
-    std::optional<Failure> out;
-    auto status = PQresultStatus(res);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
-      Failure f;
-      const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-      f.message = primary ? primary : PQerrorMessage(conn_);
-      const char* pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-      if (pos) f.byte_offset = char_to_byte(sql, std::stoul(pos) - 1);
-      out = f;
-    }
-    PQclear(res);
-    return out;
-  }
-
- private:
-  static size_t char_to_byte(const std::string& s, size_t chars) {
-    size_t i = 0;
-    for (; i < s.size() && chars > 0; ++i)
-      if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && i > 0) --chars;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    return i;
-  }
-  PGconn* conn_;
-};
-
-/// Steps joined into one script after a prelude, remembering where each begins.
-struct Script {
-  std::string sql;
-  std::vector<size_t> starts;
-
-  Script(const std::string& prelude, const std::vector<Step>& steps) : sql(prelude) {
-    for (const auto& s : steps) {
-      starts.push_back(sql.size());
-      sql += s.sql + "\n";
-    }
-  }
-  /// The step that contains byte `offset`, and the offset within it; nullopt for the prelude.
-  std::optional<std::pair<size_t, size_t>> locate(size_t offset) const {
-    if (offset == std::string::npos || starts.empty() || offset < starts[0]) return std::nullopt;
-    size_t i = 0;
-    while (i + 1 < starts.size() && starts[i + 1] <= offset) ++i;
-    return std::make_pair(i, offset - starts[i]);
-  }
-};
-
-/// The schema `public` as every new database has it: the starting point of a materialization.
-Model empty_database() {
-  Model base;
-  base.schemas["public"] = Schema{"public", std::string("standard public schema"), {}};
-  return base;
-}
-
-/// Schemas that the model's extensions live in but the model does not declare (an `extensions`
-/// schema, say): created first, so that the extensions can be.
-std::string extension_schemas_sql(const Model& m) {
-  std::string out;
-  for (const auto& [n, e] : m.extensions)
-    if (!e.schema.empty() && e.schema != "public" && !m.schemas.count(e.schema))
-      out += "CREATE SCHEMA IF NOT EXISTS " + quote_ident(e.schema) + ";\n";
-  return out;
-}
 
 /// Gives every unnamed constraint and index a marker name, so it can be told apart after the round
 /// trip through the server. Returns marker -> original.
@@ -227,38 +67,6 @@ std::set<std::string> scope_of(const Model& m) {
 }
 
 }  // namespace
-
-bool interrupted() { return g_interrupted; }
-
-void install_shadow_signal_guard() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread([set] {
-      int sig = 0;
-      sigwait(&set, &sig);
-      g_interrupted = true;
-      std::vector<std::pair<std::string, std::string>> dbs;
-      {
-        std::lock_guard<std::mutex> lock(g_live_mutex);
-        dbs = g_live_dbs;
-      }
-      for (const auto& [admin, db] : dbs) {
-        try {
-          drop_database(admin, db);
-        } catch (...) {
-        }
-      }
-      const char msg[] = "reconcile: interrupted; nothing was left behind\n";
-      (void)!write(2, msg, sizeof msg - 1);
-      _exit(sig == SIGINT ? 130 : 143);
-    }).detach();
-  });
-}
 
 Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url)
     : target_conninfo_(target_conninfo), shadow_url_(shadow_url) {}
@@ -311,8 +119,7 @@ Shadow::~Shadow() {
     // The server may be gone for a moment (a controller outlives that): the next shadow this
     // process makes drops it first.
     spdlog::warn("could not drop shadow database {} (dropped by the next run): {}", created_db_, e.what());
-    std::lock_guard<std::mutex> lock(g_live_mutex);
-    g_undropped.emplace_back(target_conninfo_, created_db_);
+    remember_undropped(target_conninfo_, created_db_);
   }
   register_live(target_conninfo_, created_db_, false);
 }
@@ -349,174 +156,6 @@ END $$)SQL");
   if (!failure) failure = raw.run("CREATE SCHEMA public; COMMENT ON SCHEMA public IS 'standard public schema'");
   if (failure) throw Error("cannot reset the shadow database " + redact_conninfo(conninfo_) + ": " + failure->message);
 }
-
-namespace {
-
-/// Steps per transaction when materializing a model: a large schema in one transaction needs more
-/// locks than a server has by default (max_locks_per_transaction 64 x max_connections 100).
-constexpr size_t kStepsPerTransaction = 200;
-/// Tables per batch when materializing a model (see Shadow::materialize).
-constexpr size_t kTablesPerBatch = 500;
-
-struct ChunkFailure {
-  const Step* step = nullptr;  ///< the failing step, when the server said where
-  size_t offset = 0;           ///< byte offset within it
-  std::string message;
-};
-
-/// Runs `steps` (after `prelude`) in transactions of kStepsPerTransaction steps each, in one round
-/// trip per transaction. Returns where it failed, if it did (that transaction rolled back).
-std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string& prelude, const std::vector<Step>& steps) {
-  for (size_t begin = 0; begin == 0 || begin < steps.size(); begin += kStepsPerTransaction) {
-    std::vector<Step> chunk(steps.begin() + begin, steps.begin() + std::min(steps.size(), begin + kStepsPerTransaction));
-    Script script(begin == 0 ? prelude : "", chunk);
-    raw.run("BEGIN");
-    if (auto failure = raw.run(script.sql)) {
-      raw.run("ROLLBACK");
-      ChunkFailure f;
-      f.message = failure->message;
-      if (auto at = script.locate(failure->byte_offset)) {
-        f.step = &steps[begin + at->first];
-        f.offset = at->second;
-      } else {  // no position from the server: find the statement by running them one at a time
-        raw.run("BEGIN");
-        for (size_t i = 0; i < chunk.size() && !f.step; ++i)
-          if (raw.run(chunk[i].sql)) f.step = &steps[begin + i];
-        raw.run("ROLLBACK");
-      }
-      return f;
-    }
-    raw.run("COMMIT");
-    if (steps.empty()) break;
-  }
-  return std::nullopt;
-}
-
-/// `t` without its foreign keys.
-Table without_foreign_keys(Table t) {
-  std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
-  return t;
-}
-
-/// Runs the steps from `from` to `to` on `raw`; a failure goes to `rejected` (which throws).
-void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to,
-              const std::function<void(const ChunkFailure&)>& rejected) {
-  std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
-  if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
-}
-
-/// Builds `model` in an empty shadow database: its schemas, enums and extensions first; then its
-/// tables without their foreign keys, kTablesPerBatch at a time, each batch split over the two
-/// connections (such tables never touch each other, and the server works on two cores); then the
-/// foreign keys, on one connection (two could deadlock on the tables a key joins). One batch's
-/// changes and steps are held at a time, not a copy of the whole schema. A failure goes to
-/// `rejected`, which throws.
-void build(RawConnection& raw, RawConnection& second, const Model& model,
-           const std::function<void(const ChunkFailure&)>& rejected) {
-  Model objects = model.with_tables({});
-  run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
-  // A default that calls nextval() may name another table's sequence: such tables come after the
-  // others, on one connection.
-  auto uses_sequence = [](const Table& t) {
-    return std::any_of(t.columns.begin(), t.columns.end(),
-                       [](const Column& c) { return c.default_expr && c.default_expr->find("nextval(") != std::string::npos; });
-  };
-  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
-    Model halves[2] = {objects, objects};
-    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
-      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
-    std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
-    auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
-    auto failure = run_in_chunks(raw, "", steps[0]);
-    auto other_failure = other.get();
-    if (failure) rejected(*failure);
-    if (other_failure) rejected(*other_failure);
-  }
-  Model later = objects;
-  for (const auto& [name, t] : model.tables)
-    if (uses_sequence(t)) later.tables.emplace(name, without_foreign_keys(t));
-  if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
-  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
-    Model before = objects, after = objects;
-    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
-      before.tables.emplace(begin->first, without_foreign_keys(begin->second));
-      after.tables.emplace(begin->first, begin->second);
-    }
-    run_diff(raw, "", before, after, rejected);
-  }
-}
-
-}  // namespace
-
-namespace {
-
-/// This build of reconcile (size and time of the executable): a new build may canonicalize
-/// differently, so it starts a new cache.
-std::string build_identity() {
-  std::error_code ec;
-  auto size = std::filesystem::file_size("/proc/self/exe", ec);
-  auto time = std::filesystem::last_write_time("/proc/self/exe", ec).time_since_epoch().count();
-  return std::to_string(size) + "@" + std::to_string(time);
-}
-
-/// Source locations for a table that came from the cache: each constraint and index gets the one
-/// its declaration has (by name; an unnamed constraint by kind and columns).
-void locate_from(Table& t, const Table& declared) {
-  std::vector<bool> used(declared.constraints.size(), false);
-  for (auto& c : t.constraints)
-    for (size_t i = 0; i < declared.constraints.size(); ++i) {
-      const Constraint& d = declared.constraints[i];
-      bool same = c.named ? d.named && d.name == c.name : !d.named && d.kind == c.kind && d.columns == c.columns;
-      if (same && !used[i]) {
-        c.loc = d.loc;
-        used[i] = true;
-        break;
-      }
-    }
-  for (auto& ix : t.indexes)
-    for (const auto& d : declared.indexes)
-      if (ix.named && d.named && d.name == ix.name) ix.loc = d.loc;
-}
-
-/// The text of each enum by every spelling a column type can use for it ("schema.name", and "name"
-/// for public ones).
-std::map<std::string, std::string> enum_texts(const Model& desired) {
-  std::map<std::string, std::string> out;
-  for (const auto& [name, e] : desired.enums) {
-    std::string text = "enum " + name.str() + "\n";
-    for (const auto& v : e.values) text += v + "\n";
-    out[name.str()] = text;
-    if (name.schema == "public") out[name.name] = text;
-  }
-  return out;
-}
-
-/// The cache key of a table declaration: its signature, and what its canonical form also depends
-/// on: the declarations of the tables its foreign keys point at and of the enums its columns use.
-std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums) {
-  std::string text = table_signature(t);
-  for (const auto& k : t.constraints)
-    if (k.kind == ConstraintKind::foreign_key)
-      if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
-  for (const auto& c : t.columns)
-    if (auto it = enums.find(c.type.substr(0, c.type.find('['))); it != enums.end()) text += it->second;
-  return sha256_hex(text);
-}
-
-/// What `materialize` must build: the `declared` tables (those not taken from the cache) and, for
-/// their foreign keys, the tables those point at that came from the cache (`cached`, canonical
-/// already), without their own foreign keys.
-Model to_materialize(Model declared, const Model& cached) {
-  std::set<QName> targets;
-  for (const auto& [name, t] : declared.tables)
-    for (const auto& k : t.constraints)
-      if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
-  for (const auto& name : targets)
-    if (const Table* r = cached.find_table(name)) declared.tables[name] = without_foreign_keys(*r);
-  return declared;
-}
-
-}  // namespace
 
 Model Shadow::canonicalize(Model desired) {
   std::string context = "reconcile canonical 1|" + server_version_of(shadow_url_.empty() ? target_conninfo_ : shadow_url_) +

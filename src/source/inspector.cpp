@@ -137,7 +137,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
     col.nullable = !r[5].as<bool>();
     col.default_expr = opt(r[6]);
     std::string ident = str(r[7]);
-    col.identity = ident == "a" ? "always" : ident == "d" ? "by default" : "";
+    col.identity = ident == "a" ? Identity::always : ident == "d" ? Identity::by_default : Identity::none;
     if (str(r[8]) == "s") {
       col.generated = col.default_expr;
       col.default_expr.reset();
@@ -151,7 +151,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       col.default_expr.reset();
     }
     if (r[12].as<bool>()) col.sequence = QName{r[13].c_str(), r[14].c_str()};  // owned, used as default or not
-    if (!col.identity.empty() && !r[15].is_null()) {
+    if (col.identity != Identity::none && !r[15].is_null()) {
       std::map<std::string, std::string> read = {{"start", r[15].c_str()}, {"increment", r[16].c_str()},
                                                  {"minvalue", r[17].c_str()}, {"maxvalue", r[18].c_str()},
                                                  {"cache", r[19].c_str()}, {"cycle", r[20].as<bool>() ? "true" : "false"}};
@@ -163,12 +163,12 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
   }
 }
 
-std::string fk_action(const std::string& code) {
-  if (code == "r") return "restrict";
-  if (code == "c") return "cascade";
-  if (code == "n") return "set null";
-  if (code == "d") return "set default";
-  return "no action";
+FkAction fk_action(const std::string& code) {
+  if (code == "r") return FkAction::restrict;
+  if (code == "c") return FkAction::cascade;
+  if (code == "n") return FkAction::set_null;
+  if (code == "d") return FkAction::set_default;
+  return FkAction::no_action;
 }
 
 void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {

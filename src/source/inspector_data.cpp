@@ -42,7 +42,7 @@ class Checker {
 
   void operator()(const AddColumn& c) {
     const Column& col = c.column;
-    if (col.nullable || col.default_expr || !col.identity.empty() || col.generated) return;
+    if (col.nullable || col.default_expr || col.identity != Identity::none || col.generated) return;
     if (yes("SELECT EXISTS (SELECT 1 FROM " + c.table.sql() + ")", c.table))
       problem("column " + c.table.str() + "." + col.name + " is NOT NULL without a default, and the table has rows: "
               "give it a default or a backfill");

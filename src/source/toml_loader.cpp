@@ -237,15 +237,13 @@ std::vector<std::string> require_strings(Fields& f, const std::string& key) {
   return *v;
 }
 
-std::string fk_action(Fields& f, const std::string& key) {
+FkAction fk_action(Fields& f, const std::string& key) {
   auto v = f.string(key);
-  if (!v) return "no action";
-  std::string a = *v;
-  std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::set<std::string> ok = {"no action", "restrict", "cascade", "set null", "set default"};
-  if (!ok.count(a))
+  if (!v) return FkAction::no_action;
+  auto action = parse_fk_action(*v);
+  if (!action)
     throw Error(f.loc(key), "unknown action \"" + *v + "\" (expected no action, restrict, cascade, set null or set default)");
-  return a;
+  return *action;
 }
 
 /// `identity_options = { start = 100, increment = 10, minvalue = 1, maxvalue = 1000, cache = 20, cycle = true }`
@@ -277,12 +275,13 @@ Column read_column(Fields& f) {
   if (auto v = f.boolean("nullable")) c.nullable = *v;
   c.default_expr = f.fragment("default");
   if (auto v = f.string("identity")) {
-    if (*v != "always" && *v != "by default")
+    auto identity = parse_identity(*v);
+    if (!identity || *identity == Identity::none)
       throw Error(f.loc("identity"), "identity must be \"always\" or \"by default\", not \"" + *v + "\"");
-    c.identity = *v;
+    c.identity = *identity;
   }
   if (const toml::node* o = f.get("identity_options")) {
-    if (c.identity.empty()) throw Error(f.loc("identity_options"), "identity_options needs identity = \"always\" or \"by default\"");
+    if (c.identity == Identity::none) throw Error(f.loc("identity_options"), "identity_options needs identity = \"always\" or \"by default\"");
     c.identity_options = identity_options(*o, f.sub("identity_options"));
   }
   c.generated = f.fragment("generated");
@@ -296,10 +295,11 @@ Column read_column(Fields& f) {
       SourceLoc at = f.loc(k);
       c.key_locs.push_back({k, at.line, at.column});
     }
-  if (c.default_expr && !c.identity.empty()) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
-  if (c.generated && (c.default_expr || !c.identity.empty()))
+  bool identity = c.identity != Identity::none;
+  if (c.default_expr && identity) throw Error(f.loc("default"), "a column cannot have both a default and an identity");
+  if (c.generated && (c.default_expr || identity))
     throw Error(f.loc("generated"), "a generated column cannot have a default or an identity");
-  if (!c.identity.empty()) c.nullable = false;
+  if (identity) c.nullable = false;
   return c;
 }
 
@@ -515,27 +515,6 @@ class Loader {
   Model model_;
   std::map<std::string, SourceLoc> defined_;
 };
-
-/// The plain column an index key names, or "" for an expression key.
-std::string index_key_column(const std::string& key) {
-  if (key.empty() || key[0] == '(') return "";
-  if (key[0] == '"') {
-    std::string out;
-    for (size_t i = 1; i < key.size(); ++i) {
-      if (key[i] == '"') {
-        if (i + 1 < key.size() && key[i + 1] == '"') { out += '"'; ++i; continue; }
-        return out;
-      }
-      out += key[i];
-    }
-    return out;
-  }
-  size_t end = key.find_first_of(" \t");
-  std::string word = key.substr(0, end);
-  if (word.find('(') != std::string::npos) return "";  // a function call without parentheses
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-  return word;
-}
 
 void check_columns(const Table& t, const std::vector<std::string>& cols, const SourceLoc& loc, const std::string& what) {
   for (const auto& c : cols)

@@ -42,6 +42,8 @@ std::string toml_value(const std::map<std::string, std::string>& m) {
 }
 std::string toml_value(const QName& q) { return quote_double(format_qname(q)); }
 std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
+std::string toml_value(Identity i) { return quote_double(to_string(i)); }
+std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 
 /// "key = value" for a field; the few keys that the files spell otherwise are spelt here.
 template <class T>
@@ -100,7 +102,7 @@ std::string field_lines(const T& object, const std::vector<std::string_view>& sh
 }
 
 std::string column_entry(Column c) {
-  if (!c.identity.empty()) c.nullable = true;  // an identity column is NOT NULL by itself
+  if (c.identity != Identity::none) c.nullable = true;  // an identity column is NOT NULL by itself
   return "{ name = " + quote_double(c.name) + inline_fields(c, {}) + " }";
 }
 

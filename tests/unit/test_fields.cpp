@@ -16,6 +16,8 @@ void change(std::vector<std::string>& v) { v.push_back("x"); }
 void change(std::map<std::string, std::string>& v) { v["x"] = "1"; }
 void change(QName& v) { v.name += "x"; }
 void change(ConstraintKind& v) { v = v == ConstraintKind::check ? ConstraintKind::unique : ConstraintKind::check; }
+void change(Identity& v) { v = v == Identity::always ? Identity::by_default : Identity::always; }
+void change(FkAction& v) { v = v == FkAction::cascade ? FkAction::restrict : FkAction::cascade; }
 
 Table sample() {
   Table t;

@@ -55,7 +55,7 @@ indexes = [{ columns = ["(lower(state::text))", "id DESC NULLS LAST"], method = 
   REQUIRE(m.tables.size() == 2);
   const Table& c = m.tables.at(QName{"public", "customers"});
   CHECK(c.columns.size() == 2);
-  CHECK(c.columns[0].identity == "always");
+  CHECK(c.columns[0].identity == Identity::always);
   CHECK_FALSE(c.columns[0].nullable);
   CHECK(c.columns[1].collation == std::optional<std::string>("C"));
   const Table& inv = m.tables.at(QName{"billing", "invoices"});
@@ -71,7 +71,7 @@ indexes = [{ columns = ["(lower(state::text))", "id DESC NULLS LAST"], method = 
   CHECK_FALSE(fk->named);
   CHECK(fk->ref_table == QName{"public", "customers"});
   CHECK(fk->ref_columns == std::vector<std::string>{"id"});  // defaults to the primary key
-  CHECK(fk->on_delete == "set null");
+  CHECK(fk->on_delete == FkAction::set_null);
   CHECK(fk->initially_deferred);
   REQUIRE(inv.indexes.size() == 1);
   CHECK_FALSE(inv.indexes[0].named);

@@ -44,3 +44,8 @@ foreign_keys = [{ name = "fk", columns = ["author"], references = { table = "acc
   Model after = desired;
   CHECK(diff(after, desired).empty());
 }
+
+TEST_CASE("rename_identifier leaves dollar-quoted and escaped strings alone") {
+  CHECK(rename_identifier("qty > 0 AND note <> $$qty$$", "qty", "amount") == "amount > 0 AND note <> $$qty$$");
+  CHECK(rename_identifier("E'qty\\'s' = Qty", "qty", "amount") == "E'qty\\'s' = amount");
+}

@@ -30,7 +30,7 @@ TEST_CASE("table codec: a canonical table survives encoding, whatever its string
   c.type = "character varying(10)";
   c.nullable = false;
   c.default_expr = std::string("'a b'::text");
-  c.identity = "by default";
+  c.identity = Identity::by_default;
   c.collation = std::string("C");
   t.columns = {c, reconcile::Column{}};
   reconcile::Constraint k;
@@ -40,7 +40,7 @@ TEST_CASE("table codec: a canonical table survives encoding, whatever its string
   k.columns = {"a", "b c"};
   k.ref_table = {"s", "r"};
   k.ref_columns = {"x", ""};
-  k.on_delete = "cascade";
+  k.on_delete = FkAction::cascade;
   k.deferrable = true;
   t.constraints = {k};
   reconcile::Index ix;
@@ -83,4 +83,27 @@ TEST_CASE("encode_objects round-trips schemas, enums and extensions") {
   CHECK(back->enums.at(e.name).values == e.values);
   CHECK_FALSE(reconcile::decode_objects(line.substr(0, line.size() - 4)));
   CHECK_FALSE(reconcile::decode_objects(reconcile::encode_table(reconcile::Table{})));
+}
+
+TEST_CASE("one lexer: tokens give the text back, identifiers fold or unquote the same way everywhere") {
+  std::string text = "lower(\"Email\") || E'it\\'s' || $q$a;b$q$ -- x";
+  std::string back;
+  for (const auto& t : sql_tokens(text)) back += t.text;
+  CHECK(back == text);
+  auto tokens = sql_tokens("\"Ab\"\"c\" Name");
+  REQUIRE(tokens.size() == 3);
+  CHECK(tokens[0].kind == SqlToken::quoted_ident);
+  CHECK(tokens[0].value == "Ab\"c");
+  CHECK(tokens[2].value == "name");
+  // Index keys, type names and renames agree on what names a column or type.
+  CHECK(index_key_column("Email DESC") == "email");
+  CHECK(index_key_column("\"Email\" COLLATE \"C\" text_pattern_ops") == "Email");
+  CHECK(index_key_column("lower (email)") == "");
+  CHECK(index_key_column("(a + b)") == "");
+  CHECK(parse_type_name("Billing.\"Status\"[]").schema == "billing");
+  CHECK(parse_type_name("Billing.\"Status\"[]").name == "Status");
+  CHECK(parse_type_name("double precision").name == "double precision");
+  CHECK(parse_type_name("character varying(20)").name == "character varying");
+  CHECK(parse_type_name("\"a.b\"").name == "a.b");
+  CHECK(parse_type_name("\"open").name.empty());
 }

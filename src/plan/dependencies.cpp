@@ -1,0 +1,165 @@
+// What each change creates, drops, uses and stops using: the keys the ordering graph joins steps
+// by. One exhaustive visitor: a new change kind does not compile until it says what it needs.
+#include "draft.hpp"
+#include "reconcile/sql.hpp"
+
+namespace reconcile {
+namespace {
+
+/// A type by name, as the columns that use it refer to it.
+ObjectRef type_named(const QName& q) { return {ObjectKind::type, q, ""}; }
+/// One value of an enum: a new value placed before or after it waits for the step that makes it.
+ObjectRef value_ref(const QName& e, const std::string& value) { return {ObjectKind::enum_value, e, value}; }
+/// The columns of a primary or unique key, which foreign keys on them need.
+ObjectRef key_columns_ref(const QName& t, const std::vector<std::string>& cols) {
+  return {ObjectKind::key_columns, t, quote_ident_list(cols)};
+}
+ObjectRef filled_ref(const QName& t, const std::string& column) { return {ObjectKind::filled, t, column}; }
+bool is_key(const Constraint& k) { return k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique; }
+
+struct Dependencies {
+  StepDraft& d;
+  const ObjectRef self;
+
+  void operator()(const CreateSchema&) { d.creates.insert(self); }
+  void operator()(const DropSchema&) { d.drops.insert(self); }
+  void operator()(const SetSchemaComment&) { d.uses.insert(self); }
+  void operator()(const CreateExtension& c) {
+    if (!c.extension.schema.empty()) d.uses.insert(schema_ref(c.extension.schema));
+  }
+  void operator()(const DropExtension&) {}
+  void operator()(const CreateEnum& c) {
+    d.creates.insert(type_named(c.enumeration.name));
+    d.uses.insert(schema_ref(c.enumeration.name.schema));
+  }
+  void operator()(const DropEnum& c) {
+    d.drops.insert(type_named(c.enumeration.name));
+    d.uses.insert(schema_ref(c.enumeration.name.schema));
+  }
+  void operator()(const AddEnumValue& c) {
+    d.creates.insert(type_named(c.enumeration));
+    d.creates.insert(value_ref(c.enumeration, c.value));
+    if (!c.before.empty()) d.uses.insert(value_ref(c.enumeration, c.before));
+    if (!c.after.empty()) d.uses.insert(value_ref(c.enumeration, c.after));
+  }
+  void operator()(const SetEnumComment& c) { d.uses.insert(type_named(c.enumeration)); }
+  void operator()(const RenameEnumValue& c) {
+    d.creates.insert(type_named(c.enumeration));
+    d.creates.insert(value_ref(c.enumeration, c.to));
+  }
+  void operator()(const RebuildEnum& c) {
+    for (const auto& [table, col] : c.columns) d.uses.insert(column_ref(table, col.name));
+    d.creates.insert(type_named(c.to.name));
+  }
+  void operator()(const CreateTable& c) {
+    const Table& t = c.table;
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(t.name.schema));
+    for (const auto& col : t.columns) {
+      d.creates.insert(column_ref(t.name, col.name));
+      d.uses.insert(type_ref(col.type));
+    }
+    for (const auto& k : t.constraints)
+      if (is_key(k)) d.creates.insert(key_columns_ref(t.name, k.columns));
+  }
+  void operator()(const DropTable& c) {
+    d.drops.insert(self);
+    for (const auto& col : c.table.columns) {
+      d.drops.insert(column_ref(c.table.name, col.name));
+      d.uses.insert(type_ref(col.type));
+    }
+    for (const auto& k : c.table.constraints) {
+      if (is_key(k)) d.drops.insert(key_columns_ref(c.table.name, k.columns));
+      // Its foreign keys go with it: it drops before the keys they use.
+      if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(key_columns_ref(k.ref_table, k.ref_columns));
+    }
+    d.uses.insert(schema_ref(c.table.name.schema));
+  }
+  void operator()(const RenameTable& c) {
+    d.creates.insert(self);
+    d.drops.insert(table_ref(c.from));
+    for (const auto& k : c.table.constraints)
+      if (is_key(k)) d.creates.insert(key_columns_ref(c.table.name, k.columns));
+    d.uses.insert(schema_ref(c.table.name.schema));
+  }
+  void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const SetReplicaIdentity& c) {
+    d.uses.insert(table_ref(c.table));
+    if (c.value.rfind("using index ", 0) == 0) d.uses.insert(index_ref(c.table.schema, c.value.substr(12)));
+  }
+  void operator()(const AddColumn& c) {
+    d.creates.insert(self);
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(type_ref(c.column.type));
+    if (!c.after.empty()) d.uses.insert(column_ref(c.table, c.after));
+  }
+  void operator()(const DropColumn& c) {
+    d.drops.insert(self);
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(type_ref(c.column.type));
+  }
+  void operator()(const AlterColumn& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(self);
+    d.uses.insert(type_ref(c.to.type));
+    if ((c.what & delta_nullable) && !c.to.nullable) d.uses.insert(filled_ref(c.table, c.to.name));
+    if (c.what & delta_type) d.releases.insert(type_ref(c.from.type));
+  }
+  void operator()(const RenameColumn& c) {
+    d.creates.insert(self);
+    d.drops.insert(column_ref(c.table, c.from));
+    d.uses.insert(table_ref(c.table));
+  }
+  void operator()(const SetColumnComment& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(self);
+  }
+  void operator()(const BackfillColumn& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(self);
+    d.creates.insert(filled_ref(c.table, c.column));
+  }
+  void operator()(const AddConstraint& c) { constraint(c.table, c.constraint, false); }
+  void operator()(const DropConstraint& c) { constraint(c.table, c.constraint, true); }
+  void operator()(const SetConstraintComment& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(self);
+  }
+  void operator()(const CreateIndex& c) { index(c.table, c.index, false); }
+  void operator()(const DropIndex& c) { index(c.table, c.index, true); }
+  void operator()(const SetIndexComment& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const RenameObject& c) { d.uses.insert(table_ref(c.table)); }
+
+  void constraint(const QName& t, const Constraint& c, bool drop) {
+    d.uses.insert(table_ref(t));
+    for (const auto& col : c.columns) d.uses.insert(column_ref(t, col));
+    (drop ? d.drops : d.creates).insert(self);
+    if (is_key(c)) (drop ? d.drops : d.creates).insert(key_columns_ref(t, c.columns));
+    if (c.kind == ConstraintKind::foreign_key) {
+      d.uses.insert(table_ref(c.ref_table));
+      for (const auto& col : c.ref_columns) d.uses.insert(column_ref(c.ref_table, col));
+      d.uses.insert(key_columns_ref(c.ref_table, c.ref_columns));
+    }
+  }
+
+  void index(const QName& t, const Index& ix, bool drop) {
+    d.uses.insert(table_ref(t));
+    for (const auto& k : ix.keys)
+      if (auto col = index_key_column(k); !col.empty()) d.uses.insert(column_ref(t, col));
+    for (const auto& c : ix.include) d.uses.insert(column_ref(t, c));
+    (drop ? d.drops : d.creates).insert(self);
+    if (ix.unique && ix.where.empty()) {
+      std::vector<std::string> cols;
+      for (const auto& k : ix.keys) cols.push_back(index_key_column(k));
+      (drop ? d.drops : d.creates).insert(key_columns_ref(t, cols));
+    }
+  }
+};
+
+}  // namespace
+
+void add_dependencies(const Change& change, StepDraft& draft) {
+  std::visit(Dependencies{draft, object_of(change)}, change);
+}
+
+}  // namespace reconcile

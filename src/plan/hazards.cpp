@@ -1,0 +1,74 @@
+// Why a change deserves a reviewer's attention. One exhaustive visitor: a new change kind does
+// not compile until it says what it risks.
+#include "draft.hpp"
+#include "reconcile/types.hpp"
+
+namespace reconcile {
+namespace {
+
+struct HazardRules {
+  const RenderOptions& options;
+
+  Hazards operator()(const CreateSchema&) const { return {}; }
+  Hazards operator()(const DropSchema&) const { return {Hazard::destructive}; }
+  Hazards operator()(const SetSchemaComment&) const { return {}; }
+  Hazards operator()(const CreateExtension&) const { return {}; }
+  Hazards operator()(const DropExtension&) const { return {Hazard::destructive}; }
+  Hazards operator()(const CreateEnum&) const { return {}; }
+  Hazards operator()(const DropEnum&) const { return {Hazard::destructive}; }
+  Hazards operator()(const AddEnumValue&) const { return {}; }
+  Hazards operator()(const SetEnumComment&) const { return {}; }
+  Hazards operator()(const RenameEnumValue&) const { return {}; }
+  Hazards operator()(const RebuildEnum& c) const {
+    // Every column of the type is rewritten; rows holding a removed value cannot convert.
+    if (removed_values(c).empty()) return {Hazard::rewrite};
+    return {Hazard::destructive, Hazard::may_fail, Hazard::rewrite};
+  }
+  Hazards operator()(const CreateTable&) const { return {}; }
+  Hazards operator()(const DropTable&) const { return {Hazard::destructive}; }
+  Hazards operator()(const RenameTable&) const { return {}; }
+  Hazards operator()(const SetTableComment&) const { return {}; }
+  Hazards operator()(const SetReplicaIdentity&) const { return {}; }
+  Hazards operator()(const AddColumn& c) const {
+    const Column& col = c.column;
+    if (col.generated) return {Hazard::rewrite};
+    if (!col.nullable && !col.default_expr && col.identity == Identity::none) return {Hazard::may_fail};  // existing rows have no value
+    return {};
+  }
+  Hazards operator()(const DropColumn&) const { return {Hazard::destructive}; }
+  Hazards operator()(const AlterColumn& c) const {
+    Hazards out;
+    TypeChange type = (c.what & delta_type) ? classify_type_change(c.from.type, c.to.type) : TypeChange{false, false, false, false};
+    if (type.changes || (c.what & delta_collation)) {
+      if (type.rewrites || (c.what & delta_collation)) out.insert(Hazard::rewrite);
+      if (type.may_fail || c.to.using_expr) out.insert(Hazard::may_fail);
+    }
+    if ((c.what & delta_nullable) && !c.to.nullable) out.insert(Hazard::may_fail);
+    return out;
+  }
+  Hazards operator()(const RenameColumn&) const { return {}; }
+  Hazards operator()(const SetColumnComment&) const { return {}; }
+  Hazards operator()(const BackfillColumn&) const { return {Hazard::rewrite}; }
+  Hazards operator()(const AddConstraint& c) const {
+    if (c.new_table) return {};
+    return {Hazard::may_fail};  // existing rows are checked
+  }
+  Hazards operator()(const DropConstraint&) const { return {}; }
+  Hazards operator()(const SetConstraintComment&) const { return {}; }
+  Hazards operator()(const CreateIndex& c) const {
+    if (c.new_table) return {};
+    Hazards out;
+    if (!options.concurrently) out.insert(Hazard::locks);  // blocks writes while it builds
+    if (c.index.unique) out.insert(Hazard::may_fail);
+    return out;
+  }
+  Hazards operator()(const DropIndex&) const { return {}; }
+  Hazards operator()(const SetIndexComment&) const { return {}; }
+  Hazards operator()(const RenameObject&) const { return {}; }
+};
+
+}  // namespace
+
+Hazards hazards_of(const Change& change, const RenderOptions& options) { return std::visit(HazardRules{options}, change); }
+
+}  // namespace reconcile

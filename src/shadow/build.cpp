@@ -1,0 +1,91 @@
+// Building a model in an empty shadow database: objects first, then tables in batches over two
+// connections, then foreign keys.
+#include <algorithm>
+#include <future>
+
+#include "reconcile/sql.hpp"
+#include "shadow_internal.hpp"
+
+namespace reconcile::shadow {
+namespace {
+
+/// Tables per batch when materializing a model (see build).
+constexpr size_t kTablesPerBatch = 500;
+
+/// The schema `public` as every new database has it: the starting point of a materialization.
+Model empty_database() {
+  Model base;
+  base.schemas["public"] = Schema{"public", std::string("standard public schema"), {}};
+  return base;
+}
+
+/// Schemas that the model's extensions live in but the model does not declare (an `extensions`
+/// schema, say): created first, so that the extensions can be.
+std::string extension_schemas_sql(const Model& m) {
+  std::string out;
+  for (const auto& [n, e] : m.extensions)
+    if (!e.schema.empty() && e.schema != "public" && !m.schemas.count(e.schema))
+      out += "CREATE SCHEMA IF NOT EXISTS " + quote_ident(e.schema) + ";\n";
+  return out;
+}
+
+}  // namespace
+
+Table without_foreign_keys(Table t) {
+  std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
+  return t;
+}
+
+namespace {
+
+/// Runs the steps from `from` to `to` on `raw`; a failure goes to `rejected` (which throws).
+void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to,
+              const std::function<void(const ChunkFailure&)>& rejected) {
+  std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
+  if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
+}
+
+}  // namespace
+
+/// Builds `model` in an empty shadow database: its schemas, enums and extensions first; then its
+/// tables without their foreign keys, kTablesPerBatch at a time, each batch split over the two
+/// connections (such tables never touch each other, and the server works on two cores); then the
+/// foreign keys, on one connection (two could deadlock on the tables a key joins). One batch's
+/// changes and steps are held at a time, not a copy of the whole schema. A failure goes to
+/// `rejected`, which throws.
+void build(RawConnection& raw, RawConnection& second, const Model& model,
+           const std::function<void(const ChunkFailure&)>& rejected) {
+  Model objects = model.with_tables({});
+  run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
+  // A default that calls nextval() may name another table's sequence: such tables come after the
+  // others, on one connection.
+  auto uses_sequence = [](const Table& t) {
+    return std::any_of(t.columns.begin(), t.columns.end(),
+                       [](const Column& c) { return c.default_expr && c.default_expr->find("nextval(") != std::string::npos; });
+  };
+  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
+    Model halves[2] = {objects, objects};
+    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
+      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
+    std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
+    auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
+    auto failure = run_in_chunks(raw, "", steps[0]);
+    auto other_failure = other.get();
+    if (failure) rejected(*failure);
+    if (other_failure) rejected(*other_failure);
+  }
+  Model later = objects;
+  for (const auto& [name, t] : model.tables)
+    if (uses_sequence(t)) later.tables.emplace(name, without_foreign_keys(t));
+  if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
+  for (auto begin = model.tables.begin(); begin != model.tables.end();) {
+    Model before = objects, after = objects;
+    for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
+      before.tables.emplace(begin->first, without_foreign_keys(begin->second));
+      after.tables.emplace(begin->first, begin->second);
+    }
+    run_diff(raw, "", before, after, rejected);
+  }
+}
+
+}  // namespace reconcile::shadow

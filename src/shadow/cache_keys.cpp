@@ -1,0 +1,74 @@
+// The canonicalization cache's keys: what a table's canonical form depends on, and where a cached
+// table's parts were declared.
+#include <filesystem>
+#include <set>
+
+#include "shadow_internal.hpp"
+
+namespace reconcile::shadow {
+
+std::string build_identity() {
+  std::error_code ec;
+  auto size = std::filesystem::file_size("/proc/self/exe", ec);
+  auto time = std::filesystem::last_write_time("/proc/self/exe", ec).time_since_epoch().count();
+  return std::to_string(size) + "@" + std::to_string(time);
+}
+
+/// Source locations for a table that came from the cache: each constraint and index gets the one
+/// its declaration has (by name; an unnamed constraint by kind and columns).
+void locate_from(Table& t, const Table& declared) {
+  std::vector<bool> used(declared.constraints.size(), false);
+  for (auto& c : t.constraints)
+    for (size_t i = 0; i < declared.constraints.size(); ++i) {
+      const Constraint& d = declared.constraints[i];
+      bool same = c.named ? d.named && d.name == c.name : !d.named && d.kind == c.kind && d.columns == c.columns;
+      if (same && !used[i]) {
+        c.loc = d.loc;
+        used[i] = true;
+        break;
+      }
+    }
+  for (auto& ix : t.indexes)
+    for (const auto& d : declared.indexes)
+      if (ix.named && d.named && d.name == ix.name) ix.loc = d.loc;
+}
+
+/// The text of each enum by every spelling a column type can use for it ("schema.name", and "name"
+/// for public ones).
+std::map<std::string, std::string> enum_texts(const Model& desired) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, e] : desired.enums) {
+    std::string text = "enum " + name.str() + "\n";
+    for (const auto& v : e.values) text += v + "\n";
+    out[name.str()] = text;
+    if (name.schema == "public") out[name.name] = text;
+  }
+  return out;
+}
+
+/// The cache key of a table declaration: its signature, and what its canonical form also depends
+/// on: the declarations of the tables its foreign keys point at and of the enums its columns use.
+std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums) {
+  std::string text = table_signature(t);
+  for (const auto& k : t.constraints)
+    if (k.kind == ConstraintKind::foreign_key)
+      if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
+  for (const auto& c : t.columns)
+    if (auto it = enums.find(c.type.substr(0, c.type.find('['))); it != enums.end()) text += it->second;
+  return sha256_hex(text);
+}
+
+/// What `materialize` must build: the `declared` tables (those not taken from the cache) and, for
+/// their foreign keys, the tables those point at that came from the cache (`cached`, canonical
+/// already), without their own foreign keys.
+Model to_materialize(Model declared, const Model& cached) {
+  std::set<QName> targets;
+  for (const auto& [name, t] : declared.tables)
+    for (const auto& k : t.constraints)
+      if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
+  for (const auto& name : targets)
+    if (const Table* r = cached.find_table(name)) declared.tables[name] = without_foreign_keys(*r);
+  return declared;
+}
+
+}  // namespace reconcile::shadow
