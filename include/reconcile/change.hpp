@@ -60,13 +60,38 @@ struct RebuildEnum { Enum from; Enum to; std::vector<std::pair<QName, Column>> c
 /// UPDATE ... SET column = expression WHERE column IS NULL, before NOT NULL is set.
 struct BackfillColumn { QName table; std::string column; std::string expression; SourceLoc loc; };
 
+/// Generic changes for the kinds that are created, dropped and altered as a whole (a sequence):
+/// the kind's traits say how (object_ref.hpp for its identity, src/plan for its SQL).
+template <class T>
+struct Create {
+  T object;
+};
+template <class T>
+struct Drop {
+  T object;
+};
+/// The object changed in place, from `from` to `to` (same identity).
+template <class T>
+struct Alter {
+  T from;
+  T to;
+};
+
+/// ALTER ... [SET SCHEMA] RENAME TO: `object` as it stands after the rename.
+template <class T>
+struct Rename {
+  QName from;
+  T object;
+};
+
 using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateExtension,
                             DropExtension, CreateEnum, DropEnum, AddEnumValue, SetEnumComment,
                             CreateTable, DropTable, SetTableComment, AddColumn, DropColumn,
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity>;
+                            SetReplicaIdentity, Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
+                            Rename<Sequence>>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

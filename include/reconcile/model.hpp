@@ -71,6 +71,12 @@ QName parse_qname(const std::string& text);
 /// The inverse of parse_qname: `name` for public, else `schema.name`, a part quoted when needed.
 std::string format_qname(const QName& q);
 
+struct ColumnRef;
+/// Parses `table.column` or `schema.table.column` (parts quoted as for parse_qname). Throws Error.
+ColumnRef parse_column_ref(const std::string& text);
+/// The inverse of parse_column_ref.
+std::string format_column_ref(const ColumnRef& c);
+
 /// GENERATED ... AS IDENTITY, or none.
 enum class Identity { none, always, by_default };
 /// "", "always", "by default": the files' spelling.
@@ -98,6 +104,9 @@ struct Column {
   std::optional<std::string> comment;
   /// The sequence a serial column owns, as the database named it (read, never compared).
   std::optional<QName> sequence;
+  /// The standalone sequences the column's default calls, as the server's pg_depend says (read from
+  /// the database or the shadow, never compared): a sequence is created before and dropped after.
+  std::vector<QName> default_uses;
   // Hints that steer a change; they are not part of the schema (not compared, not fingerprinted).
   std::optional<std::string> renamed_from;  ///< the column's previous name
   std::optional<std::string> using_expr;    ///< USING expression for a type change
@@ -121,7 +130,8 @@ struct Column {
     return std::tuple{field("name", c.name, FieldRole::name), field("type", c.type), field("nullable", c.nullable),
                       field("default", c.default_expr), field("identity", c.identity),
                       field("identity_options", c.identity_options), field("generated", c.generated),
-                      field("collation", c.collation), field("comment", c.comment, FieldRole::comment)};
+                      field("collation", c.collation), field("comment", c.comment, FieldRole::comment),
+                      field("default_uses", c.default_uses, FieldRole::state)};
   }
   /// Everything but hints and the source location.
   bool same_definition(const Column& o) const;
@@ -256,6 +266,33 @@ struct Extension {
   }
 };
 
+/// A column, as a sequence's owner names it.
+struct ColumnRef {
+  QName table;
+  std::string column;
+  auto operator<=>(const ColumnRef&) const = default;
+  bool operator==(const ColumnRef&) const = default;
+};
+
+/// A standalone sequence (those of identity and serial columns stay with their column).
+struct Sequence {
+  QName name;
+  std::string type = "bigint";  ///< smallint, integer or bigint
+  /// As Column::identity_options: start, increment, minvalue, maxvalue, cache, cycle, only those that
+  /// differ from PostgreSQL's defaults for the type.
+  std::map<std::string, std::string> options;
+  std::optional<ColumnRef> owned_by;  ///< OWNED BY: dropped with that column
+  std::optional<std::string> comment;
+  std::optional<QName> renamed_from;  ///< hint: the sequence's previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& s) {
+    return std::tuple{field("name", s.name, FieldRole::name), field("type", s.type), field("options", s.options),
+                      field("owned_by", s.owned_by), field("comment", s.comment, FieldRole::comment)};
+  }
+};
+
 /// An object of a kind reconcile does not manage (view, function, trigger, ...). It is never
 /// changed; `depends_on` lists the (table, column) pairs it uses ("" column = whole table).
 struct UnmanagedObject {
@@ -269,6 +306,7 @@ struct Model {
   std::map<std::string, Extension> extensions;
   std::map<QName, Enum> enums;
   std::map<QName, Table> tables;
+  std::map<QName, Sequence> sequences;
   std::vector<UnmanagedObject> unmanaged;
   /// Properties of managed objects that the model does not carry yet ("table public.t (UNLOGGED)"):
   /// read so that they can be named in a warning, never compared or written.

@@ -51,6 +51,9 @@ ObjectRef index_ref(const std::string& schema, const std::string& name);
 /// unquoted parts folded to lower case, as parse_type_name reads it).
 ObjectRef type_ref(const std::string& column_type);
 
+/// Each kind's identity.
+inline ObjectRef ref_of(const Sequence& s) { return sequence_ref(s.name); }
+
 /// The one string form: the kind, then each part of the name double-quoted ("" for a quote
 /// inside): `column "public"."orders"."total"`.
 std::string encode_ref(const ObjectRef& ref);

@@ -53,6 +53,22 @@ struct Describer {
   About operator()(const CreateIndex& c) const { return {index_identity(c.table, c.index)}; }
   About operator()(const DropIndex& c) const { return {index_identity(c.table, c.index)}; }
   About operator()(const SetIndexComment& c) const { return {index_ref(c.table.schema, c.name)}; }
+  template <class T>
+  About operator()(const Create<T>& c) const {
+    return {ref_of(c.object)};
+  }
+  template <class T>
+  About operator()(const Drop<T>& c) const {
+    return {ref_of(c.object)};
+  }
+  template <class T>
+  About operator()(const Alter<T>& c) const {
+    return {ref_of(c.to)};
+  }
+  template <class T>
+  About operator()(const Rename<T>& c) const {
+    return {ref_of(c.object), "(was " + c.from.str() + ")"};
+  }
   About operator()(const RenameObject& c) const {
     ObjectRef ref = c.kind == ObjectKind::constraint ? ObjectRef{ObjectKind::constraint, c.table, c.to}
                     : c.kind == ObjectKind::index    ? index_ref(c.table.schema, c.to)

@@ -14,9 +14,11 @@ class Differ {
 
   std::vector<Change> run() {
     out_ = resolve_renames(cur_, des_);
+    follow_renamed_owners();
     extensions();
     schemas();
     enums();
+    sequences();
     tables();
     return std::move(out_);
   }
@@ -55,6 +57,49 @@ class Differ {
     }
     for (const auto& [n, e] : cur_.enums)
       if (!des_.enums.count(n)) out_.push_back(DropEnum{e});
+  }
+
+  /// A sequence owned by a renamed table or column is owned by it under its new name.
+  void follow_renamed_owners() {
+    for (const auto& c : out_) {
+      for (auto& [n, s] : cur_.sequences) {
+        if (!s.owned_by) continue;
+        if (auto* r = std::get_if<RenameTable>(&c); r && s.owned_by->table == r->from) s.owned_by->table = r->table.name;
+        if (auto* r = std::get_if<RenameColumn>(&c); r && s.owned_by->table == r->table && s.owned_by->column == r->from)
+          s.owned_by->column = r->to;
+      }
+    }
+  }
+
+  /// Sequences are created without an owner and given it by a step of their own, once the column
+  /// exists (a column's default may need the sequence first). One whose owning column goes away
+  /// goes with it.
+  void sequences() {
+    auto differs = [](FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; };
+    for (const auto& [n, s] : des_.sequences) {
+      auto it = cur_.sequences.find(n);
+      if (it == cur_.sequences.end()) {
+        Sequence bare = s;
+        bare.owned_by.reset();
+        out_.push_back(Create<Sequence>{bare});
+        if (s.owned_by) out_.push_back(Alter<Sequence>{bare, s});
+      } else if (!same_fields(it->second, s, differs)) {
+        out_.push_back(Alter<Sequence>{it->second, s});
+      }
+    }
+    for (const auto& [n, s] : cur_.sequences)
+      if (!des_.sequences.count(n) && !dropped_by_owner(s)) out_.push_back(Drop<Sequence>{s});
+  }
+
+  /// Whether dropping the column that owns `s` drops it too, and must: the column's default calls
+  /// it, so it cannot go first. (Other owned sequences are dropped by a step of their own, first.)
+  bool dropped_by_owner(const Sequence& s) {
+    if (!s.owned_by) return false;
+    const Table* wanted = des_.find_table(s.owned_by->table);
+    if (wanted && wanted->find_column(s.owned_by->column)) return false;
+    const Table* t = cur_.find_table(s.owned_by->table);
+    const Column* c = t ? t->find_column(s.owned_by->column) : nullptr;
+    return c && std::count(c->default_uses.begin(), c->default_uses.end(), s.name);
   }
 
   /// New values are added at their declared position. Removing or reordering existing values

@@ -54,6 +54,40 @@ std::vector<Change> rename_tables(Model& cur, const Model& des) {
   return out;
 }
 
+/// Renames of a kind renamed as a whole (`what`: "sequence"), as for tables; `cur` reads as renamed.
+template <class T>
+std::vector<Change> rename_objects(std::map<QName, T>& cur, const std::map<QName, T>& des, const std::string& what) {
+  std::vector<Change> out;
+  for (const auto& [name, o] : des) {
+    if (!o.renamed_from || *o.renamed_from == name) continue;
+    const QName& old = *o.renamed_from;
+    bool has_new = cur.count(name), has_old = cur.count(old);
+    if (has_new && has_old)
+      throw Error(o.loc, what + " " + name.str() + " says renamed_from = \"" + old.str() + "\", but both " + name.str() + " and " +
+                             old.str() + " exist; drop one of them or remove the hint");
+    if (!has_old || has_new) continue;
+    auto node = cur.extract(old);
+    node.key() = name;
+    node.mapped().name = name;
+    out.push_back(Rename<T>{old, node.mapped()});
+    cur.insert(std::move(node));
+  }
+  return out;
+}
+
+/// The sequences renamed: the defaults that call them call them by their new name.
+std::vector<Change> rename_sequences(Model& cur, const Model& des) {
+  auto out = rename_objects(cur.sequences, des.sequences, "sequence");
+  for (const auto& c : out) {
+    const auto& r = std::get<Rename<Sequence>>(c);
+    for (auto& [n, t] : cur.tables)
+      for (auto& col : t.columns)
+        for (auto& s : col.default_uses)
+          if (s == r.from) s = r.object.name;
+  }
+  return out;
+}
+
 std::vector<Change> rename_columns(Model& cur, const Model& des) {
   std::vector<Change> out;
   for (const auto& [name, t] : des.tables) {
@@ -205,6 +239,7 @@ std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   }
   for (auto& c : follow_default_names(current, desired, old_table, old_columns)) out.push_back(std::move(c));
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
+  for (auto& c : rename_sequences(current, desired)) out.push_back(std::move(c));
   return out;
 }
 

@@ -26,6 +26,12 @@ std::string text_of(const std::vector<std::string>& v) { return list(v); }
 std::string text_of(const QName& q) { return q.schema.empty() && q.name.empty() ? "-" : q.sql(); }
 std::string text_of(ConstraintKind k) { return quote_literal(to_string(k)); }
 std::string text_of(Identity i) { return quote_literal(to_string(i)); }
+std::string text_of(const std::optional<ColumnRef>& c) { return c ? quote_literal(format_column_ref(*c)) : "-"; }
+std::string text_of(const std::vector<QName>& v) {
+  std::string out = "[";
+  for (const auto& q : v) out += q.sql() + ",";
+  return out + "]";
+}
 std::string text_of(FkAction a) { return quote_literal(to_string(a)); }
 std::string text_of(const std::map<std::string, std::string>& m) {
   std::string out = "{";
@@ -82,6 +88,7 @@ std::string canonical_text(const Model& m) {
   for (const auto& [n, e] : m.extensions) out << canonical_line("extension", e);
   for (const auto& [n, s] : m.schemas) out << canonical_line("schema", s);
   for (const auto& [n, e] : m.enums) out << canonical_line("enum", e);
+  for (const auto& [n, s] : m.sequences) out << canonical_line("sequence", s);
   for (const auto& [n, t] : m.tables) write_table(out, t);
   return out.str();
 }

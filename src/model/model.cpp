@@ -68,6 +68,21 @@ std::string format_qname(const QName& q) {
   return q.schema == "public" ? quoted_part(q.name) : quoted_part(q.schema) + "." + quoted_part(q.name);
 }
 
+ColumnRef parse_column_ref(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (true) {
+    parts.push_back(qname_part(text, i));
+    if (i >= text.size()) break;
+    ++i;  // the dot
+  }
+  if (parts.size() == 2) return {{"public", parts[0]}, parts[1]};
+  if (parts.size() == 3) return {{parts[0], parts[1]}, parts[2]};
+  throw Error("invalid column \"" + text + "\": expected table.column or schema.table.column");
+}
+
+std::string format_column_ref(const ColumnRef& c) { return format_qname(c.table) + "." + quoted_part(c.column); }
+
 std::string to_string(ConstraintKind kind) {
   switch (kind) {
     case ConstraintKind::primary_key: return "primary key";
@@ -147,6 +162,7 @@ std::set<std::string> Model::managed_schemas() const {
   for (const auto& [name, s] : schemas) out.insert(name);
   for (const auto& [name, e] : enums) out.insert(name.schema);
   for (const auto& [name, t] : tables) out.insert(name.schema);
+  for (const auto& [name, s] : sequences) out.insert(name.schema);
   return out;
 }
 
@@ -159,6 +175,8 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
     if (keep.count(n.schema)) out.enums.emplace(n, e);
   for (const auto& [n, t] : tables)
     if (keep.count(n.schema)) out.tables.emplace(n, t);
+  for (const auto& [n, s] : sequences)
+    if (keep.count(n.schema)) out.sequences.emplace(n, s);
   for (const auto& u : unmanaged)
     if (keep.count(u.name.schema)) out.unmanaged.push_back(u);
   return out;
@@ -169,6 +187,7 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   out.schemas = schemas;
   out.extensions = extensions;
   out.enums = enums;
+  out.sequences = sequences;
   out.unmanaged = unmanaged;
   for (const auto& name : keep)
     if (auto it = tables.find(name); it != tables.end()) out.tables.emplace(name, it->second);
@@ -206,6 +225,11 @@ void adopt_hints(Table& t, const Table& d) {
 }
 
 void Model::adopt_hints(const Model& from) {
+  for (auto& [name, s] : sequences)
+    if (auto it = from.sequences.find(name); it != from.sequences.end()) {
+      s.loc = it->second.loc;
+      s.renamed_from = it->second.renamed_from;
+    }
   for (auto& [name, t] : tables)
     if (const Table* d = from.find_table(name)) reconcile::adopt_hints(t, *d);
   for (auto& [name, e] : enums)

@@ -39,6 +39,14 @@ class Writer {
   void put(const QName& q) { str(q.schema), str(q.name); }
   void put(ConstraintKind k) { str(to_string(k)); }
   void put(Identity i) { str(to_string(i)); }
+  void put(const std::optional<ColumnRef>& c) {
+    str(c ? "+" : "-");
+    if (c) put(c->table), str(c->column);
+  }
+  void put(const std::vector<QName>& v) {
+    count(v.size());
+    for (const auto& q : v) put(q);
+  }
   void put(FkAction a) { str(to_string(a)); }
   void put(const std::map<std::string, std::string>& m) {
     str(std::to_string(m.size()));
@@ -97,6 +105,18 @@ class Reader {
   void get(std::vector<std::string>& v) { v = list(); }
   void get(QName& q) { q.schema = str(), q.name = str(); }
   void get(ConstraintKind& k);
+  void get(std::optional<ColumnRef>& c) {
+    c.reset();
+    if (str() != "+") return;
+    ColumnRef r;
+    get(r.table);
+    r.column = str();
+    c = r;
+  }
+  void get(std::vector<QName>& v) {
+    v.resize(count());
+    for (auto& q : v) get(q);
+  }
   void get(Identity& i) {
     auto parsed = parse_identity(str());
     if (!parsed) throw std::runtime_error("bad identity");
@@ -172,17 +192,19 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.schemas);
   put_all(w, m.enums);
   put_all(w, m.extensions);
-  return w.text("o2");
+  put_all(w, m.sequences);
+  return w.text("o3");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o2 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o3 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
     get_all(r, m.schemas);
     get_all(r, m.enums);
     get_all(r, m.extensions);
+    get_all(r, m.sequences);
     if (!r.done()) return std::nullopt;
     return m;
   } catch (const std::exception&) {
@@ -196,11 +218,11 @@ std::string encode_table(const Table& t) {
   put_all(w, t.columns);
   put_all(w, t.constraints);
   put_all(w, t.indexes);
-  return w.text("t2");
+  return w.text("t3");
 }
 
 std::optional<Table> decode_table(const std::string& line) {
-  if (line.rfind("t2 ", 0) != 0) return std::nullopt;
+  if (line.rfind("t3 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Table t;

@@ -142,6 +142,11 @@ Model merge_replayed(const Model& live, const std::set<QName>& touched, const Mo
     if (!touched.count(name)) out.tables.emplace(name, t);
   for (const auto& [name, t] : result.tables)
     if (touched.count(name)) out.tables[name] = t;
+  // A sequence owned by a table the replay did not copy could not be given its owner there.
+  for (auto& [name, s] : out.sequences)
+    if (auto it = live.sequences.find(name); it != live.sequences.end() && it->second.owned_by &&
+                                             !touched.count(it->second.owned_by->table))
+      s.owned_by = it->second.owned_by;
   return out;
 }
 
@@ -185,29 +190,6 @@ void check_inheritance(const std::vector<Change>& changes, const Model& live) {
     throw Error("the plan would change tables in an inheritance tree (INHERITS), which reconcile does not manage yet: a "
                 "change to a parent reaches its children, and verification cannot show that. Change these tables by "
                 "hand, or leave them out with --exclude:" + list);
-}
-
-/// Sequences a column owns without being its serial (not its default): not managed yet, so named
-/// in a warning, and again when a planned drop takes them (and their current value) along.
-std::vector<std::string> owned_sequence_warnings(const Model& live, const std::vector<Change>& changes) {
-  std::vector<std::string> out;
-  std::string all;
-  for (const auto& [name, t] : live.tables)
-    for (const auto& c : t.columns)
-      if (c.sequence && serial_base(c.type).empty())
-        all += (all.empty() ? "" : ", ") + c.sequence->str() + " (owned by column " + name.str() + "." + c.name + ")";
-  if (!all.empty()) out.push_back("sequences owned by a column that does not use them as its default are not managed: " + all);
-  for (const auto& ch : changes) {
-    std::vector<std::pair<std::string, const Column*>> gone;
-    if (auto* d = std::get_if<DropTable>(&ch))
-      for (const auto& c : d->table.columns) gone.emplace_back("table " + d->table.name.str(), &c);
-    if (auto* d = std::get_if<DropColumn>(&ch)) gone.emplace_back("column " + d->table.str() + "." + d->column.name, &d->column);
-    for (const auto& [what, c] : gone)
-      if (c->sequence && serial_base(c->type).empty())
-        out.push_back("dropping " + what + " also drops sequence " + c->sequence->str() + ", which column " + c->name +
-                      " owns, and its current value");
-  }
-  return out;
 }
 
 /// The live model with the forward plan's renames as hints pointing back, so that the reverse plan
@@ -272,7 +254,6 @@ PlanOutcome make_plan(const PlanRequest& req) {
   phase("diffed");
   check_unmanaged_blockers(changes, live);
   check_inheritance(changes, live);
-  for (auto& w : owned_sequence_warnings(live, changes)) out.warnings.push_back(std::move(w));
   // Forward plans never drop an extension (other objects, and other teams, may use it): say so
   // for one installed in a managed schema that the files do not declare.
   for (const auto& [name, e] : live.extensions)

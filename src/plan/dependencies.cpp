@@ -58,6 +58,7 @@ struct Dependencies {
     for (const auto& col : t.columns) {
       d.creates.insert(column_ref(t.name, col.name));
       d.uses.insert(type_ref(col.type));
+      uses_sequences(col);
     }
     for (const auto& k : t.constraints)
       if (is_key(k)) d.creates.insert(key_columns_ref(t.name, k.columns));
@@ -67,6 +68,7 @@ struct Dependencies {
     for (const auto& col : c.table.columns) {
       d.drops.insert(column_ref(c.table.name, col.name));
       d.uses.insert(type_ref(col.type));
+      uses_sequences(col);
     }
     for (const auto& k : c.table.constraints) {
       if (is_key(k)) d.drops.insert(key_columns_ref(c.table.name, k.columns));
@@ -92,11 +94,13 @@ struct Dependencies {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(type_ref(c.column.type));
     if (!c.after.empty()) d.uses.insert(column_ref(c.table, c.after));
+    uses_sequences(c.column);
   }
   void operator()(const DropColumn& c) {
     d.drops.insert(self);
     d.uses.insert(table_ref(c.table));
     d.uses.insert(type_ref(c.column.type));
+    uses_sequences(c.column);
   }
   void operator()(const AlterColumn& c) {
     d.uses.insert(table_ref(c.table));
@@ -104,6 +108,8 @@ struct Dependencies {
     d.uses.insert(type_ref(c.to.type));
     if ((c.what & delta_nullable) && !c.to.nullable) d.uses.insert(filled_ref(c.table, c.to.name));
     if (c.what & delta_type) d.releases.insert(type_ref(c.from.type));
+    uses_sequences(c.to);
+    for (const auto& s : c.from.default_uses) d.releases.insert(sequence_ref(s));
   }
   void operator()(const RenameColumn& c) {
     d.creates.insert(self);
@@ -129,6 +135,29 @@ struct Dependencies {
   void operator()(const DropIndex& c) { index(c.table, c.index, true); }
   void operator()(const SetIndexComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const RenameObject& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const Create<Sequence>& c) {
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  void operator()(const Rename<Sequence>& c) {
+    d.creates.insert(self);
+    d.drops.insert(sequence_ref(c.from));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  void operator()(const Drop<Sequence>& c) {
+    d.drops.insert(self);
+    if (c.object.owned_by) d.uses.insert(column_ref(c.object.owned_by->table, c.object.owned_by->column));
+  }
+  void operator()(const Alter<Sequence>& c) {
+    d.uses.insert(self);
+    if (c.to.owned_by) d.uses.insert(column_ref(c.to.owned_by->table, c.to.owned_by->column));
+    if (c.from.owned_by) d.releases.insert(column_ref(c.from.owned_by->table, c.from.owned_by->column));
+  }
+
+  /// A column's default that calls a sequence: made after it, dropped before it.
+  void uses_sequences(const Column& col) {
+    for (const auto& s : col.default_uses) d.uses.insert(sequence_ref(s));
+  }
 
   void constraint(const QName& t, const Constraint& c, bool drop) {
     d.uses.insert(table_ref(t));

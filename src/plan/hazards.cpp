@@ -65,6 +65,16 @@ struct HazardRules {
   Hazards operator()(const DropIndex&) const { return {}; }
   Hazards operator()(const SetIndexComment&) const { return {}; }
   Hazards operator()(const RenameObject&) const { return {}; }
+  Hazards operator()(const Create<Sequence>&) const { return {}; }
+  Hazards operator()(const Rename<Sequence>&) const { return {}; }
+  Hazards operator()(const Drop<Sequence>&) const { return {Hazard::destructive}; }  // its current value is lost
+  Hazards operator()(const Alter<Sequence>& c) const {
+    // A narrower type or range fails when the current value no longer fits.
+    auto bound = [](const Sequence& s, const char* k) { return s.options.count(k) ? s.options.at(k) : ""; };
+    bool narrower = c.from.type != c.to.type || bound(c.from, "minvalue") != bound(c.to, "minvalue") ||
+                    bound(c.from, "maxvalue") != bound(c.to, "maxvalue");
+    return narrower ? Hazards{Hazard::may_fail} : Hazards{};
+  }
 };
 
 }  // namespace

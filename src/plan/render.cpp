@@ -64,8 +64,8 @@ std::string comment_detail(const std::optional<std::string>& from, const std::op
 
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
 enum Rank {
-  r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_enum, r_drop_schema,
-  r_drop_extension, r_rename, r_create_extension = 10, r_create_schema, r_create_enum, r_enum_value, r_create_table,
+  r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_sequence, r_drop_enum, r_drop_schema,
+  r_drop_extension, r_rename, r_create_extension = 20, r_create_schema, r_create_enum, r_create_sequence, r_enum_value, r_create_table,
   r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_comment
 };
 
@@ -255,16 +255,63 @@ struct Renderer {
   }
 
   StepDraft operator()(const RenameTable& c) {
-    const QName& to = c.table.name;
-    std::string sql;
-    QName at = c.from;
-    if (c.from.schema != to.schema) {
-      sql = "ALTER TABLE " + at.sql() + " SET SCHEMA " + quote_ident(to.schema) + ";";
-      at.schema = to.schema;
-    }
-    if (at.name != to.name) sql += (sql.empty() ? "" : "\n") + ("ALTER TABLE " + at.sql() + " RENAME TO " + quote_ident(to.name) + ";");
+    std::string sql = rename_sql("TABLE", c.from, c.table.name);
     auto d = draft(StepOp::rename, sql, r_rename);
     d.step.origin = c.table.loc;
+    return d;
+  }
+  StepDraft operator()(const Create<Sequence>& c) {
+    const Sequence& s = c.object;
+    std::string sql = "CREATE SEQUENCE " + s.name.sql() + " AS " + s.type;
+    for (const auto& [k, v] : s.options) sql += " " + identity_option_sql(k, v);
+    sql += ";";
+    if (s.comment) sql += "\n" + comment_sql("SEQUENCE " + s.name.sql(), s.comment);
+    auto d = draft(StepOp::create, sql, r_create_sequence);
+    d.step.origin = s.loc;
+    return d;
+  }
+  StepDraft operator()(const Rename<Sequence>& c) {
+    return draft(StepOp::rename, rename_sql("SEQUENCE", c.from, c.object.name), r_rename);
+  }
+  /// ALTER <what> ... SET SCHEMA, then RENAME TO, as far as each is needed.
+  static std::string rename_sql(const std::string& what, const QName& from, const QName& to) {
+    std::string sql;
+    QName at = from;
+    if (from.schema != to.schema) {
+      sql = "ALTER " + what + " " + at.sql() + " SET SCHEMA " + quote_ident(to.schema) + ";";
+      at.schema = to.schema;
+    }
+    if (at.name != to.name) sql += (sql.empty() ? "" : "\n") + ("ALTER " + what + " " + at.sql() + " RENAME TO " + quote_ident(to.name) + ";");
+    return sql;
+  }
+  StepDraft operator()(const Drop<Sequence>& c) {
+    return draft(StepOp::drop, "DROP SEQUENCE " + c.object.name.sql() + ";", r_drop_sequence);
+  }
+  /// Options as the files say them, the others back to their defaults; never the current value.
+  StepDraft operator()(const Alter<Sequence>& c) {
+    const Sequence& from = c.from;
+    const Sequence& to = c.to;
+    std::string parts;
+    std::vector<std::string> what;
+    if (from.type != to.type) parts += " AS " + to.type, what.push_back("type " + from.type + " -> " + to.type);
+    auto had = identity_defaults(from.type, from.options), want = identity_defaults(to.type, to.options);
+    for (const auto& [k, v] : from.options) had[k] = v;
+    for (const auto& [k, v] : to.options) want[k] = v;
+    for (const auto& [k, v] : want)
+      if (had[k] != v) parts += " " + identity_option_sql(k, v), what.push_back(k + " " + had[k] + " -> " + v);
+    if (from.owned_by != to.owned_by) {
+      parts += " OWNED BY " + (to.owned_by ? to.owned_by->table.sql() + "." + quote_ident(to.owned_by->column) : std::string("NONE"));
+      auto shown_owner = [](const std::optional<ColumnRef>& o) { return o ? std::optional<std::string>(format_column_ref(*o)) : std::nullopt; };
+      what.push_back(from_to("owned by", shown_owner(from.owned_by), shown_owner(to.owned_by)));
+    }
+    std::string sql = parts.empty() ? "" : "ALTER SEQUENCE " + to.name.sql() + parts + ";";
+    if (from.comment != to.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql("SEQUENCE " + to.name.sql(), to.comment);
+      what.push_back(comment_detail(from.comment, to.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_alter_column);
+    d.step.detail = join(what, "; ");
+    d.step.origin = to.loc;
     return d;
   }
   StepDraft operator()(const RenameObject& c) {

@@ -19,6 +19,12 @@ void touched(const Change& change, std::set<QName>& out) {
         if constexpr (requires { c.from.schema; }) out.insert(c.from);
         if constexpr (requires { c.columns.front().first.schema; })
           for (const auto& col : c.columns) out.insert(col.first);
+        // A sequence's owner: the replay needs the table to give the sequence to it.
+        auto owner = [&](const Sequence& s) {
+          if (s.owned_by) out.insert(s.owned_by->table);
+        };
+        if constexpr (requires { owner(c.object); }) owner(c.object);
+        if constexpr (requires { owner(c.to); }) owner(c.from), owner(c.to);
       },
       change);
 }

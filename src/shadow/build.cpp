@@ -55,7 +55,9 @@ void run_diff(RawConnection& raw, const std::string& prelude, const Model& from,
 /// `rejected`, which throws.
 void build(RawConnection& raw, RawConnection& second, const Model& model,
            const std::function<void(const ChunkFailure&)>& rejected) {
+  // Sequences first without their owners: the columns that own them come later.
   Model objects = model.with_tables({});
+  for (auto& [name, s] : objects.sequences) s.owned_by.reset();
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
   // A default that calls nextval() may name another table's sequence: such tables come after the
   // others, on one connection.
@@ -86,6 +88,15 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
     }
     run_diff(raw, "", before, after, rejected);
   }
+  // Then their owners, those built here (not a table taken from the cache, nor a column that a copy
+  // for verification left out).
+  Model owned = objects;
+  for (auto& [name, s] : owned.sequences) {
+    const auto& owner = model.sequences.at(name).owned_by;
+    const Table* t = owner ? model.find_table(owner->table) : nullptr;
+    if (t && t->find_column(owner->column)) s.owned_by = owner;
+  }
+  run_diff(raw, "", objects, owned, rejected);
 }
 
 }  // namespace reconcile::shadow

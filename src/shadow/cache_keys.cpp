@@ -1,5 +1,6 @@
 // The canonicalization cache's keys: what a table's canonical form depends on, and where a cached
 // table's parts were declared.
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -47,7 +48,8 @@ std::map<std::string, std::string> enum_texts(const Model& desired) {
 }
 
 /// The cache key of a table declaration: its signature, and what its canonical form also depends
-/// on: the declarations of the tables its foreign keys point at and of the enums its columns use.
+/// on: the declarations of the tables its foreign keys point at, of the enums its columns use and
+/// of the sequences its defaults may call.
 std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums) {
   std::string text = table_signature(t);
   for (const auto& k : t.constraints)
@@ -55,6 +57,11 @@ std::string declaration_key(const Table& t, const Model& desired, const std::map
       if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
   for (const auto& c : t.columns)
     if (auto it = enums.find(c.type.substr(0, c.type.find('['))); it != enums.end()) text += it->second;
+  // A default may call a sequence (the shadow says which): such a table depends on the sequences
+  // declared, conservatively all of them.
+  bool defaults = std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) { return c.default_expr.has_value(); });
+  if (defaults)
+    for (const auto& [name, s] : desired.sequences) text += "sequence " + name.sql() + "\n";
   return sha256_hex(text);
 }
 

@@ -200,6 +200,7 @@ Model Shadow::canonicalize(Model desired) {
   canonical.schemas = std::move(objects->schemas);
   canonical.enums = std::move(objects->enums);
   canonical.extensions = std::move(objects->extensions);
+  canonical.sequences = std::move(objects->sequences);
   cache.save();
   return canonical;
 }
@@ -222,6 +223,12 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   Model canonical = inspect_database(conninfo_, InspectScope{scope, {}});
   // Tables built only for their keys (their foreign keys left out) come from the cache.
   std::erase_if(canonical.tables, [&](const auto& entry) { return !declared.count(entry.first); });
+  // A sequence owned by a table taken from the cache was built without its owner: it keeps the
+  // one declared (names, which the server does not respell).
+  for (auto& [name, s] : canonical.sequences)
+    if (auto d = marked.sequences.find(name); d != marked.sequences.end() && d->second.owned_by &&
+                                              !marked.tables.count(d->second.owned_by->table))
+      s.owned_by = d->second.owned_by;
   restore_origins(canonical, marked);
   return canonical;
 }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "pg.hpp"
+#include "reconcile/sql.hpp"
 #include "reconcile/types.hpp"
 
 namespace reconcile {
@@ -101,6 +102,13 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
   for (const auto& r : tx.exec("SELECT objoid, objsubid, description FROM pg_description"
                                " WHERE classoid = 'pg_class'::regclass AND objsubid > 0"))
     comments[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()] = r[2].c_str();
+  // The sequences each default calls, as pg_depend records them (no expression is parsed).
+  std::unordered_map<uint64_t, std::vector<QName>> default_uses;  // (table oid << 16 | attnum) -> sequences
+  for (const auto& r : tx.exec("SELECT ad.adrelid, ad.adnum, sn.nspname, s.relname FROM pg_depend d"
+                               " JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid"
+                               " JOIN pg_class s ON d.refclassid = 'pg_class'::regclass AND d.refobjid = s.oid AND s.relkind = 'S'"
+                               " JOIN pg_namespace sn ON sn.oid = s.relnamespace ORDER BY 1, 2, 3, 4"))
+    default_uses[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()].push_back(QName{r[2].c_str(), r[3].c_str()});
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
@@ -145,8 +153,13 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
     col.collation = opt(r[9]);
     if (auto it = comments.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != comments.end())
       col.comment = it->second;
-    if (r[12].as<bool>() && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 &&
-        !serial_type(col.type).empty()) {
+    if (auto it = default_uses.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != default_uses.end())
+      col.default_uses = it->second;
+    // A serial: an owned sequence, named as PostgreSQL names a serial's, that the default calls.
+    // Any other owned sequence is a standalone one (read_sequences).
+    bool serial_named = !r[12].is_null() && r[12].as<bool>() && std::string(r[13].c_str()) == q.schema &&
+                        r[14].c_str() == default_object_name(q.name, col.name, "seq");
+    if (serial_named && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 && !serial_type(col.type).empty()) {
       col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
       col.default_expr.reset();
     }
@@ -267,7 +280,47 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
-/// Views, functions, triggers, policies, sequences and other kinds reconcile leaves alone, with the
+/// Standalone sequences (not those of identity columns; serial ones are let go by
+/// drop_serial_sequences), with their options that differ from the defaults and their owner.
+void read_sequences(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax,"
+      "  s.seqcache, s.seqcycle, obj_description(c.oid, 'pg_class'), own_n.nspname, own_c.relname, own_a.attname"
+      " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+      "   AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')"
+      " LEFT JOIN pg_class own_c ON own_c.oid = d.refobjid LEFT JOIN pg_namespace own_n ON own_n.oid = own_c.relnamespace"
+      " LEFT JOIN pg_attribute own_a ON own_a.attrelid = d.refobjid AND own_a.attnum = d.refobjsubid"
+      " WHERE (d.deptype IS NULL OR d.deptype = 'a') AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      " ORDER BY 1, 2", scope);
+  for (const auto& r : rows) {
+    Sequence s;
+    s.name = QName{r[0].c_str(), r[1].c_str()};
+    s.type = r[2].c_str();
+    std::map<std::string, std::string> read = {{"start", r[3].c_str()}, {"increment", r[4].c_str()},
+                                               {"minvalue", r[5].c_str()}, {"maxvalue", r[6].c_str()},
+                                               {"cache", r[7].c_str()}, {"cycle", r[8].as<bool>() ? "true" : "false"}};
+    auto defaults = identity_defaults(s.type, read);
+    for (const auto& [k, v] : read)
+      if (defaults[k] != v) s.options[k] = v;
+    s.comment = opt(r[9]);
+    if (!r[10].is_null()) s.owned_by = ColumnRef{{r[10].c_str(), r[11].c_str()}, r[12].c_str()};
+    m.sequences[s.name] = s;
+  }
+}
+
+/// The sequence of a serial column stays with its column: it is not a standalone sequence, and
+/// the column's default (which the model does not carry) does not use one.
+void drop_serial_sequences(Model& m) {
+  for (auto& [name, t] : m.tables)
+    for (auto& c : t.columns)
+      if (c.sequence && !serial_base(c.type).empty()) {
+        m.sequences.erase(*c.sequence);
+        c.default_uses.clear();
+      }
+}
+
+/// Views, functions, triggers, policies and other kinds reconcile leaves alone, with the
 /// table columns they depend on.
 void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
@@ -276,9 +329,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,"
       "    n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
       "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE (c.relkind IN ('v', 'm', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition)"
-      "     OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass"
-      "         AND o.objid = c.oid AND o.deptype IN ('a', 'i'))))"
+      "  WHERE (c.relkind IN ('v', 'm', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition))"
       "    AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
       "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
@@ -406,6 +457,8 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_extensions(tx, m);
   read_enums(tx, param, m);
   read_columns(tx, param, m, scope.exclude);
+  read_sequences(tx, param, m);
+  drop_serial_sequences(m);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
   read_inheritance(tx, param, m);

@@ -174,7 +174,9 @@ class Fields {
   std::string path_;
 };
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables"};
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences"};
+const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
+                                             "renamed_from"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
@@ -445,6 +447,32 @@ void read_table_body(Fields& f, Table& t) {
   t.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
 }
 
+/// A [sequences.NAME] section: its options (min and max are minvalue and maxvalue), its owner and comment.
+Sequence read_sequence(Fields& f) {
+  Sequence s;
+  s.loc = f.loc();
+  if (auto type = f.fragment("type")) s.type = *type;
+  for (const char* key : {"start", "increment", "min", "max", "cache"}) {
+    const toml::node* n = f.get(key);
+    if (!n) continue;
+    if (!n->is_integer()) throw Error(f.loc(key), std::string(key) + " must be an integer");
+    std::string option = key == std::string("min") ? "minvalue" : key == std::string("max") ? "maxvalue" : key;
+    s.options[option] = std::to_string(*n->value<int64_t>());
+  }
+  if (s.options.count("increment") && s.options["increment"] == "0") throw Error(f.loc("increment"), "increment must not be zero");
+  if (auto cycle = f.boolean("cycle")) s.options["cycle"] = *cycle ? "true" : "false";
+  if (auto owner = f.string("owned_by")) {
+    try {
+      s.owned_by = parse_column_ref(*owner);
+    } catch (const Error& e) {
+      throw Error(f.loc("owned_by"), e.what());
+    }
+  }
+  s.comment = f.string("comment");
+  if (auto from = f.string("renamed_from")) s.renamed_from = read_qname(*from, f.loc("renamed_from"), "sequence");
+  return s;
+}
+
 /// Accumulates objects from all files; remembers where each was first defined.
 class Loader {
  public:
@@ -476,6 +504,12 @@ class Loader {
       }
       define("type", e.name.str(), f.loc());
       model_.enums[e.name] = e;
+    });
+    for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
+      Sequence s = read_sequence(f);
+      s.name = read_qname(name, f.loc(), "sequence");
+      define("sequence", s.name.str(), f.loc());
+      model_.sequences[s.name] = s;
     });
     for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
       Table t;
@@ -567,6 +601,18 @@ Model Loader::finish() {
     for (auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key && c.ref_columns.empty())
         c.ref_columns = model_.find_table(c.ref_table)->primary_key()->columns;
+  }
+  for (auto& [name, s] : model_.sequences) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(s.loc, "sequence " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
+    if (model_.tables.count(name)) throw Error(s.loc, "sequence " + name.str() + " has the name of a table (they share a namespace)");
+    if (!s.owned_by) continue;
+    const Table* owner = model_.find_table(s.owned_by->table);
+    if (!owner || !owner->find_column(s.owned_by->column))
+      throw Error(s.loc, "sequences." + format_qname(name) + ".owned_by: column " + s.owned_by->table.str() + "." + s.owned_by->column +
+                             " is not declared");
+    if (owner->name.schema != name.schema)
+      throw Error(s.loc, "sequence " + name.str() + " must be in the schema of the table that owns it (" + owner->name.schema + ")");
   }
   for (auto& [name, e] : model_.enums) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))

@@ -43,6 +43,12 @@ std::string toml_value(const std::map<std::string, std::string>& m) {
 std::string toml_value(const QName& q) { return quote_double(format_qname(q)); }
 std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
 std::string toml_value(Identity i) { return quote_double(to_string(i)); }
+std::string toml_value(const std::optional<ColumnRef>& c) { return quote_double(format_column_ref(*c)); }
+std::string toml_value(const std::vector<QName>& v) {
+  std::vector<std::string> names;
+  for (const auto& q : v) names.push_back(format_qname(q));
+  return string_list(names);
+}
 std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 
 /// "key = value" for a field; the few keys that the files spell otherwise are spelt here.
@@ -157,6 +163,15 @@ void write_table(std::ostringstream& out, const Table& t) {
   write_array(out, "indexes", idx);
 }
 
+/// A sequence's section: its options as top-level keys (min and max for minvalue and maxvalue).
+void write_sequence(std::ostringstream& out, const Sequence& s) {
+  out << "\n[sequences." << qname_key(s.name) << "]\n";
+  if (s.type != "bigint") out << "type = " << quote_double(s.type) << "\n";
+  for (const auto& [k, v] : s.options)
+    out << (k == "minvalue" ? "min" : k == "maxvalue" ? "max" : k) << " = " << scalar(v) << "\n";
+  out << field_lines(s, {"type", "options"});
+}
+
 void write_header(std::ostringstream& out, const Model& m, const std::string& schema, bool with_extensions) {
   out << "# reconcile desired state (format 1), written by `reconcile inspect`\n";
   if (with_extensions)
@@ -171,6 +186,8 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
     if (n.schema != schema) continue;
     out << "\n[enums." << qname_key(n) << "]\n" << field_lines(e);
   }
+  for (const auto& [n, s] : m.sequences)
+    if (n.schema == schema) write_sequence(out, s);
 }
 
 /// One document per schema with its extensions (first document only), schema and enums.

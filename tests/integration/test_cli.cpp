@@ -343,22 +343,33 @@ indexes = [{ name = "ix_customers_email", columns = ["lower(email)"] }]
   CHECK_THAT(text.out, Catch::Contains("~ column public.customers.email: comment 'where receipts go' -> 'receipts | invoices'"));
 }
 
-TEST_CASE("a sequence a column owns without using it is named, and so is its drop with the table") {
+TEST_CASE("a sequence a column owns is managed: declared it plans nothing, left out it is dropped before its table") {
   TestDb db("owned_sequence");
   db.exec("CREATE TABLE tickets (id int, n int); CREATE SEQUENCE ticket_numbers OWNED BY tickets.n;"
           "SELECT setval('ticket_numbers', 41)");
   TempDir dir;
-  dir.write("keep/app.toml", "[tables.tickets]\ncolumns = [{ name = \"id\", type = \"integer\" }, { name = \"n\", type = \"integer\" }]\n");
+  std::string table = "[tables.tickets]\ncolumns = [{ name = \"id\", type = \"integer\" }, { name = \"n\", type = \"integer\" }]\n";
+  dir.write("keep/app.toml", table + "[sequences.ticket_numbers]\ntype = \"bigint\"\nowned_by = \"tickets.n\"\n");
+  dir.write("forget/app.toml", table);
   dir.write("drop/app.toml", "[tables.other]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n");
-  CliResult keep = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/keep", "--out", dir.path() + "/k.toml"});
+  CliResult keep = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/keep", "--out", dir.path() + "/k.toml",
+                            "--detailed-exitcode"});
   INFO(keep.out << keep.err);
   CHECK(keep.code == 0);
-  CHECK_THAT(keep.err, Catch::Contains("public.ticket_numbers (owned by column public.tickets.n)"));
+  CliResult forget = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/forget", "--out", dir.path() + "/f.toml"});
+  INFO(forget.out << forget.err);
+  CHECK(forget.code == 1);
+  CHECK_THAT(forget.err, Catch::Contains("sequence public.ticket_numbers"));
   CliResult drop = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/drop", "--out", dir.path() + "/d.toml",
                             "--allow-destructive"});
   INFO(drop.out << drop.err);
-  CHECK(drop.code == 0);
-  CHECK_THAT(drop.err, Catch::Contains("dropping table public.tickets also drops sequence public.ticket_numbers, which column n owns"));
+  REQUIRE(drop.code == 0);
+  auto seq = drop.out.find("- sequence public.ticket_numbers"), table_drop = drop.out.find("- table public.tickets");
+  CHECK(seq != std::string::npos);
+  CHECK(seq < table_drop);
+  CliResult apply = run_cli({"apply", "--database", db.url(), dir.path() + "/d.toml"});
+  INFO(apply.out << apply.err);
+  CHECK(apply.code == 0);
 }
 
 TEST_CASE("an installed extension the files do not declare is named, and never dropped") {

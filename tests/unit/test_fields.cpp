@@ -16,6 +16,7 @@ void change(std::vector<std::string>& v) { v.push_back("x"); }
 void change(std::map<std::string, std::string>& v) { v["x"] = "1"; }
 void change(QName& v) { v.name += "x"; }
 void change(ConstraintKind& v) { v = v == ConstraintKind::check ? ConstraintKind::unique : ConstraintKind::check; }
+void change(std::vector<QName>& v) { v.push_back({"public", "x"}); }
 void change(Identity& v) { v = v == Identity::always ? Identity::by_default : Identity::always; }
 void change(FkAction& v) { v = v == FkAction::cascade ? FkAction::restrict : FkAction::cascade; }
 
@@ -98,11 +99,18 @@ TEST_CASE("every field a kind lists is fingerprinted (but state), cached and com
   });
 }
 
-TEST_CASE("schemas, enums and extensions go through the cache codec whole") {
+TEST_CASE("schemas, enums, extensions and sequences go through the cache codec whole") {
   Model m;
   m.schemas["app"] = Schema{"app", "the app", {}};
   m.enums[{"app", "mood"}] = Enum{{"app", "mood"}, {"ok", "sad"}, "how it feels", {}, {}};
   m.extensions["pg_trgm"] = Extension{"pg_trgm", "app", {}};
+  Sequence seq;
+  seq.name = {"app", "ticket no"};
+  seq.type = "integer";
+  seq.options = {{"start", "10"}, {"cycle", "true"}};
+  seq.owned_by = ColumnRef{{"app", "t"}, "n"};
+  seq.comment = "numbers";
+  m.sequences[seq.name] = seq;
   auto back = decode_objects(encode_objects(m));
   REQUIRE(back);
   CHECK(canonical_text(*back) == canonical_text(m));

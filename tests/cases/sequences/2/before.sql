@@ -1,0 +1,1 @@
+INSERT INTO billing.invoices (total) VALUES (10), (20);

@@ -1,0 +1,1 @@
+SELECT setval('ticket_seq', 500);
