@@ -91,7 +91,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
                             SetReplicaIdentity, Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
-                            Rename<Sequence>>;
+                            Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

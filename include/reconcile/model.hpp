@@ -63,6 +63,37 @@ bool same_fields(const T& a, const T& b, Counts counts) {
   return same;
 }
 
+/// The kinds of ObjectRef (object_ref.hpp has their constructors, codec and labels).
+enum class ObjectKind {
+  // Objects: what a step creates, alters, drops or renames.
+  schema,      ///< name.name = the schema (name.schema empty)
+  extension,   ///< name.name = the extension
+  enum_type,   ///< name = the enum
+  table,       ///< name = the table
+  column,      ///< name = its table, sub = the column
+  constraint,  ///< name = its table, sub = the constraint's name (or "(kind what)" when unnamed)
+  index,       ///< name = schema and index name (or its table, sub = "(keys)" when unnamed)
+  sequence,    ///< name = the sequence
+  view,        ///< name = the view
+  // Facts the ordering tracks: not objects of their own, never a step's identity.
+  type,         ///< a type by name (any kind of type), as a column uses it
+  enum_value,   ///< name = the enum, sub = the value (a label that a new value is placed next to)
+  key_columns,  ///< name = a table, sub = the columns of a primary key or unique key (what a foreign key needs)
+  filled,       ///< name = a table, sub = a column whose NULLs a backfill has replaced
+  column_type,  ///< name = a table, sub = a column whose type a step changes (views over it go first)
+};
+
+/// "schema", "table", "column", ... ("enum" for an enum type, "enum value" for an enum's value).
+std::string to_string(ObjectKind kind);
+
+struct ObjectRef {
+  ObjectKind kind = ObjectKind::table;
+  QName name;
+  std::string sub;
+  auto operator<=>(const ObjectRef&) const = default;
+  bool operator==(const ObjectRef&) const = default;
+};
+
 /// Parses `name` or `schema.name` (a quoted TOML key); unqualified names live in `public`. A part
 /// that contains a dot (or starts with a double quote) is written in double quotes, with `""` for a
 /// quote inside: `public."a.b"`, `"my.schema".t`. Throws Error on text that is not such a name (an
@@ -293,6 +324,31 @@ struct Sequence {
   }
 };
 
+/// A view. Its query, columns and dependencies are as the server prints them (pg_get_viewdef,
+/// pg_depend), read from the database or from the shadow.
+struct View {
+  QName name;
+  std::string query;
+  bool security_barrier = false;
+  bool security_invoker = false;
+  std::string check_option;  ///< "", "local" or "cascaded"
+  std::optional<std::string> comment;
+  /// Read, never compared: its columns ("name type"), which CREATE OR REPLACE may only extend, and
+  /// the objects it uses (tables, columns, views, sequences, types).
+  std::vector<std::string> columns;
+  std::vector<ObjectRef> depends_on;
+  std::optional<QName> renamed_from;  ///< hint: the view's previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& v) {
+    return std::tuple{field("name", v.name, FieldRole::name), field("query", v.query),
+                      field("security_barrier", v.security_barrier), field("security_invoker", v.security_invoker),
+                      field("check_option", v.check_option), field("comment", v.comment, FieldRole::comment),
+                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state)};
+  }
+};
+
 /// An object of a kind reconcile does not manage (view, function, trigger, ...). It is never
 /// changed; `depends_on` lists the (table, column) pairs it uses ("" column = whole table).
 struct UnmanagedObject {
@@ -307,6 +363,7 @@ struct Model {
   std::map<QName, Enum> enums;
   std::map<QName, Table> tables;
   std::map<QName, Sequence> sequences;
+  std::map<QName, View> views;
   std::vector<UnmanagedObject> unmanaged;
   /// Properties of managed objects that the model does not carry yet ("table public.t (UNLOGGED)"):
   /// read so that they can be named in a warning, never compared or written.

@@ -11,40 +11,13 @@
 
 namespace reconcile {
 
-enum class ObjectKind {
-  // Objects: what a step creates, alters, drops or renames.
-  schema,      ///< name.name = the schema (name.schema empty)
-  extension,   ///< name.name = the extension
-  enum_type,   ///< name = the enum
-  table,       ///< name = the table
-  column,      ///< name = its table, sub = the column
-  constraint,  ///< name = its table, sub = the constraint's name (or "(kind what)" when unnamed)
-  index,       ///< name = schema and index name (or its table, sub = "(keys)" when unnamed)
-  sequence,    ///< name = the sequence
-  // Facts the ordering tracks: not objects of their own, never a step's identity.
-  type,         ///< a type by name (any kind of type), as a column uses it
-  enum_value,   ///< name = the enum, sub = the value (a label that a new value is placed next to)
-  key_columns,  ///< name = a table, sub = the columns of a primary key or unique key (what a foreign key needs)
-  filled,       ///< name = a table, sub = a column whose NULLs a backfill has replaced
-};
-
-/// "schema", "table", "column", ... ("enum" for an enum type, "enum value" for an enum's value).
-std::string to_string(ObjectKind kind);
-
-struct ObjectRef {
-  ObjectKind kind = ObjectKind::table;
-  QName name;
-  std::string sub;
-  auto operator<=>(const ObjectRef&) const = default;
-  bool operator==(const ObjectRef&) const = default;
-};
-
 ObjectRef schema_ref(const std::string& schema);
 ObjectRef extension_ref(const std::string& extension);
 ObjectRef enum_ref(const QName& name);
 ObjectRef table_ref(const QName& name);
 ObjectRef column_ref(const QName& table, const std::string& column);
 ObjectRef sequence_ref(const QName& name);
+ObjectRef view_ref(const QName& name);
 /// A named index: the schema of its table and its name.
 ObjectRef index_ref(const std::string& schema, const std::string& name);
 /// The type a column type names ("order_status[]" -> public.order_status, quoted parts unquoted,
@@ -53,6 +26,7 @@ ObjectRef type_ref(const std::string& column_type);
 
 /// Each kind's identity.
 inline ObjectRef ref_of(const Sequence& s) { return sequence_ref(s.name); }
+inline ObjectRef ref_of(const View& v) { return view_ref(v.name); }
 
 /// The one string form: the kind, then each part of the name double-quoted ("" for a quote
 /// inside): `column "public"."orders"."total"`.

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "reconcile/change.hpp"
+#include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
 #include "reconcile/types.hpp"
 
@@ -20,6 +21,7 @@ class Differ {
     enums();
     sequences();
     tables();
+    views();
     return std::move(out_);
   }
 
@@ -62,6 +64,13 @@ class Differ {
   /// A sequence owned by a renamed table or column is owned by it under its new name.
   void follow_renamed_owners() {
     for (const auto& c : out_) {
+      for (auto& [n, v] : cur_.views)
+        for (auto& r : v.depends_on) {
+          if (auto* t = std::get_if<RenameTable>(&c); t && r.name == t->from && (r.kind == ObjectKind::table || r.kind == ObjectKind::column))
+            r.name = t->table.name;
+          if (auto* col = std::get_if<RenameColumn>(&c); col && r.kind == ObjectKind::column && r.name == col->table && r.sub == col->from)
+            r.sub = col->to;
+        }
       for (auto& [n, s] : cur_.sequences) {
         if (!s.owned_by) continue;
         if (auto* r = std::get_if<RenameTable>(&c); r && s.owned_by->table == r->from) s.owned_by->table = r->table.name;
@@ -100,6 +109,71 @@ class Differ {
     const Table* t = cur_.find_table(s.owned_by->table);
     const Column* c = t ? t->find_column(s.owned_by->column) : nullptr;
     return c && std::count(c->default_uses.begin(), c->default_uses.end(), s.name);
+  }
+
+  /// Views: replaced in place when their columns only grow (CREATE OR REPLACE), else dropped and
+  /// created again; so are the live views over anything the plan drops or rebuilds (a column whose
+  /// type changes, a dropped column, table or view), in dependency order, never with CASCADE.
+  void views() {
+    auto differs = [](FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; };
+    std::set<QName> rebuilt, replaced;
+    for (const auto& [n, v] : des_.views) {
+      auto it = cur_.views.find(n);
+      if (it == cur_.views.end()) {
+        out_.push_back(Create<View>{v});
+      } else if (!same_fields(it->second, v, differs)) {
+        const auto& was = it->second.columns;
+        bool grows = v.columns.size() >= was.size() && std::equal(was.begin(), was.end(), v.columns.begin());
+        (grows ? replaced : rebuilt).insert(n);
+      }
+    }
+    std::set<QName> gone;
+    for (const auto& [n, v] : cur_.views)
+      if (!des_.views.count(n)) gone.insert(n);
+    carry_dependent_views(rebuilt, gone);
+    for (const auto& n : replaced)
+      if (!rebuilt.count(n)) out_.push_back(Alter<View>{cur_.views.at(n), des_.views.at(n)});
+    for (const auto& n : gone) out_.push_back(Drop<View>{cur_.views.at(n)});
+    for (const auto& n : rebuilt) {
+      out_.push_back(Drop<View>{cur_.views.at(n)});
+      if (auto it = des_.views.find(n); it != des_.views.end()) out_.push_back(Create<View>{it->second});
+    }
+  }
+
+  /// Adds to `rebuilt` every live view that uses (directly or through other views) what the changes
+  /// so far drop or rebuild.
+  void carry_dependent_views(std::set<QName>& rebuilt, const std::set<QName>& gone) {
+    std::set<ObjectRef> affected;
+    std::set<QName> dropped_tables;
+    for (const auto& ch : out_) {
+      if (auto* a = std::get_if<AlterColumn>(&ch); a && (a->what & delta_type)) {
+        affected.insert(column_ref(a->table, a->to.name));
+        affected.insert(column_ref(a->table, a->from.name));
+      } else if (auto* c = std::get_if<DropColumn>(&ch)) {
+        affected.insert(column_ref(c->table, c->column.name));
+      } else if (auto* t = std::get_if<DropTable>(&ch)) {
+        dropped_tables.insert(t->table.name);
+      } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
+        for (const auto& [table, col] : e->columns) affected.insert(column_ref(table, col.name));
+      }
+    }
+    for (const auto& n : rebuilt) affected.insert(view_ref(n));
+    for (const auto& n : gone) affected.insert(view_ref(n));
+    auto hit = [&](const ObjectRef& r) {
+      bool table_gone = (r.kind == ObjectKind::table || r.kind == ObjectKind::column) && dropped_tables.count(r.name);
+      return table_gone || affected.count(r);
+    };
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [n, v] : cur_.views) {
+        if (rebuilt.count(n) || gone.count(n)) continue;
+        if (std::any_of(v.depends_on.begin(), v.depends_on.end(), hit)) {
+          rebuilt.insert(n);
+          affected.insert(view_ref(n));
+          grew = true;
+        }
+      }
+    }
   }
 
   /// New values are added at their declared position. Removing or reordering existing values

@@ -240,6 +240,7 @@ std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   for (auto& c : follow_default_names(current, desired, old_table, old_columns)) out.push_back(std::move(c));
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
   for (auto& c : rename_sequences(current, desired)) out.push_back(std::move(c));
+  for (auto& c : rename_objects(current.views, desired.views, "view")) out.push_back(std::move(c));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "reconcile/model.hpp"
+#include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
 
 namespace reconcile {
@@ -27,6 +28,11 @@ std::string text_of(const QName& q) { return q.schema.empty() && q.name.empty() 
 std::string text_of(ConstraintKind k) { return quote_literal(to_string(k)); }
 std::string text_of(Identity i) { return quote_literal(to_string(i)); }
 std::string text_of(const std::optional<ColumnRef>& c) { return c ? quote_literal(format_column_ref(*c)) : "-"; }
+std::string text_of(const std::vector<ObjectRef>& v) {
+  std::string out = "[";
+  for (const auto& r : v) out += quote_literal(encode_ref(r)) + ",";
+  return out + "]";
+}
 std::string text_of(const std::vector<QName>& v) {
   std::string out = "[";
   for (const auto& q : v) out += q.sql() + ",";
@@ -89,6 +95,7 @@ std::string canonical_text(const Model& m) {
   for (const auto& [n, s] : m.schemas) out << canonical_line("schema", s);
   for (const auto& [n, e] : m.enums) out << canonical_line("enum", e);
   for (const auto& [n, s] : m.sequences) out << canonical_line("sequence", s);
+  for (const auto& [n, v] : m.views) out << canonical_line("view", v);
   for (const auto& [n, t] : m.tables) write_table(out, t);
   return out.str();
 }

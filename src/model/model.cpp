@@ -163,6 +163,7 @@ std::set<std::string> Model::managed_schemas() const {
   for (const auto& [name, e] : enums) out.insert(name.schema);
   for (const auto& [name, t] : tables) out.insert(name.schema);
   for (const auto& [name, s] : sequences) out.insert(name.schema);
+  for (const auto& [name, v] : views) out.insert(name.schema);
   return out;
 }
 
@@ -177,6 +178,8 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
     if (keep.count(n.schema)) out.tables.emplace(n, t);
   for (const auto& [n, s] : sequences)
     if (keep.count(n.schema)) out.sequences.emplace(n, s);
+  for (const auto& [n, v] : views)
+    if (keep.count(n.schema)) out.views.emplace(n, v);
   for (const auto& u : unmanaged)
     if (keep.count(u.name.schema)) out.unmanaged.push_back(u);
   return out;
@@ -188,6 +191,7 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   out.extensions = extensions;
   out.enums = enums;
   out.sequences = sequences;
+  out.views = views;
   out.unmanaged = unmanaged;
   for (const auto& name : keep)
     if (auto it = tables.find(name); it != tables.end()) out.tables.emplace(name, it->second);
@@ -225,6 +229,11 @@ void adopt_hints(Table& t, const Table& d) {
 }
 
 void Model::adopt_hints(const Model& from) {
+  for (auto& [name, v] : views)
+    if (auto it = from.views.find(name); it != from.views.end()) {
+      v.loc = it->second.loc;
+      v.renamed_from = it->second.renamed_from;
+    }
   for (auto& [name, s] : sequences)
     if (auto it = from.sequences.find(name); it != from.sequences.end()) {
       s.loc = it->second.loc;

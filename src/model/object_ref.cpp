@@ -9,7 +9,7 @@
 namespace reconcile {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, const char*>, 12> kKindCodes{{
+constexpr std::array<std::pair<ObjectKind, const char*>, 14> kKindCodes{{
     {ObjectKind::schema, "schema"},
     {ObjectKind::extension, "extension"},
     {ObjectKind::enum_type, "enum"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<ObjectKind, const char*>, 12> kKindCodes{{
     {ObjectKind::constraint, "constraint"},
     {ObjectKind::index, "index"},
     {ObjectKind::sequence, "sequence"},
+    {ObjectKind::view, "view"},
+    {ObjectKind::column_type, "column-type"},
     {ObjectKind::type, "type"},
     {ObjectKind::enum_value, "enum-value"},
     {ObjectKind::key_columns, "key-columns"},
@@ -58,6 +60,7 @@ bool qualified(ObjectKind kind) { return kind != ObjectKind::schema && kind != O
 std::string to_string(ObjectKind kind) {
   if (kind == ObjectKind::enum_value) return "enum value";
   if (kind == ObjectKind::key_columns) return "key columns";
+  if (kind == ObjectKind::column_type) return "column type";
   return kind_code(kind);
 }
 
@@ -67,6 +70,7 @@ ObjectRef enum_ref(const QName& name) { return {ObjectKind::enum_type, name, ""}
 ObjectRef table_ref(const QName& name) { return {ObjectKind::table, name, ""}; }
 ObjectRef column_ref(const QName& table, const std::string& column) { return {ObjectKind::column, table, column}; }
 ObjectRef sequence_ref(const QName& name) { return {ObjectKind::sequence, name, ""}; }
+ObjectRef view_ref(const QName& name) { return {ObjectKind::view, name, ""}; }
 ObjectRef index_ref(const std::string& schema, const std::string& name) { return {ObjectKind::index, {schema, name}, ""}; }
 
 ObjectRef type_ref(const std::string& column_type) {

@@ -1,6 +1,8 @@
 // Tokens separated by spaces; a token escapes backslash and whitespace, and "\0" is the empty string.
 #include "reconcile/table_codec.hpp"
 
+#include "reconcile/object_ref.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -42,6 +44,10 @@ class Writer {
   void put(const std::optional<ColumnRef>& c) {
     str(c ? "+" : "-");
     if (c) put(c->table), str(c->column);
+  }
+  void put(const std::vector<ObjectRef>& v) {
+    count(v.size());
+    for (const auto& r : v) str(encode_ref(r));
   }
   void put(const std::vector<QName>& v) {
     count(v.size());
@@ -112,6 +118,14 @@ class Reader {
     get(r.table);
     r.column = str();
     c = r;
+  }
+  void get(std::vector<ObjectRef>& v) {
+    v.resize(count());
+    for (auto& r : v) {
+      auto ref = decode_ref(str());
+      if (!ref) throw std::runtime_error("bad ref");
+      r = *ref;
+    }
   }
   void get(std::vector<QName>& v) {
     v.resize(count());
@@ -193,11 +207,12 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.enums);
   put_all(w, m.extensions);
   put_all(w, m.sequences);
-  return w.text("o3");
+  put_all(w, m.views);
+  return w.text("o4");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o3 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o4 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
@@ -205,6 +220,7 @@ std::optional<Model> decode_objects(const std::string& line) {
     get_all(r, m.enums);
     get_all(r, m.extensions);
     get_all(r, m.sequences);
+    get_all(r, m.views);
     if (!r.done()) return std::nullopt;
     return m;
   } catch (const std::exception&) {

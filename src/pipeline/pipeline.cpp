@@ -92,6 +92,23 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   Model out = m.with_tables(part);
   for (auto& [name, t] : out.tables)
     if (!whole.count(name)) reduce_to_keys(t, part);
+  // Views only over what is copied whole (the views the plan changes are: it touches their tables).
+  for (bool again = true; again;) {
+    again = false;
+    for (auto it = out.views.begin(); it != out.views.end();) {
+      bool whole_deps = std::all_of(it->second.depends_on.begin(), it->second.depends_on.end(), [&](const ObjectRef& r) {
+        if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) return whole.count(r.name) > 0;
+        if (r.kind == ObjectKind::view) return out.views.count(r.name) > 0;
+        return true;
+      });
+      if (whole_deps) {
+        ++it;
+      } else {
+        it = out.views.erase(it);
+        again = true;
+      }
+    }
+  }
   return out;
 }
 
@@ -135,13 +152,16 @@ std::set<QName> changed_tables(const std::set<QName>& touched, const std::vector
 
 /// The whole schema after the plan: `live` with the touched tables replaced by what the replay
 /// left of them (their neighbours are unchanged by definition).
-Model merge_replayed(const Model& live, const std::set<QName>& touched, const Model& result) {
+Model merge_replayed(const Model& live, const std::set<QName>& touched, const Model& copy, const Model& result) {
   Model out = result;
   out.tables.clear();
   for (const auto& [name, t] : live.tables)
     if (!touched.count(name)) out.tables.emplace(name, t);
   for (const auto& [name, t] : result.tables)
     if (touched.count(name)) out.tables[name] = t;
+  // Views the replay did not copy are as they are.
+  for (const auto& [name, v] : live.views)
+    if (!copy.views.count(name)) out.views.emplace(name, v);
   // A sequence owned by a table the replay did not copy could not be given its owner there.
   for (auto& [name, s] : out.sequences)
     if (auto it = live.sequences.find(name); it != live.sequences.end() && it->second.owned_by &&
@@ -291,11 +311,11 @@ PlanOutcome make_plan(const PlanRequest& req) {
     Model untouched = live;
     resolve_renames(untouched, canonical);
     canonical = Model{};
-    after = merge_replayed(untouched, touched, replay.result);
+    after = merge_replayed(untouched, touched, copy, replay.result);
     plan.target_fingerprint = fingerprint(after);
     bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
     plan.transaction_fingerprint =
-        outside ? fingerprint(merge_replayed(untouched, touched, replay.after_transaction)) : plan.target_fingerprint;
+        outside ? fingerprint(merge_replayed(untouched, touched, copy, replay.after_transaction)) : plan.target_fingerprint;
     phase("verified the plan");
   } else {
     if (plan.steps.empty()) plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;

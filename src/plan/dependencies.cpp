@@ -48,7 +48,11 @@ struct Dependencies {
     d.creates.insert(value_ref(c.enumeration, c.to));
   }
   void operator()(const RebuildEnum& c) {
-    for (const auto& [table, col] : c.columns) d.uses.insert(column_ref(table, col.name));
+    for (const auto& [table, col] : c.columns) {
+      d.uses.insert(column_ref(table, col.name));
+      d.drops.insert({ObjectKind::column_type, table, col.name});
+      d.creates.insert({ObjectKind::column_type, table, col.name});
+    }
     d.creates.insert(type_named(c.to.name));
   }
   void operator()(const CreateTable& c) {
@@ -107,7 +111,11 @@ struct Dependencies {
     d.uses.insert(self);
     d.uses.insert(type_ref(c.to.type));
     if ((c.what & delta_nullable) && !c.to.nullable) d.uses.insert(filled_ref(c.table, c.to.name));
-    if (c.what & delta_type) d.releases.insert(type_ref(c.from.type));
+    if (c.what & delta_type) {
+      d.releases.insert(type_ref(c.from.type));
+      d.drops.insert({ObjectKind::column_type, c.table, c.to.name});  // the views over it go first, come back after
+      d.creates.insert({ObjectKind::column_type, c.table, c.to.name});
+    }
     uses_sequences(c.to);
     for (const auto& s : c.from.default_uses) d.releases.insert(sequence_ref(s));
   }
@@ -138,6 +146,32 @@ struct Dependencies {
   void operator()(const Create<Sequence>& c) {
     d.creates.insert(self);
     d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  void operator()(const Create<View>& c) {
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(c.object.name.schema));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<View>& c) {
+    d.drops.insert(self);
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<View>& c) {
+    d.uses.insert(self);
+    uses_all(c.to.depends_on);
+    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+  }
+  void operator()(const Rename<View>& c) {
+    d.creates.insert(self);
+    d.drops.insert(view_ref(c.from));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  /// What a view uses; a column also by its type, which a type change drops and creates again.
+  void uses_all(const std::vector<ObjectRef>& refs) {
+    for (const auto& r : refs) {
+      d.uses.insert(r);
+      if (r.kind == ObjectKind::column) d.uses.insert({ObjectKind::column_type, r.name, r.sub});
+    }
   }
   void operator()(const Rename<Sequence>& c) {
     d.creates.insert(self);

@@ -67,6 +67,11 @@ struct HazardRules {
   Hazards operator()(const RenameObject&) const { return {}; }
   Hazards operator()(const Create<Sequence>&) const { return {}; }
   Hazards operator()(const Rename<Sequence>&) const { return {}; }
+  // A view holds no data: dropping or replacing one loses nothing (its grants aside).
+  Hazards operator()(const Create<View>&) const { return {}; }
+  Hazards operator()(const Drop<View>&) const { return {}; }
+  Hazards operator()(const Alter<View>&) const { return {}; }
+  Hazards operator()(const Rename<View>&) const { return {}; }
   Hazards operator()(const Drop<Sequence>&) const { return {Hazard::destructive}; }  // its current value is lost
   Hazards operator()(const Alter<Sequence>& c) const {
     // A narrower type or range fails when the current value no longer fits.

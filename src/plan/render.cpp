@@ -64,9 +64,9 @@ std::string comment_detail(const std::optional<std::string>& from, const std::op
 
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
 enum Rank {
-  r_drop_fk = 0, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_sequence, r_drop_enum, r_drop_schema,
+  r_drop_view = 0, r_drop_fk, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_sequence, r_drop_enum, r_drop_schema,
   r_drop_extension, r_rename, r_create_extension = 20, r_create_schema, r_create_enum, r_create_sequence, r_enum_value, r_create_table,
-  r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_comment
+  r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_create_view, r_alter_view, r_comment
 };
 
 /// The SQL of each change, and how its step runs (rank, detail, transaction, origin).
@@ -269,6 +269,49 @@ struct Renderer {
     auto d = draft(StepOp::create, sql, r_create_sequence);
     d.step.origin = s.loc;
     return d;
+  }
+  StepDraft operator()(const Create<View>& c) {
+    auto d = draft(StepOp::create, view_sql("CREATE VIEW ", c.object), r_create_view);
+    d.step.origin = c.object.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<View>& c) {
+    return draft(StepOp::drop, "DROP VIEW " + c.object.name.sql() + ";", r_drop_view);
+  }
+  /// CREATE OR REPLACE VIEW: the differ asks for it only when the columns only grow.
+  StepDraft operator()(const Alter<View>& c) {
+    const View& from = c.from;
+    const View& to = c.to;
+    std::string sql;
+    std::vector<std::string> what;
+    if (from.query != to.query || from.security_barrier != to.security_barrier || from.security_invoker != to.security_invoker ||
+        from.check_option != to.check_option) {
+      sql = view_sql("CREATE OR REPLACE VIEW ", to, false);
+      what.push_back(from.query != to.query ? "query replaced" : "options replaced");
+    }
+    if (from.comment != to.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql("VIEW " + to.name.sql(), to.comment);
+      what.push_back(comment_detail(from.comment, to.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_alter_view);
+    d.step.detail = join(what, "; ");
+    d.step.origin = to.loc;
+    return d;
+  }
+  StepDraft operator()(const Rename<View>& c) {
+    return draft(StepOp::rename, rename_sql("VIEW", c.from, c.object.name), r_rename);
+  }
+  /// `head` name WITH (options) AS query; and its comment.
+  static std::string view_sql(const std::string& head, const View& v, bool with_comment = true) {
+    std::vector<std::string> options;
+    if (v.security_barrier) options.push_back("security_barrier = true");
+    if (v.security_invoker) options.push_back("security_invoker = true");
+    if (!v.check_option.empty()) options.push_back("check_option = " + quote_literal(v.check_option));
+    std::string query = v.query;
+    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+    std::string sql = head + v.name.sql() + (options.empty() ? "" : " WITH (" + join(options, ", ") + ")") + " AS\n" + query + ";";
+    if (with_comment && v.comment) sql += "\n" + comment_sql("VIEW " + v.name.sql(), v.comment);
+    return sql;
   }
   StepDraft operator()(const Rename<Sequence>& c) {
     return draft(StepOp::rename, rename_sql("SEQUENCE", c.from, c.object.name), r_rename);

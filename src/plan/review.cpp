@@ -25,6 +25,13 @@ void touched(const Change& change, std::set<QName>& out) {
         };
         if constexpr (requires { owner(c.object); }) owner(c.object);
         if constexpr (requires { owner(c.to); }) owner(c.from), owner(c.to);
+        // A view's tables: the replay needs them whole to build it.
+        auto over = [&](const View& v) {
+          for (const auto& r : v.depends_on)
+            if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) out.insert(r.name);
+        };
+        if constexpr (requires { over(c.object); }) over(c.object);
+        if constexpr (requires { over(c.to); }) over(c.from), over(c.to);
       },
       change);
 }

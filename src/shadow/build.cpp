@@ -45,6 +45,25 @@ void run_diff(RawConnection& raw, const std::string& prelude, const Model& from,
   if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
 }
 
+/// Creates views one statement at a time. A declared view's dependencies are not known before the
+/// server has it, so the order is found by trying: what fails for want of another view is tried
+/// again once others exist; when a round makes no progress, the first failure is the error.
+void build_views(RawConnection& raw, const std::vector<Step>& steps, const std::function<void(const ChunkFailure&)>& rejected) {
+  std::vector<const Step*> pending;
+  for (const auto& s : steps) pending.push_back(&s);
+  while (!pending.empty()) {
+    std::vector<const Step*> failed;
+    std::optional<ChunkFailure> first;
+    for (const Step* s : pending)
+      if (auto failure = raw.run(s->sql)) {
+        failed.push_back(s);
+        if (!first) first = ChunkFailure{s, failure->byte_offset == std::string::npos ? 0 : failure->byte_offset, failure->message};
+      }
+    if (failed.size() == pending.size()) rejected(*first);
+    pending = failed;
+  }
+}
+
 }  // namespace
 
 /// Builds `model` in an empty shadow database: its schemas, enums and extensions first; then its
@@ -58,6 +77,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   // Sequences first without their owners: the columns that own them come later.
   Model objects = model.with_tables({});
   for (auto& [name, s] : objects.sequences) s.owned_by.reset();
+  objects.views.clear();  // last, over the tables
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
   // A default that calls nextval() may name another table's sequence: such tables come after the
   // others, on one connection.
@@ -97,6 +117,9 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
     if (t && t->find_column(owner->column)) s.owned_by = owner;
   }
   run_diff(raw, "", objects, owned, rejected);
+  Model viewed = owned;
+  viewed.views = model.views;
+  build_views(raw, plan_steps(diff(owned, viewed)), rejected);
 }
 
 }  // namespace reconcile::shadow

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "reconcile/sql.hpp"
 #include "shadow_internal.hpp"
 
 namespace reconcile::shadow {
@@ -73,8 +74,16 @@ Model to_materialize(Model declared, const Model& cached) {
   for (const auto& [name, t] : declared.tables)
     for (const auto& k : t.constraints)
       if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
+  // The views need the tables they read: those whose name a view's query mentions (a superset,
+  // for building only; the server says what each view really uses).
+  std::set<std::string> mentioned;
+  for (const auto& [name, v] : declared.views)
+    for (const auto& token : sql_tokens(v.query))
+      if (token.identifier()) mentioned.insert(token.value);
+  for (const auto& [name, t] : cached.tables)
+    if (mentioned.count(name.name)) targets.insert(name);
   for (const auto& name : targets)
-    if (const Table* r = cached.find_table(name)) declared.tables[name] = without_foreign_keys(*r);
+    if (const Table* r = cached.find_table(name); r && !declared.tables.count(name)) declared.tables[name] = without_foreign_keys(*r);
   return declared;
 }
 

@@ -201,6 +201,7 @@ Model Shadow::canonicalize(Model desired) {
   canonical.enums = std::move(objects->enums);
   canonical.extensions = std::move(objects->extensions);
   canonical.sequences = std::move(objects->sequences);
+  canonical.views = std::move(objects->views);
   cache.save();
   return canonical;
 }

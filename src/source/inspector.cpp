@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "pg.hpp"
+#include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
 #include "reconcile/types.hpp"
 
@@ -45,6 +46,14 @@ std::optional<std::string> scope_param(const InspectScope& scope) {
 const char* kSchemaFilter =
     " n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'reconcile')"
     " AND ($1::text IS NULL OR n.nspname = ANY (string_to_array($1::text, chr(31)))) ";
+
+/// A view that calls a function of the user's (not managed yet): such a view is left alone too, as
+/// the shadow could not build it.
+const char* kViewCallsUserFunction =
+    " EXISTS (SELECT 1 FROM pg_rewrite fr JOIN pg_depend fd ON fd.classid = 'pg_rewrite'::regclass AND fd.objid = fr.oid"
+    "   JOIN pg_proc fp ON fd.refclassid = 'pg_proc'::regclass AND fp.oid = fd.refobjid"
+    "   JOIN pg_namespace fn ON fn.oid = fp.pronamespace"
+    "   WHERE fr.ev_class = c.oid AND fn.nspname NOT IN ('pg_catalog', 'information_schema')) ";
 
 const char* kNotExtensionMember =
     " NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid"
@@ -309,6 +318,60 @@ void read_sequences(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
+/// Views: the query as the server prints it, options, comment, columns; then what each uses, from
+/// pg_depend through its rewrite rule (tables and their columns, views, sequences, types).
+void read_views(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, pg_get_viewdef(c.oid),"
+      "  EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) WHERE option_name = 'security_barrier' AND option_value = 'true'),"
+      "  EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) WHERE option_name = 'security_invoker' AND option_value = 'true'),"
+      "  (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'check_option'),"
+      "  obj_description(c.oid, 'pg_class'),"
+      "  array_to_string(ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+      "        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), chr(31))"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE c.relkind = 'v' AND NOT" + std::string(kViewCallsUserFunction) + "AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      " ORDER BY 1, 2", scope);
+  for (const auto& r : rows) {
+    View v;
+    v.name = QName{r[0].c_str(), r[1].c_str()};
+    v.query = r[2].c_str();  // as printed, without the statement's ';' and the spaces around
+    while (!v.query.empty() && (v.query.back() == ';' || std::isspace(static_cast<unsigned char>(v.query.back())))) v.query.pop_back();
+    v.query.erase(0, v.query.find_first_not_of(" \n\t"));
+    v.security_barrier = r[3].as<bool>();
+    v.security_invoker = r[4].as<bool>();
+    v.check_option = str(r[5]);
+    v.comment = opt(r[6]);
+    v.columns = split(r[7]);
+    m.views[v.name] = v;
+  }
+  auto deps = tx.exec_params(std::string(
+      "SELECT DISTINCT n.nspname, v.relname, d.refclassid = 'pg_type'::regclass, tn.nspname,"
+      "  COALESCE(t.relname, ty.typname), t.relkind, a.attname"
+      " FROM pg_rewrite rw JOIN pg_class v ON v.oid = rw.ev_class AND v.relkind = 'v'"
+      " JOIN pg_namespace n ON n.oid = v.relnamespace"
+      " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'"
+      " LEFT JOIN pg_class t ON d.refclassid = 'pg_class'::regclass AND t.oid = d.refobjid"
+      " LEFT JOIN pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid"
+      " JOIN pg_namespace tn ON tn.oid = COALESCE(t.relnamespace, ty.typnamespace)"
+      " LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0"
+      " WHERE ((t.oid IS NOT NULL AND t.oid <> v.oid) OR (ty.oid IS NOT NULL AND tn.nspname <> 'pg_catalog')) AND") +
+          kSchemaFilter + " ORDER BY 1, 2, 3, 4, 5, 7",
+      scope);
+  for (const auto& r : deps) {
+    auto it = m.views.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.views.end()) continue;
+    QName target{r[3].c_str(), r[4].c_str()};
+    std::string relkind = str(r[5]);
+    ObjectRef ref = r[2].as<bool>() ? ObjectRef{ObjectKind::type, target, ""}
+                    : relkind == "v"  ? view_ref(target)
+                    : relkind == "S"  ? sequence_ref(target)
+                    : !r[6].is_null() ? column_ref(target, r[6].c_str())
+                                      : table_ref(target);
+    it->second.depends_on.push_back(ref);
+  }
+}
+
 /// The sequence of a serial column stays with its column: it is not a standalone sequence, and
 /// the column's default (which the model does not carry) does not use one.
 void drop_serial_sequences(Model& m) {
@@ -329,7 +392,8 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,"
       "    n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
       "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE (c.relkind IN ('v', 'm', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition))"
+      "  WHERE (c.relkind IN ('m', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition) OR (c.relkind = 'v' AND" +
+      std::string(kViewCallsUserFunction) + "))"
       "    AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
       "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
@@ -458,6 +522,7 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_enums(tx, param, m);
   read_columns(tx, param, m, scope.exclude);
   read_sequences(tx, param, m);
+  read_views(tx, param, m);
   drop_serial_sequences(m);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);

@@ -174,7 +174,8 @@ class Fields {
   std::string path_;
 };
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences"};
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences", "views"};
+const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from"};
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
                                              "renamed_from"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
@@ -511,6 +512,23 @@ class Loader {
       define("sequence", s.name.str(), f.loc());
       model_.sequences[s.name] = s;
     });
+    for_each_entry(top, "views", kViewKeys, [&](const std::string& name, Fields& f) {
+      View v;
+      v.name = read_qname(name, f.loc(), "view");
+      v.loc = f.loc();
+      v.query = require_fragment(f, "query");
+      v.security_barrier = f.boolean("security_barrier").value_or(false);
+      v.security_invoker = f.boolean("security_invoker").value_or(false);
+      if (auto check = f.string("check_option")) {
+        if (*check != "local" && *check != "cascaded")
+          throw Error(f.loc("check_option"), "check_option must be \"local\" or \"cascaded\", not \"" + *check + "\"");
+        v.check_option = *check;
+      }
+      v.comment = f.string("comment");
+      if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "view");
+      define("view", v.name.str(), f.loc());
+      model_.views[v.name] = v;
+    });
     for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
       Table t;
       t.name = read_qname(name, f.loc(), "table");
@@ -601,6 +619,12 @@ Model Loader::finish() {
     for (auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key && c.ref_columns.empty())
         c.ref_columns = model_.find_table(c.ref_table)->primary_key()->columns;
+  }
+  for (auto& [name, v] : model_.views) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(v.loc, "view " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
+    if (model_.tables.count(name) || model_.sequences.count(name))
+      throw Error(v.loc, "view " + name.str() + " has the name of a table or sequence (they share a namespace)");
   }
   for (auto& [name, s] : model_.sequences) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))

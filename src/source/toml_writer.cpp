@@ -44,6 +44,7 @@ std::string toml_value(const QName& q) { return quote_double(format_qname(q)); }
 std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
 std::string toml_value(Identity i) { return quote_double(to_string(i)); }
 std::string toml_value(const std::optional<ColumnRef>& c) { return quote_double(format_column_ref(*c)); }
+std::string toml_value(const std::vector<ObjectRef>&) { return "[]"; }  // state: never written
 std::string toml_value(const std::vector<QName>& v) {
   std::vector<std::string> names;
   for (const auto& q : v) names.push_back(format_qname(q));
@@ -188,6 +189,8 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
   }
   for (const auto& [n, s] : m.sequences)
     if (n.schema == schema) write_sequence(out, s);
+  for (const auto& [n, v] : m.views)
+    if (n.schema == schema) out << "\n[views." << qname_key(n) << "]\n" << field_lines(v);
 }
 
 /// One document per schema with its extensions (first document only), schema and enums.

@@ -9,7 +9,7 @@ using namespace reconcile;
 TEST_CASE("object refs: the string form round-trips names with dots, quotes and spaces") {
   std::vector<ObjectRef> refs = {schema_ref("app"), extension_ref("pg_trgm"), table_ref({"public", "orders"}),
                                  column_ref({"my.schema", "a \"b\""}, "c.d"), enum_ref({"public", "Status"}),
-                                 index_ref("public", "ix"), sequence_ref({"s", "n"}), type_ref("\"a.b\".\"T\"[]"),
+                                 index_ref("public", "ix"), sequence_ref({"s", "n"}), view_ref({"s", "v w"}), type_ref("\"a.b\".\"T\"[]"),
                                  ObjectRef{ObjectKind::constraint, {"public", "t"}, "(check (x > 0))"}};
   for (const auto& r : refs) {
     INFO(encode_ref(r));
@@ -19,7 +19,7 @@ TEST_CASE("object refs: the string form round-trips names with dots, quotes and 
   }
   CHECK(encode_ref(column_ref({"public", "orders"}, "total")) == "column \"public\".\"orders\".\"total\"");
   CHECK_FALSE(decode_ref("table public.orders"));
-  CHECK_FALSE(decode_ref("view \"public\".\"v\""));
+  CHECK_FALSE(decode_ref("trigger \"public\".\"t\""));
   CHECK_FALSE(decode_ref("table \"public\""));
   CHECK_FALSE(decode_ref("table \"public\".\"t"));
 }
