@@ -1,6 +1,7 @@
 // The schema model: plain values describing a PostgreSQL schema, from TOML or from a live database.
 #pragma once
 #include <compare>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -107,6 +108,14 @@ struct ColumnRef;
 ColumnRef parse_column_ref(const std::string& text);
 /// The inverse of parse_column_ref.
 std::string format_column_ref(const ColumnRef& c);
+
+/// The one of `values` that to_string spells `text`: every enum's parser.
+template <class E>
+std::optional<E> enum_named(const std::string& text, std::initializer_list<E> values) {
+  for (E v : values)
+    if (to_string(v) == text) return v;
+  return std::nullopt;
+}
 
 /// GENERATED ... AS IDENTITY, or none.
 enum class Identity { none, always, by_default };

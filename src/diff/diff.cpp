@@ -61,7 +61,11 @@ class Differ {
       if (!des_.enums.count(n)) out_.push_back(DropEnum{e});
   }
 
-  /// A sequence owned by a renamed table or column is owned by it under its new name.
+  /// The roles of the fields that a change to a whole object (a sequence, a view) compares.
+  static bool changed_in_place(FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; }
+
+  /// A sequence owned by a renamed table or column is owned by it under its new name, and a live
+  /// view uses it under that name.
   void follow_renamed_owners() {
     for (const auto& c : out_) {
       for (auto& [n, v] : cur_.views)
@@ -84,7 +88,6 @@ class Differ {
   /// exists (a column's default may need the sequence first). One whose owning column goes away
   /// goes with it.
   void sequences() {
-    auto differs = [](FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; };
     for (const auto& [n, s] : des_.sequences) {
       auto it = cur_.sequences.find(n);
       if (it == cur_.sequences.end()) {
@@ -92,7 +95,7 @@ class Differ {
         bare.owned_by.reset();
         out_.push_back(Create<Sequence>{bare});
         if (s.owned_by) out_.push_back(Alter<Sequence>{bare, s});
-      } else if (!same_fields(it->second, s, differs)) {
+      } else if (!same_fields(it->second, s, changed_in_place)) {
         out_.push_back(Alter<Sequence>{it->second, s});
       }
     }
@@ -115,13 +118,12 @@ class Differ {
   /// created again; so are the live views over anything the plan drops or rebuilds (a column whose
   /// type changes, a dropped column, table or view), in dependency order, never with CASCADE.
   void views() {
-    auto differs = [](FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; };
     std::set<QName> rebuilt, replaced;
     for (const auto& [n, v] : des_.views) {
       auto it = cur_.views.find(n);
       if (it == cur_.views.end()) {
         out_.push_back(Create<View>{v});
-      } else if (!same_fields(it->second, v, differs)) {
+      } else if (!same_fields(it->second, v, changed_in_place)) {
         const auto& was = it->second.columns;
         bool grows = v.columns.size() >= was.size() && std::equal(was.begin(), was.end(), v.columns.begin());
         (grows ? replaced : rebuilt).insert(n);

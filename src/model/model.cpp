@@ -103,9 +103,7 @@ std::string to_string(Identity identity) {
 }
 
 std::optional<Identity> parse_identity(const std::string& text) {
-  for (Identity i : {Identity::none, Identity::always, Identity::by_default})
-    if (to_string(i) == text) return i;
-  return std::nullopt;
+  return enum_named(text, {Identity::none, Identity::always, Identity::by_default});
 }
 
 std::string to_string(FkAction action) {
@@ -122,9 +120,7 @@ std::string to_string(FkAction action) {
 std::optional<FkAction> parse_fk_action(const std::string& text) {
   std::string lower;
   for (unsigned char c : text) lower += static_cast<char>(std::tolower(c));
-  for (FkAction a : {FkAction::no_action, FkAction::restrict, FkAction::cascade, FkAction::set_null, FkAction::set_default})
-    if (to_string(a) == lower) return a;
-  return std::nullopt;
+  return enum_named(lower, {FkAction::no_action, FkAction::restrict, FkAction::cascade, FkAction::set_null, FkAction::set_default});
 }
 
 bool Column::same_definition(const Column& o) const {

@@ -161,13 +161,9 @@ class Reader {
 };
 
 void Reader::get(ConstraintKind& kind) {
-  std::string s = str();
-  for (auto k : {ConstraintKind::primary_key, ConstraintKind::unique, ConstraintKind::check, ConstraintKind::foreign_key})
-    if (to_string(k) == s) {
-      kind = k;
-      return;
-    }
-  throw std::runtime_error("bad kind");
+  auto parsed = enum_named(str(), {ConstraintKind::primary_key, ConstraintKind::unique, ConstraintKind::check, ConstraintKind::foreign_key});
+  if (!parsed) throw std::runtime_error("bad kind");
+  kind = *parsed;
 }
 
 /// `items` as a count and each item's fields.

@@ -24,9 +24,7 @@ std::string to_string(StepOp op) {
 }
 
 std::optional<StepOp> parse_step_op(const std::string& text) {
-  for (StepOp op : kStepOps)
-    if (to_string(op) == text) return op;
-  return std::nullopt;
+  return enum_named(text, {StepOp::create, StepOp::alter, StepOp::drop, StepOp::rename});
 }
 
 std::string to_string(Hazard hazard) {
@@ -41,9 +39,7 @@ std::string to_string(Hazard hazard) {
 }
 
 std::optional<Hazard> parse_hazard(const std::string& text) {
-  for (Hazard h : {Hazard::destructive, Hazard::irreversible, Hazard::locks, Hazard::may_fail, Hazard::rewrite})
-    if (to_string(h) == text) return h;
-  return std::nullopt;
+  return enum_named(text, {Hazard::destructive, Hazard::irreversible, Hazard::locks, Hazard::may_fail, Hazard::rewrite});
 }
 
 std::vector<std::string> hazard_names(const Hazards& hazards) {

@@ -27,6 +27,19 @@ std::vector<std::string> split(const pqxx::field& f) {
   return out;
 }
 
+/// The options of a sequence of `type` (pg_sequence's seqstart, seqincrement, seqmin, seqmax,
+/// seqcache, seqcycle, from column `at` of `r` on) that differ from PostgreSQL's defaults.
+std::map<std::string, std::string> sequence_options(const std::string& type, const pqxx::row& r, int at) {
+  std::map<std::string, std::string> read = {{"start", r[at].c_str()},       {"increment", r[at + 1].c_str()},
+                                             {"minvalue", r[at + 2].c_str()}, {"maxvalue", r[at + 3].c_str()},
+                                             {"cache", r[at + 4].c_str()},    {"cycle", r[at + 5].as<bool>() ? "true" : "false"}};
+  auto defaults = identity_defaults(type, read);
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : read)
+    if (defaults[k] != v) out[k] = v;
+  return out;
+}
+
 std::optional<std::string> opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return std::string(f.c_str());
@@ -174,12 +187,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
     }
     if (r[12].as<bool>()) col.sequence = QName{r[13].c_str(), r[14].c_str()};  // owned, used as default or not
     if (col.identity != Identity::none && !r[15].is_null()) {
-      std::map<std::string, std::string> read = {{"start", r[15].c_str()}, {"increment", r[16].c_str()},
-                                                 {"minvalue", r[17].c_str()}, {"maxvalue", r[18].c_str()},
-                                                 {"cache", r[19].c_str()}, {"cycle", r[20].as<bool>() ? "true" : "false"}};
-      auto defaults = identity_defaults(col.type, read);
-      for (const auto& [k, v] : read)
-        if (defaults[k] != v) col.identity_options[k] = v;
+      col.identity_options = sequence_options(col.type, r, 15);
     }
     t.columns.push_back(col);
   }
@@ -306,12 +314,7 @@ void read_sequences(pqxx::transaction_base& tx, const char* scope, Model& m) {
     Sequence s;
     s.name = QName{r[0].c_str(), r[1].c_str()};
     s.type = r[2].c_str();
-    std::map<std::string, std::string> read = {{"start", r[3].c_str()}, {"increment", r[4].c_str()},
-                                               {"minvalue", r[5].c_str()}, {"maxvalue", r[6].c_str()},
-                                               {"cache", r[7].c_str()}, {"cycle", r[8].as<bool>() ? "true" : "false"}};
-    auto defaults = identity_defaults(s.type, read);
-    for (const auto& [k, v] : read)
-      if (defaults[k] != v) s.options[k] = v;
+    s.options = sequence_options(s.type, r, 3);
     s.comment = opt(r[9]);
     if (!r[10].is_null()) s.owned_by = ColumnRef{{r[10].c_str(), r[11].c_str()}, r[12].c_str()};
     m.sequences[s.name] = s;
