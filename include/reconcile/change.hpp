@@ -91,7 +91,10 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
                             SetReplicaIdentity, Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
-                            Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>>;
+                            Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
+                            Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,
+                            Create<Trigger>, Drop<Trigger>, Alter<Trigger>, Create<MaterializedView>,
+                            Drop<MaterializedView>, Alter<MaterializedView>, Rename<MaterializedView>>;
 
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.

@@ -76,6 +76,10 @@ enum class ObjectKind {
   index,       ///< name = schema and index name (or its table, sub = "(keys)" when unnamed)
   sequence,    ///< name = the sequence
   view,        ///< name = the view
+  materialized_view,  ///< name = the materialized view
+  function,    ///< name = the function, sub = its argument types as the server prints them ("integer, text")
+  procedure,   ///< as function
+  trigger,     ///< name = its table, sub = the trigger
   // Facts the ordering tracks: not objects of their own, never a step's identity.
   type,         ///< a type by name (any kind of type), as a column uses it
   enum_value,   ///< name = the enum, sub = the value (a label that a new value is placed next to)
@@ -241,6 +245,33 @@ struct Index {
   }
   /// Same definition, ignoring the name and the comment.
   bool same_definition(const Index& o) const;
+  /// The same index: name, definition and comment.
+  bool operator==(const Index& o) const { return name == o.name && same_definition(o) && comment == o.comment; }
+};
+
+/// A trigger on a table. `execute` is the function call as written ("touch_updated_at()",
+/// "audit('orders')"); the server's spelling after the shadow.
+struct Trigger {
+  std::string name;
+  std::string timing = "after";           ///< "before", "after" or "instead of"
+  std::vector<std::string> events;        ///< "insert", "update", "delete", "truncate"
+  std::vector<std::string> update_of;     ///< UPDATE OF these columns
+  std::string for_each = "statement";     ///< "row" or "statement"
+  std::string when;                       ///< WHEN condition, as the server prints it
+  std::string execute;
+  std::optional<std::string> comment;
+  /// Read, never compared: the function it calls and the columns it names (pg_depend).
+  std::vector<ObjectRef> depends_on;
+  QName table;  ///< its table (set by whoever puts it in a Table; not a field of its own)
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& t) {
+    return std::tuple{field("name", t.name, FieldRole::name), field("timing", t.timing), field("events", t.events),
+                      field("update_of", t.update_of), field("for_each", t.for_each), field("when", t.when),
+                      field("execute", t.execute), field("comment", t.comment, FieldRole::comment),
+                      field("depends_on", t.depends_on, FieldRole::state)};
+  }
 };
 
 struct Table {
@@ -248,6 +279,7 @@ struct Table {
   std::vector<Column> columns;  ///< physical order
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
+  std::vector<Trigger> triggers;
   std::optional<std::string> comment;
   /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
   std::string replica_identity;
@@ -358,6 +390,65 @@ struct View {
   }
 };
 
+/// A materialized view: a view whose rows are stored, with indexes of its own. Its query, columns
+/// and dependencies are as the server prints them (from the database or the shadow).
+struct MaterializedView {
+  QName name;
+  std::string query;
+  bool with_data = true;  ///< false: created WITH NO DATA (not populated)
+  std::vector<Index> indexes;
+  std::optional<std::string> comment;
+  /// Read, never compared: its columns ("name type") and the objects it uses.
+  std::vector<std::string> columns;
+  std::vector<ObjectRef> depends_on;
+  std::optional<QName> renamed_from;  ///< hint: its previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& v) {
+    return std::tuple{field("name", v.name, FieldRole::name), field("query", v.query), field("with_data", v.with_data),
+                      field("indexes", v.indexes), field("comment", v.comment, FieldRole::comment),
+                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state)};
+  }
+};
+
+/// A function or procedure. Its identity is its name and argument types (`signature`, as the
+/// server prints them); everything else is as the server stores it, read from the database or the
+/// shadow (`check_function_bodies` is off, so a body never forces an order).
+struct Function {
+  QName name;
+  bool procedure = false;
+  std::string arguments;  ///< the argument list as in CREATE FUNCTION: names, modes, defaults
+  std::string signature;  ///< the input types ("integer, text"); before the shadow, `arguments` as written
+  std::string returns;    ///< "" for a procedure; "trigger", "SETOF orders", "TABLE(id bigint, n text)", ...
+  std::string language = "sql";
+  std::string volatility = "volatile";  ///< immutable | stable | volatile
+  bool strict = false;
+  bool security_definer = false;
+  bool leakproof = false;
+  std::string parallel = "unsafe";  ///< safe | restricted | unsafe
+  std::optional<std::string> cost;  ///< only when not the language's default
+  std::optional<std::string> rows;  ///< only when not the default
+  std::map<std::string, std::string> set;  ///< SET name = value, as the server stores the value
+  std::string body;  ///< as the server stores it (prosrc, or the SQL-standard body)
+  std::optional<std::string> comment;
+  /// Read, never compared: the types, tables and functions it uses (pg_depend).
+  std::vector<ObjectRef> depends_on;
+  std::optional<QName> renamed_from;  ///< hint: the function's previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& f) {
+    return std::tuple{field("name", f.name, FieldRole::name), field("procedure", f.procedure, FieldRole::name),
+                      field("signature", f.signature, FieldRole::name), field("arguments", f.arguments),
+                      field("returns", f.returns), field("language", f.language), field("volatility", f.volatility),
+                      field("strict", f.strict), field("security_definer", f.security_definer),
+                      field("leakproof", f.leakproof), field("parallel", f.parallel), field("cost", f.cost),
+                      field("rows", f.rows), field("set", f.set), field("body", f.body),
+                      field("comment", f.comment, FieldRole::comment), field("depends_on", f.depends_on, FieldRole::state)};
+  }
+};
+
 /// An object of a kind reconcile does not manage (view, function, trigger, ...). It is never
 /// changed; `depends_on` lists the (table, column) pairs it uses ("" column = whole table).
 struct UnmanagedObject {
@@ -373,6 +464,8 @@ struct Model {
   std::map<QName, Table> tables;
   std::map<QName, Sequence> sequences;
   std::map<QName, View> views;
+  std::map<QName, MaterializedView> materialized_views;
+  std::map<ObjectRef, Function> functions;  ///< and procedures, by ref_of
   std::vector<UnmanagedObject> unmanaged;
   /// Properties of managed objects that the model does not carry yet ("table public.t (UNLOGGED)"):
   /// read so that they can be named in a warning, never compared or written.

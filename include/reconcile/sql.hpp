@@ -13,6 +13,11 @@ std::string quote_ident(std::string_view name);
 std::string quote_literal(std::string_view text);
 /// "schema"."name"
 std::string quote_qualified(std::string_view schema, std::string_view name);
+/// How PostgreSQL prints an identifier: bare when it is a plain lower-case name, else quoted.
+std::string printed_ident(const std::string& name);
+/// Whether setting `name` takes a list of names, written bare in SET (search_path TO "$user", public);
+/// the others take one value, written as a literal.
+bool list_setting(const std::string& name);
 /// Comma-separated quoted identifiers.
 std::string quote_ident_list(const std::vector<std::string>& names);
 

@@ -20,6 +20,7 @@ class Differ {
     schemas();
     enums();
     sequences();
+    functions();
     tables();
     views();
     return std::move(out_);
@@ -67,14 +68,18 @@ class Differ {
   /// A sequence owned by a renamed table or column is owned by it under its new name, and a live
   /// view uses it under that name.
   void follow_renamed_owners() {
+    auto follow = [](const Change& c, std::vector<ObjectRef>& uses) {
+      for (auto& r : uses) {
+        if (auto* t = std::get_if<RenameTable>(&c); t && r.name == t->from && (r.kind == ObjectKind::table || r.kind == ObjectKind::column))
+          r.name = t->table.name;
+        if (auto* col = std::get_if<RenameColumn>(&c); col && r.kind == ObjectKind::column && r.name == col->table && r.sub == col->from)
+          r.sub = col->to;
+      }
+    };
     for (const auto& c : out_) {
-      for (auto& [n, v] : cur_.views)
-        for (auto& r : v.depends_on) {
-          if (auto* t = std::get_if<RenameTable>(&c); t && r.name == t->from && (r.kind == ObjectKind::table || r.kind == ObjectKind::column))
-            r.name = t->table.name;
-          if (auto* col = std::get_if<RenameColumn>(&c); col && r.kind == ObjectKind::column && r.name == col->table && r.sub == col->from)
-            r.sub = col->to;
-        }
+      for (auto& [n, v] : cur_.views) follow(c, v.depends_on);
+      for (auto& [n, v] : cur_.materialized_views) follow(c, v.depends_on);
+      for (auto& [r, f] : cur_.functions) follow(c, f.depends_on);
       for (auto& [n, s] : cur_.sequences) {
         if (!s.owned_by) continue;
         if (auto* r = std::get_if<RenameTable>(&c); r && s.owned_by->table == r->from) s.owned_by->table = r->table.name;
@@ -114,11 +119,75 @@ class Differ {
     return c && std::count(c->default_uses.begin(), c->default_uses.end(), s.name);
   }
 
+  /// Functions and procedures: replaced in place (CREATE OR REPLACE) when their arguments and
+  /// result stay; else dropped and created again, with the views and triggers that use them.
+  void functions() {
+    for (const auto& [r, f] : des_.functions) {
+      auto it = cur_.functions.find(r);
+      if (it == cur_.functions.end()) {
+        out_.push_back(Create<Function>{f});
+      } else if (!same_fields(it->second, f, changed_in_place)) {
+        if (it->second.arguments == f.arguments && it->second.returns == f.returns) {
+          out_.push_back(Alter<Function>{it->second, f});
+        } else {
+          out_.push_back(Drop<Function>{it->second});
+          out_.push_back(Create<Function>{f});
+          replaced_.insert(r);
+        }
+      }
+    }
+    for (const auto& [r, f] : cur_.functions)
+      if (!des_.functions.count(r)) {
+        out_.push_back(Drop<Function>{f});
+        replaced_.insert(r);
+      }
+  }
+
+  /// What the changes so far drop or rebuild, that views and triggers may use: columns whose type
+  /// changes, dropped columns, columns of a rebuilt enum, dropped or rebuilt functions.
+  std::set<ObjectRef> affected() const {
+    std::set<ObjectRef> out = replaced_;
+    for (const auto& ch : out_) {
+      if (auto* a = std::get_if<AlterColumn>(&ch); a && (a->what & delta_type)) {
+        out.insert(column_ref(a->table, a->to.name));
+        out.insert(column_ref(a->table, a->from.name));
+      } else if (auto* c = std::get_if<DropColumn>(&ch)) {
+        out.insert(column_ref(c->table, c->column.name));
+      } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
+        for (const auto& [table, col] : e->columns) out.insert(column_ref(table, col.name));
+      }
+    }
+    return out;
+  }
+
+  /// Triggers match by name: a new one is created, a changed one replaced (CREATE OR REPLACE), one
+  /// over a column or function that the plan drops or rebuilds dropped first and created again.
+  void triggers(const Table& from, const Table& to) {
+    auto hit = affected();
+    for (const auto& g : to.triggers) {
+      auto old = std::find_if(from.triggers.begin(), from.triggers.end(), [&](const Trigger& o) { return o.name == g.name; });
+      if (old == from.triggers.end()) {
+        out_.push_back(Create<Trigger>{g});
+      } else if (std::any_of(old->depends_on.begin(), old->depends_on.end(), [&](const ObjectRef& r) { return hit.count(r); })) {
+        out_.push_back(Drop<Trigger>{*old});
+        out_.push_back(Create<Trigger>{g});
+      } else if (!same_fields(*old, g, changed_in_place)) {
+        out_.push_back(Alter<Trigger>{*old, g});
+      }
+    }
+    for (const auto& g : from.triggers)
+      if (std::none_of(to.triggers.begin(), to.triggers.end(), [&](const Trigger& o) { return o.name == g.name; }))
+        out_.push_back(Drop<Trigger>{g});
+  }
+
   /// Views: replaced in place when their columns only grow (CREATE OR REPLACE), else dropped and
-  /// created again; so are the live views over anything the plan drops or rebuilds (a column whose
-  /// type changes, a dropped column, table or view), in dependency order, never with CASCADE.
+  /// created again. Materialized views: rebuilt when their query or columns change, their indexes,
+  /// comment and data changed in place. The live views of either kind over anything the plan drops
+  /// or rebuilds (a column whose type changes, a dropped column, table, function or view) are
+  /// dropped and created again too, in dependency order, never with CASCADE.
   void views() {
-    std::set<QName> rebuilt, replaced;
+    std::set<ObjectRef> rebuilt, gone;
+    std::set<QName> replaced, altered;
     for (const auto& [n, v] : des_.views) {
       auto it = cur_.views.find(n);
       if (it == cur_.views.end()) {
@@ -126,55 +195,64 @@ class Differ {
       } else if (!same_fields(it->second, v, changed_in_place)) {
         const auto& was = it->second.columns;
         bool grows = v.columns.size() >= was.size() && std::equal(was.begin(), was.end(), v.columns.begin());
-        (grows ? replaced : rebuilt).insert(n);
+        if (grows) replaced.insert(n);
+        else rebuilt.insert(view_ref(n));
       }
     }
-    std::set<QName> gone;
+    for (const auto& [n, v] : des_.materialized_views) {
+      auto it = cur_.materialized_views.find(n);
+      if (it == cur_.materialized_views.end()) out_.push_back(Create<MaterializedView>{v});
+      else if (it->second.query != v.query || it->second.columns != v.columns) rebuilt.insert(materialized_view_ref(n));
+      else if (!same_fields(it->second, v, changed_in_place)) altered.insert(n);
+    }
     for (const auto& [n, v] : cur_.views)
-      if (!des_.views.count(n)) gone.insert(n);
+      if (!des_.views.count(n)) gone.insert(view_ref(n));
+    for (const auto& [n, v] : cur_.materialized_views)
+      if (!des_.materialized_views.count(n)) gone.insert(materialized_view_ref(n));
     carry_dependent_views(rebuilt, gone);
     for (const auto& n : replaced)
-      if (!rebuilt.count(n)) out_.push_back(Alter<View>{cur_.views.at(n), des_.views.at(n)});
-    for (const auto& n : gone) out_.push_back(Drop<View>{cur_.views.at(n)});
-    for (const auto& n : rebuilt) {
-      out_.push_back(Drop<View>{cur_.views.at(n)});
-      if (auto it = des_.views.find(n); it != des_.views.end()) out_.push_back(Create<View>{it->second});
+      if (!rebuilt.count(view_ref(n))) out_.push_back(Alter<View>{cur_.views.at(n), des_.views.at(n)});
+    for (const auto& n : altered)
+      if (!rebuilt.count(materialized_view_ref(n))) out_.push_back(Alter<MaterializedView>{cur_.materialized_views.at(n), des_.materialized_views.at(n)});
+    for (const auto& r : gone) drop_view(r);
+    for (const auto& r : rebuilt) {
+      drop_view(r);
+      if (r.kind == ObjectKind::view) {
+        if (auto it = des_.views.find(r.name); it != des_.views.end()) out_.push_back(Create<View>{it->second});
+      } else if (auto it = des_.materialized_views.find(r.name); it != des_.materialized_views.end()) {
+        out_.push_back(Create<MaterializedView>{it->second});
+      }
     }
   }
 
-  /// Adds to `rebuilt` every live view that uses (directly or through other views) what the changes
-  /// so far drop or rebuild.
-  void carry_dependent_views(std::set<QName>& rebuilt, const std::set<QName>& gone) {
-    std::set<ObjectRef> affected;
+  void drop_view(const ObjectRef& r) {
+    if (r.kind == ObjectKind::view) out_.push_back(Drop<View>{cur_.views.at(r.name)});
+    else out_.push_back(Drop<MaterializedView>{cur_.materialized_views.at(r.name)});
+  }
+
+  /// Adds to `rebuilt` every live view (of either kind) that uses, directly or through other
+  /// views, what the changes so far drop or rebuild.
+  void carry_dependent_views(std::set<ObjectRef>& rebuilt, const std::set<ObjectRef>& gone) {
+    std::set<ObjectRef> affected = this->affected();
     std::set<QName> dropped_tables;
-    for (const auto& ch : out_) {
-      if (auto* a = std::get_if<AlterColumn>(&ch); a && (a->what & delta_type)) {
-        affected.insert(column_ref(a->table, a->to.name));
-        affected.insert(column_ref(a->table, a->from.name));
-      } else if (auto* c = std::get_if<DropColumn>(&ch)) {
-        affected.insert(column_ref(c->table, c->column.name));
-      } else if (auto* t = std::get_if<DropTable>(&ch)) {
-        dropped_tables.insert(t->table.name);
-      } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
-        for (const auto& [table, col] : e->columns) affected.insert(column_ref(table, col.name));
-      }
-    }
-    for (const auto& n : rebuilt) affected.insert(view_ref(n));
-    for (const auto& n : gone) affected.insert(view_ref(n));
+    for (const auto& ch : out_)
+      if (auto* t = std::get_if<DropTable>(&ch)) dropped_tables.insert(t->table.name);
+    affected.insert(rebuilt.begin(), rebuilt.end());
+    affected.insert(gone.begin(), gone.end());
     auto hit = [&](const ObjectRef& r) {
       bool table_gone = (r.kind == ObjectKind::table || r.kind == ObjectKind::column) && dropped_tables.count(r.name);
       return table_gone || affected.count(r);
     };
+    auto carry = [&](const ObjectRef& self, const std::vector<ObjectRef>& uses) {
+      if (rebuilt.count(self) || gone.count(self) || std::none_of(uses.begin(), uses.end(), hit)) return false;
+      rebuilt.insert(self);
+      affected.insert(self);
+      return true;
+    };
     for (bool grew = true; grew;) {
       grew = false;
-      for (const auto& [n, v] : cur_.views) {
-        if (rebuilt.count(n) || gone.count(n)) continue;
-        if (std::any_of(v.depends_on.begin(), v.depends_on.end(), hit)) {
-          rebuilt.insert(n);
-          affected.insert(view_ref(n));
-          grew = true;
-        }
-      }
+      for (const auto& [n, v] : cur_.views) grew = carry(view_ref(n), v.depends_on) || grew;
+      for (const auto& [n, v] : cur_.materialized_views) grew = carry(materialized_view_ref(n), v.depends_on) || grew;
     }
   }
 
@@ -237,6 +315,7 @@ class Differ {
   void create_table(const Table& t) {
     Table body = t;
     body.indexes.clear();
+    body.triggers.clear();
     body.constraints.clear();
     for (const auto& c : t.constraints)
       if (c.kind != ConstraintKind::foreign_key) body.constraints.push_back(c);
@@ -244,6 +323,7 @@ class Differ {
     for (const auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key) out_.push_back(AddConstraint{t.name, c, true});
     for (const auto& ix : t.indexes) out_.push_back(CreateIndex{t.name, ix, true});
+    for (const auto& g : t.triggers) out_.push_back(Create<Trigger>{g});
     if (!t.replica_identity.empty()) out_.push_back(SetReplicaIdentity{t.name, t.replica_identity, ""});
   }
 
@@ -264,6 +344,7 @@ class Differ {
     columns(from, to);
     constraints(from, to);
     indexes(from, to);
+    triggers(from, to);
     if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
   }
@@ -368,6 +449,7 @@ class Differ {
   const Model& des_;
   const DiffOptions& opt_;
   std::vector<Change> out_;
+  std::set<ObjectRef> replaced_;  ///< functions the plan drops (and perhaps creates again)
 };
 
 }  // namespace

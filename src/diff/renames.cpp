@@ -10,14 +10,6 @@
 namespace reconcile {
 namespace {
 
-/// How PostgreSQL prints an identifier: bare when it is a plain lower-case name, else quoted.
-std::string ident_text(const std::string& name) {
-  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
-  for (unsigned char c : name)
-    if (!(std::islower(c) || std::isdigit(c) || c == '_' || c == '$')) plain = false;
-  return plain ? name : quote_ident(name);
-}
-
 void rename_in_table(Table& t, const std::string& from, const std::string& to) {
   for (auto& c : t.constraints) {
     std::replace(c.columns.begin(), c.columns.end(), from, to);
@@ -30,6 +22,12 @@ void rename_in_table(Table& t, const std::string& from, const std::string& to) {
   }
   for (auto& col : t.columns)
     if (col.generated) col.generated = rename_identifier(*col.generated, from, to);
+  for (auto& g : t.triggers) {
+    std::replace(g.update_of.begin(), g.update_of.end(), from, to);
+    if (!g.when.empty()) g.when = rename_identifier(g.when, from, to);
+    for (auto& r : g.depends_on)
+      if (r.kind == ObjectKind::column && r.sub == from) r.sub = to;
+  }
 }
 
 std::vector<Change> rename_tables(Model& cur, const Model& des) {
@@ -45,6 +43,7 @@ std::vector<Change> rename_tables(Model& cur, const Model& des) {
     auto node = cur.tables.extract(old);
     node.key() = name;
     node.mapped().name = name;
+    for (auto& g : node.mapped().triggers) g.table = name;
     out.push_back(RenameTable{old, node.mapped()});
     cur.tables.insert(std::move(node));
     for (auto& [n, other] : cur.tables)
@@ -71,6 +70,25 @@ std::vector<Change> rename_objects(std::map<QName, T>& cur, const std::map<QName
     node.mapped().name = name;
     out.push_back(Rename<T>{old, node.mapped()});
     cur.insert(std::move(node));
+  }
+  return out;
+}
+
+/// Functions renamed as a whole: the same argument types under another name.
+std::vector<Change> rename_functions(Model& cur, const Model& des) {
+  std::vector<Change> out;
+  for (const auto& [ref, f] : des.functions) {
+    if (!f.renamed_from || *f.renamed_from == f.name) continue;
+    ObjectRef old = function_ref(*f.renamed_from, f.signature, f.procedure);
+    bool has_new = cur.functions.count(ref), has_old = cur.functions.count(old);
+    if (has_new && has_old)
+      throw Error(f.loc, label(ref) + " says renamed_from = \"" + f.renamed_from->str() + "\", but both exist; drop one of them or remove the hint");
+    if (!has_old || has_new) continue;
+    auto node = cur.functions.extract(old);
+    node.key() = ref;
+    node.mapped().name = f.name;
+    out.push_back(Rename<Function>{old.name, node.mapped()});
+    cur.functions.insert(std::move(node));
   }
   return out;
 }
@@ -223,7 +241,7 @@ std::string rename_identifier(const std::string& expr, const std::string& from, 
     size_t next = i + 1;
     while (next < tokens.size() && tokens[next].kind == SqlToken::space) ++next;
     bool function = t.kind == SqlToken::word && next < tokens.size() && tokens[next].text == "(";
-    out += t.identifier() && t.value == from && !function ? ident_text(to) : std::string(t.text);
+    out += t.identifier() && t.value == from && !function ? printed_ident(to) : std::string(t.text);
   }
   return out;
 }
@@ -241,6 +259,8 @@ std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
   for (auto& c : rename_sequences(current, desired)) out.push_back(std::move(c));
   for (auto& c : rename_objects(current.views, desired.views, "view")) out.push_back(std::move(c));
+  for (auto& c : rename_objects(current.materialized_views, desired.materialized_views, "materialized view")) out.push_back(std::move(c));
+  for (auto& c : rename_functions(current, desired)) out.push_back(std::move(c));
   return out;
 }
 

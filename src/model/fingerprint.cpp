@@ -46,6 +46,8 @@ std::string text_of(const std::map<std::string, std::string>& m) {
 }
 
 /// `tag` and every fingerprinted field of `object` as key=value, on one line.
+std::string text_of(const std::vector<Index>& v);
+
 template <class T>
 std::string canonical_line(const char* tag, const T& object) {
   std::string out = tag;
@@ -53,6 +55,17 @@ std::string canonical_line(const char* tag, const T& object) {
     if (f.role != FieldRole::state) out += std::string(" ") + f.key + "=" + text_of(f.value);
   });
   return out + "\n";
+}
+
+/// A materialized view's indexes: each index's canonical line.
+std::string text_of(const std::vector<Index>& v) {
+  std::string out = "[";
+  for (const auto& i : v) {
+    std::string line = canonical_line("index", i);
+    line.pop_back();
+    out += quote_literal(line) + ",";
+  }
+  return out + "]";
 }
 
 void write_table(std::ostringstream& out, const Table& t) {
@@ -67,6 +80,9 @@ void write_table(std::ostringstream& out, const Table& t) {
   auto idx = t.indexes;
   std::sort(idx.begin(), idx.end(), [](auto& a, auto& b) { return a.name < b.name; });
   for (const auto& i : idx) out << canonical_line("  index", i);
+  auto triggers = t.triggers;
+  std::sort(triggers.begin(), triggers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  for (const auto& g : triggers) out << canonical_line("  trigger", g);
 }
 
 }  // namespace
@@ -82,6 +98,7 @@ std::string table_signature(const Table& t) {
     if (!i.named) i.name.clear();
     lines.push_back(canonical_line("  index", i));
   }
+  for (const auto& g : t.triggers) lines.push_back(canonical_line("  trigger", g));
   std::sort(lines.begin(), lines.end());
   std::string text = canonical_line("table", t);
   for (const auto& l : lines) text += l;
@@ -96,6 +113,8 @@ std::string canonical_text(const Model& m) {
   for (const auto& [n, e] : m.enums) out << canonical_line("enum", e);
   for (const auto& [n, s] : m.sequences) out << canonical_line("sequence", s);
   for (const auto& [n, v] : m.views) out << canonical_line("view", v);
+  for (const auto& [n, v] : m.materialized_views) out << canonical_line("materialized_view", v);
+  for (const auto& [n, f] : m.functions) out << canonical_line(f.procedure ? "procedure" : "function", f);
   for (const auto& [n, t] : m.tables) write_table(out, t);
   return out.str();
 }

@@ -160,6 +160,8 @@ std::set<std::string> Model::managed_schemas() const {
   for (const auto& [name, t] : tables) out.insert(name.schema);
   for (const auto& [name, s] : sequences) out.insert(name.schema);
   for (const auto& [name, v] : views) out.insert(name.schema);
+  for (const auto& [name, v] : materialized_views) out.insert(name.schema);
+  for (const auto& [ref, f] : functions) out.insert(ref.name.schema);
   return out;
 }
 
@@ -176,6 +178,10 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
     if (keep.count(n.schema)) out.sequences.emplace(n, s);
   for (const auto& [n, v] : views)
     if (keep.count(n.schema)) out.views.emplace(n, v);
+  for (const auto& [r, f] : functions)
+    if (keep.count(r.name.schema)) out.functions.emplace(r, f);
+  for (const auto& [n, v] : materialized_views)
+    if (keep.count(n.schema)) out.materialized_views.emplace(n, v);
   for (const auto& u : unmanaged)
     if (keep.count(u.name.schema)) out.unmanaged.push_back(u);
   return out;
@@ -188,6 +194,8 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   out.enums = enums;
   out.sequences = sequences;
   out.views = views;
+  out.functions = functions;
+  out.materialized_views = materialized_views;
   out.unmanaged = unmanaged;
   for (const auto& name : keep)
     if (auto it = tables.find(name); it != tables.end()) out.tables.emplace(name, it->second);
@@ -222,9 +230,51 @@ void adopt_hints(Table& t, const Table& d) {
     c.using_expr = dc->using_expr;
     c.backfill = dc->backfill;
   }
+  for (auto& g : t.triggers)
+    for (const auto& dg : d.triggers)
+      if (dg.name == g.name) g.loc = dg.loc;
 }
 
+namespace {
+
+/// Text without spaces, in lower case: two spellings of an argument list compared loosely.
+std::string loose(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text)
+    if (!std::isspace(c)) out += static_cast<char>(std::tolower(c));
+  return out;
+}
+
+/// The declared function that became canonical `f` in the shadow: the only one of its name, else
+/// the one whose argument list is spelt as the server spells f's (declared functions are keyed by
+/// their arguments as written, canonical ones by their argument types).
+const Function* declared_as(const Model& declared, const Model& canonical, const Function& f) {
+  auto same_name = [&](const Model& m) {
+    std::vector<const Function*> out;
+    for (const auto& [r, g] : m.functions)
+      if (g.name == f.name && g.procedure == f.procedure) out.push_back(&g);
+    return out;
+  };
+  auto candidates = same_name(declared);
+  if (candidates.size() == 1 && same_name(canonical).size() == 1) return candidates[0];
+  for (const Function* g : candidates)
+    if (loose(g->arguments) == loose(f.arguments) || loose(g->arguments) == loose(f.signature)) return g;
+  return nullptr;
+}
+
+}  // namespace
+
 void Model::adopt_hints(const Model& from) {
+  for (auto& [name, v] : materialized_views)
+    if (auto it = from.materialized_views.find(name); it != from.materialized_views.end()) {
+      v.loc = it->second.loc;
+      v.renamed_from = it->second.renamed_from;
+    }
+  for (auto& [ref, f] : functions)
+    if (const Function* d = declared_as(from, *this, f)) {
+      f.loc = d->loc;
+      f.renamed_from = d->renamed_from;
+    }
   for (auto& [name, v] : views)
     if (auto it = from.views.find(name); it != from.views.end()) {
       v.loc = it->second.loc;

@@ -9,7 +9,7 @@
 namespace reconcile {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, const char*>, 14> kKindCodes{{
+constexpr std::array<std::pair<ObjectKind, const char*>, 18> kKindCodes{{
     {ObjectKind::schema, "schema"},
     {ObjectKind::extension, "extension"},
     {ObjectKind::enum_type, "enum"},
@@ -19,6 +19,10 @@ constexpr std::array<std::pair<ObjectKind, const char*>, 14> kKindCodes{{
     {ObjectKind::index, "index"},
     {ObjectKind::sequence, "sequence"},
     {ObjectKind::view, "view"},
+    {ObjectKind::materialized_view, "materialized-view"},
+    {ObjectKind::function, "function"},
+    {ObjectKind::procedure, "procedure"},
+    {ObjectKind::trigger, "trigger"},
     {ObjectKind::column_type, "column-type"},
     {ObjectKind::type, "type"},
     {ObjectKind::enum_value, "enum-value"},
@@ -61,6 +65,7 @@ std::string to_string(ObjectKind kind) {
   if (kind == ObjectKind::enum_value) return "enum value";
   if (kind == ObjectKind::key_columns) return "key columns";
   if (kind == ObjectKind::column_type) return "column type";
+  if (kind == ObjectKind::materialized_view) return "materialized view";
   return kind_code(kind);
 }
 
@@ -71,6 +76,11 @@ ObjectRef table_ref(const QName& name) { return {ObjectKind::table, name, ""}; }
 ObjectRef column_ref(const QName& table, const std::string& column) { return {ObjectKind::column, table, column}; }
 ObjectRef sequence_ref(const QName& name) { return {ObjectKind::sequence, name, ""}; }
 ObjectRef view_ref(const QName& name) { return {ObjectKind::view, name, ""}; }
+ObjectRef materialized_view_ref(const QName& name) { return {ObjectKind::materialized_view, name, ""}; }
+ObjectRef function_ref(const QName& name, const std::string& signature, bool procedure) {
+  return {procedure ? ObjectKind::procedure : ObjectKind::function, name, signature};
+}
+ObjectRef trigger_ref(const QName& table, const std::string& name) { return {ObjectKind::trigger, table, name}; }
 ObjectRef index_ref(const std::string& schema, const std::string& name) { return {ObjectKind::index, {schema, name}, ""}; }
 
 ObjectRef type_ref(const std::string& column_type) {
@@ -83,7 +93,9 @@ std::string encode_ref(const ObjectRef& ref) {
   out += " ";
   if (qualified(ref.kind)) out += quote_ident(ref.name.schema) + ".";
   out += quote_ident(ref.name.name);
-  if (!ref.sub.empty()) out += "." + quote_ident(ref.sub);
+  // A function's signature may be empty: it is always written.
+  bool routine = ref.kind == ObjectKind::function || ref.kind == ObjectKind::procedure;
+  if (!ref.sub.empty() || routine) out += "." + quote_ident(ref.sub);
   return out;
 }
 
@@ -124,11 +136,17 @@ std::string label(const ObjectRef& ref) {
       if (!ref.sub.empty() && ref.sub[0] == '(')  // unnamed: known by its definition
         return word + (ref.kind == ObjectKind::index ? " on " : " ") + ref.name.str() + " " + ref.sub;
       break;
+    case ObjectKind::function:
+    case ObjectKind::procedure: return word + " " + ref.name.str() + "(" + ref.sub + ")";
+    case ObjectKind::trigger: return word + " " + ref.sub + " on " + ref.name.str();
     default: break;
   }
   return word + " " + ref.name.str() + (ref.sub.empty() ? "" : "." + ref.sub);
 }
 
-std::string leaf_name(const ObjectRef& ref) { return ref.sub.empty() || ref.sub[0] == '(' ? ref.name.name : ref.sub; }
+std::string leaf_name(const ObjectRef& ref) {
+  bool routine = ref.kind == ObjectKind::function || ref.kind == ObjectKind::procedure;
+  return routine || ref.sub.empty() || ref.sub[0] == '(' ? ref.name.name : ref.sub;
+}
 
 }  // namespace reconcile

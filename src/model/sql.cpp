@@ -29,6 +29,18 @@ std::string quote_qualified(std::string_view schema, std::string_view name) {
   return quote_ident(schema) + "." + quote_ident(name);
 }
 
+std::string printed_ident(const std::string& name) {
+  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (unsigned char c : name)
+    if (!(std::islower(c) || std::isdigit(c) || c == '_' || c == '$')) plain = false;
+  return plain ? name : quote_ident(name);
+}
+
+bool list_setting(const std::string& name) {
+  return name == "search_path" || name == "temp_tablespaces" || name == "local_preload_libraries" ||
+         name == "session_preload_libraries" || name == "shared_preload_libraries";
+}
+
 std::string quote_ident_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {

@@ -54,6 +54,10 @@ class Writer {
     for (const auto& q : v) put(q);
   }
   void put(FkAction a) { str(to_string(a)); }
+  void put(const std::vector<Index>& v) {
+    count(v.size());
+    for (const auto& i : v) fields(i);
+  }
   void put(const std::map<std::string, std::string>& m) {
     str(std::to_string(m.size()));
     for (const auto& [k, v] : m) str(k), str(v);
@@ -131,6 +135,10 @@ class Reader {
     v.resize(count());
     for (auto& q : v) get(q);
   }
+  void get(std::vector<Index>& v) {
+    v.resize(count());
+    for (auto& i : v) fields(i);
+  }
   void get(Identity& i) {
     auto parsed = parse_identity(str());
     if (!parsed) throw std::runtime_error("bad identity");
@@ -185,7 +193,8 @@ void get_all(Reader& r, std::map<K, T>& items) {
   for (size_t n = r.count(); n > 0; --n) {
     T item;
     r.fields(item);
-    items[item.name] = item;
+    if constexpr (std::is_same_v<K, ObjectRef>) items[ref_of(item)] = item;
+    else items[item.name] = item;
   }
 }
 
@@ -204,11 +213,13 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.extensions);
   put_all(w, m.sequences);
   put_all(w, m.views);
-  return w.text("o4");
+  put_all(w, m.functions);
+  put_all(w, m.materialized_views);
+  return w.text("o6");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o4 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o6 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
@@ -217,6 +228,8 @@ std::optional<Model> decode_objects(const std::string& line) {
     get_all(r, m.extensions);
     get_all(r, m.sequences);
     get_all(r, m.views);
+    get_all(r, m.functions);
+    get_all(r, m.materialized_views);
     if (!r.done()) return std::nullopt;
     return m;
   } catch (const std::exception&) {
@@ -230,11 +243,12 @@ std::string encode_table(const Table& t) {
   put_all(w, t.columns);
   put_all(w, t.constraints);
   put_all(w, t.indexes);
-  return w.text("t3");
+  put_all(w, t.triggers);
+  return w.text("t4");
 }
 
 std::optional<Table> decode_table(const std::string& line) {
-  if (line.rfind("t3 ", 0) != 0) return std::nullopt;
+  if (line.rfind("t4 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Table t;
@@ -242,6 +256,8 @@ std::optional<Table> decode_table(const std::string& line) {
     get_all(r, t.columns);
     get_all(r, t.constraints);
     get_all(r, t.indexes);
+    get_all(r, t.triggers);
+    for (auto& g : t.triggers) g.table = t.name;
     if (!r.done()) return std::nullopt;
     return t;
   } catch (const std::exception&) {

@@ -76,6 +76,7 @@ void reduce_to_keys(Table& t, const std::set<QName>& part) {
       else all = true;
   }
   if (!all) std::erase_if(t.columns, [&](const Column& c) { return !keep.count(c.name); });
+  t.triggers.clear();
   for (auto& c : t.columns) {
     c.default_expr.reset();
     c.generated.reset();
@@ -92,22 +93,26 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   Model out = m.with_tables(part);
   for (auto& [name, t] : out.tables)
     if (!whole.count(name)) reduce_to_keys(t, part);
-  // Views only over what is copied whole (the views the plan changes are: it touches their tables).
-  for (bool again = true; again;) {
-    again = false;
-    for (auto it = out.views.begin(); it != out.views.end();) {
-      bool whole_deps = std::all_of(it->second.depends_on.begin(), it->second.depends_on.end(), [&](const ObjectRef& r) {
-        if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) return whole.count(r.name) > 0;
-        if (r.kind == ObjectKind::view) return out.views.count(r.name) > 0;
-        return true;
-      });
-      if (whole_deps) {
-        ++it;
-      } else {
-        it = out.views.erase(it);
-        again = true;
-      }
+  // Views and functions only over what is copied whole (those the plan changes are: it touches
+  // their tables), and over one another as far as they are kept.
+  auto copied = [&](const ObjectRef& r) {
+    if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) return whole.count(r.name) > 0;
+    if (r.kind == ObjectKind::view) return out.views.count(r.name) > 0;
+    if (r.kind == ObjectKind::materialized_view) return out.materialized_views.count(r.name) > 0;
+    if (r.kind == ObjectKind::function || r.kind == ObjectKind::procedure) return out.functions.count(r) > 0;
+    return true;
+  };
+  auto prune = [&](auto& objects) {
+    bool pruned = false;
+    for (auto it = objects.begin(); it != objects.end();) {
+      const auto& deps = it->second.depends_on;
+      bool keep = std::all_of(deps.begin(), deps.end(), copied);
+      it = keep ? std::next(it) : objects.erase(it);
+      pruned = pruned || !keep;
     }
+    return pruned;
+  };
+  while (prune(out.views) || prune(out.materialized_views) || prune(out.functions)) {
   }
   return out;
 }
@@ -142,11 +147,20 @@ void add_reference_stubs(Model& part, const std::set<std::string>& scope) {
   for (auto& [name, stub] : stubs) part.tables.emplace(name, std::move(stub));
 }
 
-/// The touched tables that verification copies whole: all but the ones the plan drops.
+/// The touched tables that verification copies whole: all but the ones the plan drops, unless a
+/// view or function that the plan drops or changes uses them (it is built in the copy first).
 std::set<QName> changed_tables(const std::set<QName>& touched, const std::vector<Change>& changes) {
-  std::set<QName> out = touched;
+  std::set<QName> out = touched, used;
   for (const auto& c : changes)
-    if (auto* d = std::get_if<DropTable>(&c)) out.erase(d->table.name);
+    std::visit(
+        [&](const auto& ch) {
+          if constexpr (requires { ch.object.depends_on.front().kind; })
+            for (const auto& r : ch.object.depends_on)
+              if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) used.insert(r.name);
+        },
+        c);
+  for (const auto& c : changes)
+    if (auto* d = std::get_if<DropTable>(&c); d && !used.count(d->table.name)) out.erase(d->table.name);
   return out;
 }
 
@@ -162,6 +176,10 @@ Model merge_replayed(const Model& live, const std::set<QName>& touched, const Mo
   // Views the replay did not copy are as they are.
   for (const auto& [name, v] : live.views)
     if (!copy.views.count(name)) out.views.emplace(name, v);
+  for (const auto& [ref, f] : live.functions)
+    if (!copy.functions.count(ref)) out.functions.emplace(ref, f);
+  for (const auto& [name, v] : live.materialized_views)
+    if (!copy.materialized_views.count(name)) out.materialized_views.emplace(name, v);
   // A sequence owned by a table the replay did not copy could not be given its owner there.
   for (auto& [name, s] : out.sequences)
     if (auto it = live.sequences.find(name); it != live.sequences.end() && it->second.owned_by &&

@@ -166,6 +166,55 @@ struct Dependencies {
     d.drops.insert(view_ref(c.from));
     d.uses.insert(schema_ref(c.object.name.schema));
   }
+  void operator()(const Create<MaterializedView>& c) {
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(c.object.name.schema));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<MaterializedView>& c) {
+    d.drops.insert(self);
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<MaterializedView>&) { d.uses.insert(self); }
+  void operator()(const Rename<MaterializedView>& c) {
+    d.creates.insert(self);
+    d.drops.insert(materialized_view_ref(c.from));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  void operator()(const Create<Function>& c) {
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(c.object.name.schema));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<Function>& c) {
+    d.drops.insert(self);
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<Function>& c) {
+    d.uses.insert(self);
+    uses_all(c.to.depends_on);
+    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+  }
+  void operator()(const Rename<Function>& c) {
+    d.creates.insert(self);
+    d.drops.insert(function_ref(c.from, c.object.signature, c.object.procedure));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
+  void operator()(const Create<Trigger>& c) {
+    d.creates.insert(self);
+    d.uses.insert(table_ref(c.object.table));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<Trigger>& c) {
+    d.drops.insert(self);
+    d.uses.insert(table_ref(c.object.table));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<Trigger>& c) {
+    d.uses.insert(self);
+    uses_all(c.to.depends_on);
+    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+  }
   /// What a view uses; a column also by its type, which a type change drops and creates again.
   void uses_all(const std::vector<ObjectRef>& refs) {
     for (const auto& r : refs) {

@@ -72,6 +72,21 @@ struct HazardRules {
   Hazards operator()(const Drop<View>&) const { return {}; }
   Hazards operator()(const Alter<View>&) const { return {}; }
   Hazards operator()(const Rename<View>&) const { return {}; }
+  // Functions and triggers hold no data either.
+  Hazards operator()(const Create<Function>&) const { return {}; }
+  Hazards operator()(const Drop<Function>&) const { return {}; }
+  Hazards operator()(const Alter<Function>&) const { return {}; }
+  Hazards operator()(const Rename<Function>&) const { return {}; }
+  Hazards operator()(const Create<Trigger>&) const { return {}; }
+  Hazards operator()(const Drop<Trigger>&) const { return {}; }
+  Hazards operator()(const Alter<Trigger>&) const { return {}; }
+  // A materialized view's rows are computed by its query when it is created or refreshed.
+  Hazards operator()(const Create<MaterializedView>& c) const { return c.object.with_data ? Hazards{Hazard::rewrite} : Hazards{}; }
+  Hazards operator()(const Drop<MaterializedView>&) const { return {}; }
+  Hazards operator()(const Alter<MaterializedView>& c) const {
+    return !c.from.with_data && c.to.with_data ? Hazards{Hazard::rewrite} : Hazards{};
+  }
+  Hazards operator()(const Rename<MaterializedView>&) const { return {}; }
   Hazards operator()(const Drop<Sequence>&) const { return {Hazard::destructive}; }  // its current value is lost
   Hazards operator()(const Alter<Sequence>& c) const {
     // A narrower type or range fails when the current value no longer fits.

@@ -64,10 +64,98 @@ std::string comment_detail(const std::optional<std::string>& from, const std::op
 
 // Ranks: drops first, dependents before what they depend on; then creates, in build order.
 enum Rank {
-  r_drop_view = 0, r_drop_fk, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_sequence, r_drop_enum, r_drop_schema,
-  r_drop_extension, r_rename, r_create_extension = 20, r_create_schema, r_create_enum, r_create_sequence, r_enum_value, r_create_table,
-  r_add_column, r_alter_column, r_add_constraint, r_create_index, r_add_fk, r_create_view, r_alter_view, r_comment
+  r_drop_trigger = 0, r_drop_view, r_drop_fk, r_drop_index, r_drop_constraint, r_drop_column, r_drop_table, r_drop_function,
+  r_drop_sequence, r_drop_enum, r_drop_schema, r_drop_extension, r_rename, r_create_extension = 20, r_create_schema, r_create_enum,
+  r_create_sequence, r_create_function, r_enum_value, r_create_table, r_add_column, r_alter_column, r_add_constraint, r_create_index,
+  r_add_fk, r_create_view, r_alter_view, r_create_trigger, r_comment
 };
+
+/// A function's argument list without defaults (`a integer DEFAULT 1` -> `a integer`): what DROP
+/// and COMMENT ON take.
+std::string without_defaults(const std::string& arguments) {
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  bool skipping = false;
+  for (const auto& t : sql_tokens(arguments)) {
+    if (t.kind == SqlToken::punct && (t.text == "(" || t.text == "[")) ++depth;
+    if (t.kind == SqlToken::punct && (t.text == ")" || t.text == "]")) --depth;
+    if (depth == 0 && t.kind == SqlToken::punct && t.text == ",") {
+      parts.emplace_back();
+      skipping = false;
+      continue;
+    }
+    if (depth == 0 && ((t.kind == SqlToken::word && t.value == "default") || (t.kind == SqlToken::punct && t.text == "=")))
+      skipping = true;
+    if (!skipping) parts.back() += std::string(t.text);
+  }
+  std::string out;
+  for (auto& p : parts) {
+    while (!p.empty() && std::isspace(static_cast<unsigned char>(p.back()))) p.pop_back();
+    p.erase(0, p.find_first_not_of(" \t\n"));
+    if (!p.empty()) out += (out.empty() ? "" : ", ") + p;
+  }
+  return out;
+}
+
+/// `public.f(a integer)`: a function as DROP and COMMENT ON name it.
+std::string routine_name(const Function& f) { return f.name.sql() + "(" + without_defaults(f.arguments) + ")"; }
+
+/// Whether a body is in SQL-standard form (BEGIN ATOMIC ... END, RETURN ...), written as it is.
+bool standard_body(const Function& f) {
+  if (f.language != "sql") return false;
+  auto tokens = sql_tokens(f.body);
+  std::vector<std::string> words;
+  for (const auto& t : tokens)
+    if (t.kind != SqlToken::space && words.size() < 2) words.push_back(t.kind == SqlToken::word ? t.value : std::string(t.text));
+  return (!words.empty() && words[0] == "return") || (words.size() == 2 && words[0] == "begin" && words[1] == "atomic");
+}
+
+/// A dollar-quote tag that `body` does not contain.
+std::string dollar_tag(const std::string& body) {
+  std::string tag = "$function$";
+  for (int n = 1; body.find(tag) != std::string::npos; ++n) tag = "$function" + std::to_string(n) + "$";
+  return tag;
+}
+
+/// CREATE [OR REPLACE] FUNCTION | PROCEDURE with every attribute (those left out take their
+/// defaults again on replace).
+std::string function_sql(const Function& f, bool replace) {
+  std::string sql = std::string("CREATE ") + (replace ? "OR REPLACE " : "") + (f.procedure ? "PROCEDURE " : "FUNCTION ") +
+                    f.name.sql() + "(" + f.arguments + ")";
+  if (!f.procedure) sql += " RETURNS " + f.returns;
+  sql += "\n LANGUAGE " + printed_ident(f.language);
+  if (!f.procedure) {
+    std::string volatility = f.volatility;
+    std::transform(volatility.begin(), volatility.end(), volatility.begin(), [](unsigned char c) { return std::toupper(c); });
+    sql += " " + volatility + (f.strict ? " STRICT" : "") + (f.leakproof ? " LEAKPROOF" : "");
+    if (f.parallel != "unsafe") sql += f.parallel == "safe" ? " PARALLEL SAFE" : " PARALLEL RESTRICTED";
+    if (f.cost) sql += " COST " + *f.cost;
+    if (f.rows) sql += " ROWS " + *f.rows;
+  }
+  if (f.security_definer) sql += " SECURITY DEFINER";
+  for (const auto& [name, value] : f.set)
+    sql += "\n SET " + quote_ident(name) + " TO " + (list_setting(name) ? value : quote_literal(value));
+  if (standard_body(f)) return sql + "\n" + f.body + ";";
+  std::string tag = dollar_tag(f.body);
+  return sql + "\nAS " + tag + f.body + tag + ";";
+}
+
+/// CREATE [OR REPLACE] TRIGGER.
+std::string trigger_sql(const Trigger& g, bool replace) {
+  std::vector<std::string> events;
+  for (const auto& e : g.events) {
+    std::string event = e;
+    std::transform(event.begin(), event.end(), event.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (e == "update" && !g.update_of.empty()) event += " OF " + quote_ident_list(g.update_of);
+    events.push_back(event);
+  }
+  std::string timing = g.timing;
+  std::transform(timing.begin(), timing.end(), timing.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string sql = std::string("CREATE ") + (replace ? "OR REPLACE " : "") + "TRIGGER " + quote_ident(g.name) + " " + timing + " " +
+                    join(events, " OR ") + " ON " + g.table.sql() + " FOR EACH " + (g.for_each == "row" ? "ROW" : "STATEMENT");
+  if (!g.when.empty()) sql += " WHEN (" + g.when + ")";
+  return sql + " EXECUTE FUNCTION " + g.execute + ";";
+}
 
 /// The SQL of each change, and how its step runs (rank, detail, transaction, origin).
 struct Renderer {
@@ -228,11 +316,10 @@ struct Renderer {
     d.step.detail = comment_detail(c.previous, c.comment);
     return d;
   }
-  StepDraft operator()(const CreateIndex& c) {
-    const Index& ix = c.index;
-    bool online = options.concurrently && !c.new_table;
+  /// CREATE INDEX on a table or materialized view, and its comment.
+  static std::string create_index_sql(const QName& table, const Index& ix, bool online) {
     std::string sql = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + (online ? "CONCURRENTLY " : "") +
-                      (ix.named ? quote_ident(ix.name) + " " : "") + "ON " + c.table.sql();
+                      (ix.named ? quote_ident(ix.name) + " " : "") + "ON " + table.sql();
     if (ix.method != "btree") sql += " USING " + ix.method;
     sql += " (" + join(ix.keys, ", ") + ")";
     if (!ix.include.empty()) sql += " INCLUDE (" + quote_ident_list(ix.include) + ")";
@@ -240,8 +327,13 @@ struct Renderer {
     if (!ix.with.empty()) sql += " WITH (" + storage_sql(ix.with) + ")";
     if (!ix.where.empty()) sql += " WHERE (" + ix.where + ")";
     sql += ";";
-    if (ix.comment) sql += "\n" + comment_sql("INDEX " + quote_qualified(c.table.schema, ix.name), ix.comment);
-    auto d = draft(StepOp::create, sql, r_create_index);
+    if (ix.comment) sql += "\n" + comment_sql("INDEX " + quote_qualified(table.schema, ix.name), ix.comment);
+    return sql;
+  }
+  StepDraft operator()(const CreateIndex& c) {
+    const Index& ix = c.index;
+    bool online = options.concurrently && !c.new_table;
+    auto d = draft(StepOp::create, create_index_sql(c.table, ix, online), r_create_index);
     d.step.detail = shown(index_definition(ix));
     d.step.transactional = !online;
     d.step.origin = ix.loc;
@@ -268,6 +360,128 @@ struct Renderer {
     if (s.comment) sql += "\n" + comment_sql("SEQUENCE " + s.name.sql(), s.comment);
     auto d = draft(StepOp::create, sql, r_create_sequence);
     d.step.origin = s.loc;
+    return d;
+  }
+  /// CREATE MATERIALIZED VIEW [WITH NO DATA], its indexes and comment.
+  StepDraft operator()(const Create<MaterializedView>& c) {
+    const MaterializedView& v = c.object;
+    std::string query = v.query;
+    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+    std::string sql = "CREATE MATERIALIZED VIEW " + v.name.sql() + " AS\n" + query + (v.with_data ? "" : "\nWITH NO DATA") + ";";
+    for (const auto& ix : v.indexes) sql += "\n" + create_index_sql(v.name, ix, false);
+    if (v.comment) sql += "\n" + comment_sql("MATERIALIZED VIEW " + v.name.sql(), v.comment);
+    auto d = draft(StepOp::create, sql, r_create_view);
+    d.step.origin = v.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<MaterializedView>& c) {
+    return draft(StepOp::drop, "DROP MATERIALIZED VIEW " + c.object.name.sql() + ";", r_drop_view);
+  }
+  /// Its indexes (those that differ dropped and created again), comment and data (REFRESH).
+  StepDraft operator()(const Alter<MaterializedView>& c) {
+    const MaterializedView& from = c.from;
+    const MaterializedView& to = c.to;
+    std::vector<std::string> sql, what;
+    auto has = [](const std::vector<Index>& in, const Index& ix) { return std::find(in.begin(), in.end(), ix) != in.end(); };
+    for (const auto& ix : from.indexes)
+      if (!has(to.indexes, ix)) {
+        sql.push_back("DROP INDEX " + quote_qualified(from.name.schema, ix.name) + ";");
+        what.push_back("index " + ix.name + " dropped");
+      }
+    for (const auto& ix : to.indexes)
+      if (!has(from.indexes, ix)) {
+        sql.push_back(create_index_sql(to.name, ix, false));
+        what.push_back("index " + ix.name + " created");
+      }
+    if (from.with_data != to.with_data) {
+      sql.push_back("REFRESH MATERIALIZED VIEW " + to.name.sql() + (to.with_data ? "" : " WITH NO DATA") + ";");
+      what.push_back(to.with_data ? "refreshed" : "emptied (WITH NO DATA)");
+    }
+    if (from.comment != to.comment) {
+      sql.push_back(comment_sql("MATERIALIZED VIEW " + to.name.sql(), to.comment));
+      what.push_back(comment_detail(from.comment, to.comment));
+    }
+    auto d = draft(StepOp::alter, join(sql, "\n"), r_alter_view);
+    d.step.detail = join(what, "; ");
+    d.step.origin = to.loc;
+    return d;
+  }
+  StepDraft operator()(const Rename<MaterializedView>& c) {
+    return draft(StepOp::rename, rename_sql("MATERIALIZED VIEW", c.from, c.object.name), r_rename);
+  }
+  StepDraft operator()(const Create<Function>& c) {
+    const Function& f = c.object;
+    std::string sql = function_sql(f, false);
+    if (f.comment) sql += "\n" + comment_sql((f.procedure ? "PROCEDURE " : "FUNCTION ") + routine_name(f), f.comment);
+    auto d = draft(StepOp::create, sql, r_create_function);
+    d.step.origin = f.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<Function>& c) {
+    const Function& f = c.object;
+    return draft(StepOp::drop, std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + routine_name(f) + ";", r_drop_function);
+  }
+  /// CREATE OR REPLACE: the differ asks for it only when the arguments and the result stay.
+  StepDraft operator()(const Alter<Function>& c) {
+    const Function& from = c.from;
+    const Function& to = c.to;
+    std::string sql;
+    std::vector<std::string> what;
+    if (!same_fields(from, to, [](FieldRole r) { return r == FieldRole::definition; })) {
+      sql = function_sql(to, true);
+      what.push_back(from.body != to.body ? "body replaced" : "attributes replaced");
+    }
+    if (from.comment != to.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql((to.procedure ? "PROCEDURE " : "FUNCTION ") + routine_name(to), to.comment);
+      what.push_back(comment_detail(from.comment, to.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_create_function);
+    d.step.detail = join(what, "; ");
+    d.step.origin = to.loc;
+    return d;
+  }
+  StepDraft operator()(const Rename<Function>& c) {
+    const Function& f = c.object;
+    Function old = f;
+    old.name = c.from;
+    std::string sql = std::string("ALTER ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + routine_name(old);
+    if (c.from.schema != f.name.schema) {
+      sql += " SET SCHEMA " + quote_ident(f.name.schema) + ";";
+      if (c.from.name != f.name.name) {
+        old.name.schema = f.name.schema;
+        sql += "\nALTER " + std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + routine_name(old) + " RENAME TO " +
+               quote_ident(f.name.name) + ";";
+      }
+    } else {
+      sql += " RENAME TO " + quote_ident(f.name.name) + ";";
+    }
+    return draft(StepOp::rename, sql, r_rename);
+  }
+  StepDraft operator()(const Create<Trigger>& c) {
+    std::string sql = trigger_sql(c.object, false);
+    if (c.object.comment) sql += "\n" + comment_sql("TRIGGER " + quote_ident(c.object.name) + " ON " + c.object.table.sql(), c.object.comment);
+    auto d = draft(StepOp::create, sql, r_create_trigger);
+    d.step.origin = c.object.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<Trigger>& c) {
+    return draft(StepOp::drop, "DROP TRIGGER " + quote_ident(c.object.name) + " ON " + c.object.table.sql() + ";", r_drop_trigger);
+  }
+  /// CREATE OR REPLACE TRIGGER, and its comment.
+  StepDraft operator()(const Alter<Trigger>& c) {
+    std::string sql;
+    std::vector<std::string> what;
+    if (!same_fields(c.from, c.to, [](FieldRole r) { return r == FieldRole::definition; })) {
+      sql = trigger_sql(c.to, true);
+      what.push_back("replaced");
+    }
+    if (c.from.comment != c.to.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql("TRIGGER " + quote_ident(c.to.name) + " ON " + c.to.table.sql(), c.to.comment);
+      what.push_back(comment_detail(c.from.comment, c.to.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_create_trigger);
+    d.step.detail = join(what, "; ");
+    d.step.origin = c.to.loc;
     return d;
   }
   StepDraft operator()(const Create<View>& c) {

@@ -25,13 +25,15 @@ void touched(const Change& change, std::set<QName>& out) {
         };
         if constexpr (requires { owner(c.object); }) owner(c.object);
         if constexpr (requires { owner(c.to); }) owner(c.from), owner(c.to);
-        // A view's tables: the replay needs them whole to build it.
-        auto over = [&](const View& v) {
-          for (const auto& r : v.depends_on)
-            if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) out.insert(r.name);
+        // What a view, function or trigger uses, and a trigger's table: the replay needs them whole.
+        auto uses = [&](const auto& o) {
+          if constexpr (requires { o.depends_on.front().kind; })
+            for (const auto& r : o.depends_on)
+              if (r.kind == ObjectKind::table || r.kind == ObjectKind::column) out.insert(r.name);
+          if constexpr (requires { o.table.schema; }) out.insert(o.table);
         };
-        if constexpr (requires { over(c.object); }) over(c.object);
-        if constexpr (requires { over(c.to); }) over(c.from), over(c.to);
+        if constexpr (requires { c.object; }) uses(c.object);
+        if constexpr (requires { c.to.depends_on; }) uses(c.from), uses(c.to);
       },
       change);
 }

@@ -2,6 +2,7 @@
 // connections, then foreign keys.
 #include <algorithm>
 #include <future>
+#include <set>
 
 #include "reconcile/sql.hpp"
 #include "shadow_internal.hpp"
@@ -45,23 +46,24 @@ void run_diff(RawConnection& raw, const std::string& prelude, const Model& from,
   if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
 }
 
-/// Creates views one statement at a time. A declared view's dependencies are not known before the
-/// server has it, so the order is found by trying: what fails for want of another view is tried
-/// again once others exist; when a round makes no progress, the first failure is the error.
-void build_views(RawConnection& raw, const std::vector<Step>& steps, const std::function<void(const ChunkFailure&)>& rejected) {
+/// Runs `steps` one statement at a time, round after round while a round makes progress: a view's
+/// or function's dependencies are not known before the server has it, so the order is found by
+/// trying. Returns the steps that never ran, and in `first` the first failure of the last round.
+std::vector<const Step*> run_by_trying(RawConnection& raw, const std::vector<Step>& steps, std::optional<ChunkFailure>& first) {
   std::vector<const Step*> pending;
   for (const auto& s : steps) pending.push_back(&s);
   while (!pending.empty()) {
     std::vector<const Step*> failed;
-    std::optional<ChunkFailure> first;
+    first.reset();
     for (const Step* s : pending)
       if (auto failure = raw.run(s->sql)) {
         failed.push_back(s);
         if (!first) first = ChunkFailure{s, failure->byte_offset == std::string::npos ? 0 : failure->byte_offset, failure->message};
       }
-    if (failed.size() == pending.size()) rejected(*first);
+    if (failed.size() == pending.size()) return failed;
     pending = failed;
   }
+  return {};
 }
 
 }  // namespace
@@ -78,7 +80,18 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   Model objects = model.with_tables({});
   for (auto& [name, s] : objects.sequences) s.owned_by.reset();
   objects.views.clear();  // last, over the tables
+  objects.materialized_views.clear();
+  objects.functions.clear();
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
+  // Functions before the tables whose defaults, checks and triggers call them; those that need a
+  // table (its row type) once the tables are there.
+  Model with_functions = objects;
+  with_functions.functions = model.functions;
+  std::optional<ChunkFailure> tried;
+  std::set<ObjectRef> unbuilt;
+  std::vector<Step> function_steps = plan_steps(diff(objects, with_functions));
+  for (const Step* s : run_by_trying(raw, function_steps, tried))
+    if (s->ref) unbuilt.insert(*s->ref);
   // A default that calls nextval() may name another table's sequence: such tables come after the
   // others, on one connection.
   auto uses_sequence = [](const Table& t) {
@@ -119,7 +132,11 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   run_diff(raw, "", objects, owned, rejected);
   Model viewed = owned;
   viewed.views = model.views;
-  build_views(raw, plan_steps(diff(owned, viewed)), rejected);
+  viewed.materialized_views = model.materialized_views;
+  for (const auto& [ref, f] : model.functions)
+    if (unbuilt.count(ref)) viewed.functions.emplace(ref, f);
+  std::vector<Step> late = plan_steps(diff(owned, viewed));
+  if (!run_by_trying(raw, late, tried).empty()) rejected(*tried);
 }
 
 }  // namespace reconcile::shadow

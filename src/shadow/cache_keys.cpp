@@ -77,9 +77,13 @@ Model to_materialize(Model declared, const Model& cached) {
   // The views need the tables they read: those whose name a view's query mentions (a superset,
   // for building only; the server says what each view really uses).
   std::set<std::string> mentioned;
-  for (const auto& [name, v] : declared.views)
-    for (const auto& token : sql_tokens(v.query))
+  auto mentions = [&](const std::string& query) {
+    for (const auto& token : sql_tokens(query))
       if (token.identifier()) mentioned.insert(token.value);
+  };
+  for (const auto& [name, v] : declared.views) mentions(v.query);
+  for (const auto& [name, v] : declared.materialized_views) mentions(v.query);
+  for (const auto& [ref, f] : declared.functions) mentions(f.arguments + " " + f.returns);
   for (const auto& [name, t] : cached.tables)
     if (mentioned.count(name.name)) targets.insert(name);
   for (const auto& name : targets)

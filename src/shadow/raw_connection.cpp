@@ -28,7 +28,7 @@ RawConnection::RawConnection(const std::string& conninfo) : conn_(PQconnectdb(li
     PQfinish(conn_);
     throw Error("cannot connect to shadow database " + redact_conninfo(conninfo) + ": " + redact_secrets(msg));
   }
-  run("SET search_path = public; SET client_min_messages = warning");
+  run("SET search_path = public; SET client_min_messages = warning; SET check_function_bodies = off");
 }
 
 std::optional<RawConnection::Failure> RawConnection::run(const std::string& sql) {

@@ -202,6 +202,8 @@ Model Shadow::canonicalize(Model desired) {
   canonical.extensions = std::move(objects->extensions);
   canonical.sequences = std::move(objects->sequences);
   canonical.views = std::move(objects->views);
+  canonical.functions = std::move(objects->functions);
+  canonical.materialized_views = std::move(objects->materialized_views);
   cache.save();
   return canonical;
 }

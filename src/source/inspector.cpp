@@ -60,14 +60,6 @@ const char* kSchemaFilter =
     " n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'reconcile')"
     " AND ($1::text IS NULL OR n.nspname = ANY (string_to_array($1::text, chr(31)))) ";
 
-/// A view that calls a function of the user's (not managed yet): such a view is left alone too, as
-/// the shadow could not build it.
-const char* kViewCallsUserFunction =
-    " EXISTS (SELECT 1 FROM pg_rewrite fr JOIN pg_depend fd ON fd.classid = 'pg_rewrite'::regclass AND fd.objid = fr.oid"
-    "   JOIN pg_proc fp ON fd.refclassid = 'pg_proc'::regclass AND fp.oid = fd.refobjid"
-    "   JOIN pg_namespace fn ON fn.oid = fp.pronamespace"
-    "   WHERE fr.ev_class = c.oid AND fn.nspname NOT IN ('pg_catalog', 'information_schema')) ";
-
 const char* kNotExtensionMember =
     " NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid"
     " AND e.deptype = 'e') ";
@@ -275,13 +267,15 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  obj_description(i.indexrelid, 'pg_class')"
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
-      " WHERE c.relkind = 'r' AND") + kSchemaFilter +
+      " WHERE c.relkind IN ('r', 'm') AND") + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid"
       "   AND x.contype IN ('p', 'u', 'x'))"
       " ORDER BY 1, 2, 3", scope);
   for (const auto& r : rows) {
-    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
-    if (it == m.tables.end()) continue;
+    QName owner{r[0].c_str(), r[1].c_str()};
+    auto it = m.tables.find(owner);
+    auto mv = m.materialized_views.find(owner);
+    if (it == m.tables.end() && mv == m.materialized_views.end()) continue;
     Index ix;
     ix.name = r[2].c_str();
     ix.unique = r[3].as<bool>();
@@ -293,7 +287,7 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
     ix.nulls_not_distinct = r[9].as<bool>();
     ix.with = split(r[10]);
     ix.comment = opt(r[11]);
-    it->second.indexes.push_back(ix);
+    (it != m.tables.end() ? it->second.indexes : mv->second.indexes).push_back(ix);
   }
 }
 
@@ -321,6 +315,161 @@ void read_sequences(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
+/// What objects use, from pg_depend: `source` selects (objid, classid, schema, name, sub, own
+/// relation) for the objects of one kind, ending in WHERE (the scope filter is added). Returns
+/// (the object as {kind?, schema.name, sub}, what it uses) pairs: tables and their columns, views,
+/// sequences, types (a table's row type as the table), functions; nothing in pg_catalog.
+std::vector<std::pair<ObjectRef, ObjectRef>> read_dependencies(pqxx::transaction_base& tx, const char* scope,
+                                                               const std::string& source) {
+  auto rows = tx.exec_params(
+      "WITH src(objid, classid, oschema, oname, osub, self) AS (" + source + kSchemaFilter + ")"
+      " SELECT DISTINCT s.oschema, s.oname, s.osub,"
+      "  CASE WHEN pr.oid IS NOT NULL THEN CASE pr.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END"
+      "    WHEN tr.oid IS NOT NULL THEN CASE tr.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END"
+      "    WHEN ty.oid IS NOT NULL THEN 'type' WHEN t.relkind = 'v' THEN 'view' WHEN t.relkind = 'S' THEN 'sequence'"
+      "    WHEN t.relkind = 'm' THEN 'materialized view'"
+      "    WHEN a.attname IS NOT NULL THEN 'column' ELSE 'table' END,"
+      "  tn.nspname, COALESCE(t.relname, tr.relname, ty.typname, pr.proname),"
+      "  COALESCE(a.attname, oidvectortypes(pr.proargtypes), '')"
+      " FROM src s JOIN pg_depend d ON d.classid = s.classid AND d.objid = s.objid AND d.deptype = 'n'"
+      " LEFT JOIN pg_class t ON d.refclassid = 'pg_class'::regclass AND t.oid = d.refobjid"
+      " LEFT JOIN pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid"
+      " LEFT JOIN pg_class tr ON tr.oid = ty.typrelid AND tr.relkind IN ('r', 'p', 'v', 'm')"
+      " LEFT JOIN pg_proc pr ON d.refclassid = 'pg_proc'::regclass AND pr.oid = d.refobjid"
+      " JOIN pg_namespace tn ON tn.oid = COALESCE(t.relnamespace, ty.typnamespace, pr.pronamespace)"
+      " LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0"
+      " WHERE tn.nspname NOT IN ('pg_catalog', 'information_schema')"
+      "   AND NOT (d.refclassid = 'pg_class'::regclass AND d.refobjid = s.self AND d.refobjsubid = 0)"
+      "   AND NOT (d.refclassid = 'pg_proc'::regclass AND d.refobjid = s.objid AND s.classid = 'pg_proc'::regclass)"
+      " ORDER BY 1, 2, 3, 4, 5, 6, 7",
+      scope);
+  std::vector<std::pair<ObjectRef, ObjectRef>> out;
+  for (const auto& r : rows) {
+    ObjectRef owner{ObjectKind::table, {r[0].c_str(), r[1].c_str()}, r[2].c_str()};
+    auto kind = enum_named(r[3].c_str(), {ObjectKind::procedure, ObjectKind::function, ObjectKind::view, ObjectKind::materialized_view, ObjectKind::table,
+                                          ObjectKind::type, ObjectKind::sequence, ObjectKind::column});
+    if (!kind) continue;
+    // A column of a view is the view; a function is known by its argument types.
+    bool sub = *kind == ObjectKind::column || *kind == ObjectKind::function || *kind == ObjectKind::procedure;
+    out.emplace_back(owner, ObjectRef{*kind, {r[4].c_str(), r[5].c_str()}, sub ? r[6].c_str() : ""});
+  }
+  return out;
+}
+
+/// Functions and procedures (not aggregates, not an extension's): every attribute as the server
+/// stores it; COST and ROWS only when not the default; then what each uses (pg_depend).
+void read_functions(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, p.proname, p.prokind = 'p', pg_get_function_arguments(p.oid), oidvectortypes(p.proargtypes),"
+      "  CASE WHEN p.prokind = 'p' THEN '' ELSE pg_get_function_result(p.oid) END, l.lanname,"
+      "  CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,"
+      "  p.proisstrict, p.prosecdef, p.proleakproof,"
+      "  CASE p.proparallel WHEN 's' THEN 'safe' WHEN 'r' THEN 'restricted' ELSE 'unsafe' END,"
+      "  CASE WHEN p.procost <> (CASE WHEN l.lanname IN ('c', 'internal') THEN 1 ELSE 100 END) THEN p.procost::text END,"
+      "  CASE WHEN p.prorows <> (CASE WHEN p.proretset THEN 1000 ELSE 0 END) THEN p.prorows::text END,"
+      "  array_to_string(p.proconfig, chr(31)),"
+      "  CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END,"
+      "  obj_description(p.oid, 'pg_proc')"
+      " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
+      " WHERE p.prokind IN ('f', 'p') AND") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')"
+      " ORDER BY 1, 2, 5", scope);
+  for (const auto& r : rows) {
+    Function f;
+    f.name = QName{r[0].c_str(), r[1].c_str()};
+    f.procedure = r[2].as<bool>();
+    f.arguments = r[3].c_str();
+    f.signature = r[4].c_str();
+    f.returns = r[5].c_str();
+    f.language = r[6].c_str();
+    f.volatility = r[7].c_str();
+    f.strict = r[8].as<bool>();
+    f.security_definer = r[9].as<bool>();
+    f.leakproof = r[10].as<bool>();
+    f.parallel = r[11].c_str();
+    f.cost = opt(r[12]);
+    f.rows = opt(r[13]);
+    for (const auto& setting : split(r[14])) {
+      auto eq = setting.find('=');
+      if (eq != std::string::npos) f.set[setting.substr(0, eq)] = setting.substr(eq + 1);
+    }
+    f.body = r[15].c_str();
+    f.comment = opt(r[16]);
+    m.functions[ref_of(f)] = f;
+  }
+  for (const auto& [owner, ref] : read_dependencies(tx, scope,
+           "SELECT p.oid, 'pg_proc'::regclass, n.nspname, p.proname, oidvectortypes(p.proargtypes), 0::oid"
+           " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND"))
+    for (bool procedure : {false, true})
+      if (auto it = m.functions.find(function_ref(owner.name, owner.sub, procedure)); it != m.functions.end())
+        it->second.depends_on.push_back(ref);
+}
+
+/// A trigger's arguments from pg_trigger.tgargs (hex of NUL-terminated strings).
+std::vector<std::string> trigger_arguments(const std::string& hex) {
+  std::vector<std::string> out;
+  std::string current;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    char c = static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    if (c == '\0') {
+      out.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  return out;
+}
+
+/// Triggers on the read tables (not internal ones, not constraint triggers): timing, events and
+/// row/statement from tgtype, WHEN from pg_get_triggerdef, the call from tgfoid and tgargs; then the
+/// function and columns each uses.
+void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, g.tgname, g.tgtype,"
+      "  array_to_string(ARRAY(SELECT a.attname FROM unnest(g.tgattr::int2[]) WITH ORDINALITY u(k, o)"
+      "    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.k ORDER BY u.o), chr(31)),"
+      "  pg_get_triggerdef(g.oid), pn.nspname, p.proname, encode(g.tgargs, 'hex'), obj_description(g.oid, 'pg_trigger')"
+      " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " JOIN pg_proc p ON p.oid = g.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace"
+      " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND c.relkind = 'r' AND") + kSchemaFilter +
+      " ORDER BY 1, 2, 3", scope);
+  for (const auto& r : rows) {
+    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.tables.end()) continue;
+    Trigger g;
+    g.table = it->first;
+    g.name = r[2].c_str();
+    int type = r[3].as<int>();
+    g.for_each = type & 1 ? "row" : "statement";
+    g.timing = type & 2 ? "before" : type & 64 ? "instead of" : "after";
+    for (auto [bit, event] : {std::pair{4, "insert"}, {16, "update"}, {8, "delete"}, {32, "truncate"}})
+      if (type & bit) g.events.push_back(event);
+    g.update_of = split(r[4]);
+    std::string def = r[5].c_str();
+    std::string head = g.for_each == "row" ? " FOR EACH ROW WHEN (" : " FOR EACH STATEMENT WHEN (";
+    auto when = def.find(head), tail = def.rfind(") EXECUTE FUNCTION ");
+    if (when != std::string::npos && tail != std::string::npos && tail > when + head.size())
+      g.when = def.substr(when + head.size(), tail - when - head.size());
+    std::string schema = r[6].c_str();
+    std::string call = (schema == "public" ? "" : printed_ident(schema) + ".") + printed_ident(r[7].c_str()) + "(";
+    auto args = trigger_arguments(r[8].c_str());
+    for (size_t i = 0; i < args.size(); ++i) call += (i ? ", " : "") + quote_literal(args[i]);
+    g.execute = call + ")";
+    g.comment = opt(r[9]);
+    it->second.triggers.push_back(g);
+  }
+  for (const auto& [owner, ref] : read_dependencies(tx, scope,
+           "SELECT g.oid, 'pg_trigger'::regclass, n.nspname, c.relname, g.tgname, c.oid"
+           " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+           " WHERE NOT g.tgisinternal AND")) {
+    auto it = m.tables.find(owner.name);
+    if (it == m.tables.end()) continue;
+    for (auto& g : it->second.triggers)
+      if (g.name == owner.sub) g.depends_on.push_back(ref);
+  }
+}
+
 /// Views: the query as the server prints it, options, comment, columns; then what each uses, from
 /// pg_depend through its rewrite rule (tables and their columns, views, sequences, types).
 void read_views(pqxx::transaction_base& tx, const char* scope, Model& m) {
@@ -331,47 +480,42 @@ void read_views(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'check_option'),"
       "  obj_description(c.oid, 'pg_class'),"
       "  array_to_string(ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
-      "        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), chr(31))"
+      "        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), chr(31)),"
+      "  c.relkind = 'm', c.relispopulated"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " WHERE c.relkind = 'v' AND NOT" + std::string(kViewCallsUserFunction) + "AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      " WHERE c.relkind IN ('v', 'm') AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2", scope);
   for (const auto& r : rows) {
+    QName name{r[0].c_str(), r[1].c_str()};
+    std::string query = r[2].c_str();  // as printed, without the statement's ';' and the spaces around
+    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+    query.erase(0, query.find_first_not_of(" \n\t"));
+    if (r[8].as<bool>()) {
+      MaterializedView v;
+      v.name = name;
+      v.query = query;
+      v.with_data = r[9].as<bool>();
+      v.comment = opt(r[6]);
+      v.columns = split(r[7]);
+      m.materialized_views[name] = v;
+      continue;
+    }
     View v;
-    v.name = QName{r[0].c_str(), r[1].c_str()};
-    v.query = r[2].c_str();  // as printed, without the statement's ';' and the spaces around
-    while (!v.query.empty() && (v.query.back() == ';' || std::isspace(static_cast<unsigned char>(v.query.back())))) v.query.pop_back();
-    v.query.erase(0, v.query.find_first_not_of(" \n\t"));
+    v.name = name;
+    v.query = query;
     v.security_barrier = r[3].as<bool>();
     v.security_invoker = r[4].as<bool>();
     v.check_option = str(r[5]);
     v.comment = opt(r[6]);
     v.columns = split(r[7]);
-    m.views[v.name] = v;
+    m.views[name] = v;
   }
-  auto deps = tx.exec_params(std::string(
-      "SELECT DISTINCT n.nspname, v.relname, d.refclassid = 'pg_type'::regclass, tn.nspname,"
-      "  COALESCE(t.relname, ty.typname), t.relkind, a.attname"
-      " FROM pg_rewrite rw JOIN pg_class v ON v.oid = rw.ev_class AND v.relkind = 'v'"
-      " JOIN pg_namespace n ON n.oid = v.relnamespace"
-      " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'"
-      " LEFT JOIN pg_class t ON d.refclassid = 'pg_class'::regclass AND t.oid = d.refobjid"
-      " LEFT JOIN pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid"
-      " JOIN pg_namespace tn ON tn.oid = COALESCE(t.relnamespace, ty.typnamespace)"
-      " LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0"
-      " WHERE ((t.oid IS NOT NULL AND t.oid <> v.oid) OR (ty.oid IS NOT NULL AND tn.nspname <> 'pg_catalog')) AND") +
-          kSchemaFilter + " ORDER BY 1, 2, 3, 4, 5, 7",
-      scope);
-  for (const auto& r : deps) {
-    auto it = m.views.find(QName{r[0].c_str(), r[1].c_str()});
-    if (it == m.views.end()) continue;
-    QName target{r[3].c_str(), r[4].c_str()};
-    std::string relkind = str(r[5]);
-    ObjectRef ref = r[2].as<bool>() ? ObjectRef{ObjectKind::type, target, ""}
-                    : relkind == "v"  ? view_ref(target)
-                    : relkind == "S"  ? sequence_ref(target)
-                    : !r[6].is_null() ? column_ref(target, r[6].c_str())
-                                      : table_ref(target);
-    it->second.depends_on.push_back(ref);
+  for (const auto& [owner, ref] : read_dependencies(tx, scope,
+           "SELECT rw.oid, 'pg_rewrite'::regclass, n.nspname, v.relname, '', v.oid"
+           " FROM pg_rewrite rw JOIN pg_class v ON v.oid = rw.ev_class AND v.relkind IN ('v', 'm')"
+           " JOIN pg_namespace n ON n.oid = v.relnamespace WHERE")) {
+    if (auto it = m.views.find(owner.name); it != m.views.end()) it->second.depends_on.push_back(ref);
+    if (auto it = m.materialized_views.find(owner.name); it != m.materialized_views.end()) it->second.depends_on.push_back(ref);
   }
 }
 
@@ -395,18 +539,17 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,"
       "    n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
       "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE (c.relkind IN ('m', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition) OR (c.relkind = 'v' AND" +
-      std::string(kViewCallsUserFunction) + "))"
+      "  WHERE (c.relkind IN ('f', 'p') OR (c.relkind = 'r' AND c.relispartition))"
       "    AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
       "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
       "    'pg_proc'::regclass, p.oid"
-      "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" + kSchemaFilter +
+      "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind NOT IN ('f', 'p') AND" + kSchemaFilter +
       "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid"
       "      AND e.deptype = 'e')"
       "  UNION ALL SELECT 'trigger', n.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid"
       "  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE NOT t.tgisinternal AND" + kSchemaFilter +
+      "  WHERE NOT t.tgisinternal AND (t.tgconstraint <> 0 OR c.relkind <> 'r') AND" + kSchemaFilter +
       "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
       "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       "  WHERE" + kSchemaFilter +
@@ -526,9 +669,11 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_columns(tx, param, m, scope.exclude);
   read_sequences(tx, param, m);
   read_views(tx, param, m);
+  read_functions(tx, param, m);
   drop_serial_sequences(m);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
+  read_triggers(tx, param, m);
   read_inheritance(tx, param, m);
   read_replica_identity(tx, param, m);
   read_uncarried(tx, param, m);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
 #include "reconcile/toml_source.hpp"
 
@@ -174,14 +175,19 @@ class Fields {
   std::string path_;
 };
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences", "views"};
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
+const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from"};
+const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
+                                             "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
+const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from"};
+const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_of", "for_each", "when", "execute", "comment"};
 const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from"};
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
                                              "renamed_from"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
-                                          "indexes", "comment", "renamed_from", "prevent_destroy", "replica_identity"};
+                                          "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -406,6 +412,44 @@ Index read_index(Fields& f) {
   return ix;
 }
 
+/// One of `allowed`, or an error at the key listing them.
+std::string one_of(Fields& f, const std::string& key, const std::vector<std::string>& allowed, const std::string& fallback) {
+  auto v = f.string(key);
+  if (!v) return fallback;
+  std::string lower = *v;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::find(allowed.begin(), allowed.end(), lower) != allowed.end()) return lower;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+  throw Error(f.loc(key), key + " must be one of " + list + ", not \"" + *v + "\"");
+}
+
+Trigger read_trigger(Fields& f) {
+  Trigger g;
+  g.loc = f.loc();
+  auto name = f.name("name", "trigger");
+  if (!name) throw Error(f.loc(), "missing required key \"name\"");
+  g.name = *name;
+  g.timing = one_of(f, "timing", {"before", "after", "instead of"}, "");
+  if (g.timing.empty()) throw Error(f.loc(), "missing required key \"timing\" (before, after or instead of)");
+  g.events = require_strings(f, "events");
+  for (auto& e : g.events) {
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (e != "insert" && e != "update" && e != "delete" && e != "truncate")
+      throw Error(f.loc("events"), "a trigger event is \"insert\", \"update\", \"delete\" or \"truncate\", not \"" + e + "\"");
+  }
+  g.update_of = f.strings("update_of").value_or(std::vector<std::string>{});
+  if (!g.update_of.empty() && std::find(g.events.begin(), g.events.end(), "update") == g.events.end())
+    throw Error(f.loc("update_of"), "update_of needs the \"update\" event");
+  g.for_each = one_of(f, "for_each", {"row", "statement"}, "statement");
+  g.when = f.fragment("when").value_or("");
+  g.execute = require_fragment(f, "execute");
+  if (g.execute.find('(') == std::string::npos || g.execute.back() != ')')
+    throw Error(f.loc("execute"), "execute is a function call, e.g. \"touch_updated_at()\"");
+  g.comment = f.string("comment");
+  return g;
+}
+
 void read_table_body(Fields& f, Table& t) {
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
   if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
@@ -429,6 +473,13 @@ void read_table_body(Fields& f, Table& t) {
   });
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
+  each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
+    Trigger g = read_trigger(gf);
+    g.table = t.name;
+    for (const auto& other : t.triggers)
+      if (other.name == g.name) throw Error(gf.loc("name"), "trigger \"" + g.name + "\" is declared twice on table " + t.name.str());
+    t.triggers.push_back(g);
+  });
   t.comment = f.string("comment");
   if (auto ri = f.string("replica_identity")) {
     if (*ri == "default") ri = "";
@@ -472,6 +523,61 @@ Sequence read_sequence(Fields& f) {
   s.comment = f.string("comment");
   if (auto from = f.string("renamed_from")) s.renamed_from = read_qname(*from, f.loc("renamed_from"), "sequence");
   return s;
+}
+
+/// COST and ROWS: a number, written as one.
+std::optional<std::string> number_option(Fields& f, const std::string& key) {
+  const toml::node* n = f.get(key);
+  if (!n) return std::nullopt;
+  if (n->is_integer() && *n->value<int64_t>() > 0) return std::to_string(*n->value<int64_t>());
+  if (n->is_floating_point() && *n->value<double>() > 0) {
+    std::string text = std::to_string(*n->value<double>());
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+    return text;
+  }
+  throw Error(f.loc(key), key + " must be a positive number");
+}
+
+/// A function ([functions.NAME]) or procedure ([procedures.NAME]): its declaration as written;
+/// the shadow gives its canonical form and argument types.
+Function read_function(Fields& f, bool procedure) {
+  Function fn;
+  fn.loc = f.loc();
+  fn.procedure = procedure;
+  fn.arguments = f.fragment("arguments").value_or("");
+  fn.signature = fn.arguments;
+  if (!procedure) fn.returns = require_fragment(f, "returns");
+  fn.language = require_string(f, "language");
+  if (fn.language.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+    throw Error(f.loc("language"), "language \"" + fn.language + "\" is not a plain name (sql, plpgsql, ...)");
+  std::transform(fn.language.begin(), fn.language.end(), fn.language.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!procedure) {
+    fn.volatility = one_of(f, "volatility", {"immutable", "stable", "volatile"}, "volatile");
+    fn.strict = f.boolean("strict").value_or(false);
+    fn.leakproof = f.boolean("leakproof").value_or(false);
+    fn.parallel = one_of(f, "parallel", {"safe", "restricted", "unsafe"}, "unsafe");
+    fn.cost = number_option(f, "cost");
+    fn.rows = number_option(f, "rows");
+  }
+  fn.security_definer = one_of(f, "security", {"definer", "invoker"}, "invoker") == "definer";
+  if (const toml::node* set = f.get("set")) {
+    const toml::table& t = expect_table(*set, f.sub("set"));
+    for (auto&& [k, v] : t) {
+      std::string key(k.str());
+      if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") != std::string::npos)
+        throw Error(loc_of(k.source(), f.sub("set")), "\"" + key + "\" is not a setting's name");
+      if (v.is_string()) fn.set[key] = v.as_string()->get();
+      else if (v.is_integer()) fn.set[key] = std::to_string(*v.value<int64_t>());
+      else if (v.is_boolean()) fn.set[key] = *v.value<bool>() ? "on" : "off";
+      else throw Error(loc_of(v.source(), f.sub("set") + "." + key), "a setting's value is a string, integer or boolean");
+      if (list_setting(key)) check_fragment(fn.set[key], loc_of(v.source(), f.sub("set") + "." + key));
+    }
+  }
+  fn.body = require_string(f, "body");
+  fn.comment = f.string("comment");
+  if (auto from = f.string("renamed_from")) fn.renamed_from = read_qname(*from, f.loc("renamed_from"), procedure ? "procedure" : "function");
+  return fn;
 }
 
 /// Accumulates objects from all files; remembers where each was first defined.
@@ -529,6 +635,27 @@ class Loader {
       define("view", v.name.str(), f.loc());
       model_.views[v.name] = v;
     });
+    for_each_entry(top, "materialized_views", kMaterializedViewKeys, [&](const std::string& name, Fields& f) {
+      MaterializedView v;
+      v.name = read_qname(name, f.loc(), "materialized view");
+      v.loc = f.loc();
+      v.query = require_fragment(f, "query");
+      v.with_data = f.boolean("with_data").value_or(true);
+      each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { v.indexes.push_back(read_index(xf)); });
+      v.comment = f.string("comment");
+      if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "materialized view");
+      define("view", v.name.str(), f.loc());
+      model_.materialized_views[v.name] = v;
+    });
+    for (bool procedure : {false, true}) {
+      const char* section = procedure ? "procedures" : "functions";
+      for_each_entry_or_array(top, section, procedure ? kProcedureKeys : kFunctionKeys, [&](const std::string& name, Fields& f) {
+        Function fn = read_function(f, procedure);
+        fn.name = read_qname(name, f.loc(), procedure ? "procedure" : "function");
+        define("routine", fn.name.str() + "(" + fn.arguments + ")", f.loc());
+        model_.functions[ref_of(fn)] = fn;
+      });
+    }
     for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
       Table t;
       t.name = read_qname(name, f.loc(), "table");
@@ -542,6 +669,25 @@ class Loader {
   Model finish();
 
  private:
+  /// As for_each_entry, where an entry may also be an array of tables (overloads: [[functions.f]]).
+  template <class F>
+  void for_each_entry_or_array(Fields& top, const std::string& section, const std::set<std::string>& allowed, F&& f) {
+    const toml::node* n = top.get(section);
+    if (!n) return;
+    for (auto&& [k, v] : expect_table(*n, section)) {
+      std::string key(k.str());
+      check_no_nul(key, loc_of(k.source(), section));
+      std::string path = section + "." + (key.find('.') != std::string::npos ? "\"" + key + "\"" : key);
+      if (key.empty()) throw Error(loc_of(k.source(), path), "empty name");
+      if (v.is_array()) {
+        each_table(&v, path, allowed, [&](Fields& fields) { f(key, fields); });
+      } else {
+        Fields fields(expect_table(v, path), path, allowed);
+        f(key, fields);
+      }
+    }
+  }
+
   template <class F>
   void for_each_entry(Fields& top, const std::string& section, const std::set<std::string>& allowed, F&& f) {
     const toml::node* n = top.get(section);
@@ -619,6 +765,17 @@ Model Loader::finish() {
     for (auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key && c.ref_columns.empty())
         c.ref_columns = model_.find_table(c.ref_table)->primary_key()->columns;
+  }
+  for (auto& [ref, fn] : model_.functions)
+    if (ref.name.schema != "public" && !model_.schemas.count(ref.name.schema))
+      throw Error(fn.loc, to_string(ref.kind) + " " + ref.name.str() + " is in schema \"" + ref.name.schema + "\", which is not declared");
+  for (auto& [name, t] : model_.tables)
+    for (const auto& g : t.triggers) check_columns(t, g.update_of, g.loc, "trigger " + g.name);
+  for (auto& [name, v] : model_.materialized_views) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(v.loc, "materialized view " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
+    if (model_.tables.count(name) || model_.sequences.count(name))
+      throw Error(v.loc, "materialized view " + name.str() + " has the name of a table or sequence (they share a namespace)");
   }
   for (auto& [name, v] : model_.views) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))

@@ -51,12 +51,29 @@ std::string toml_value(const std::vector<QName>& v) {
   return string_list(names);
 }
 std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
+std::string toml_value(const std::vector<Index>& v);
+
+/// A body of code: a multi-line literal string when it can be one (written as it is), else a
+/// basic string with escapes.
+std::string code_block(const std::string& text) {
+  bool literal = text.find("'''") == std::string::npos && (text.empty() || text.back() != '\'');
+  for (unsigned char c : text)
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) literal = false;
+  return literal ? "'''\n" + text + "'''" : quote_double(text);
+}
 
 /// "key = value" for a field; the few keys that the files spell otherwise are spelt here.
 template <class T>
 std::string toml_pair(const std::string& key, const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     if (key == "match_full") return "match = \"full\"";
+    if (key == "security_definer") return "security = \"definer\"";
+  }
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (key == "body") return "body = " + code_block(value);
+  }
+  if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+    if (key == "cost" || key == "rows") return key + " = " + scalar(*value);
   }
   if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (key == "with") {  // storage parameters: "name=value" -> { name = value }
@@ -128,6 +145,12 @@ std::string index_entry(const Index& ix) {
   return "{ " + name_part(ix.name, ix.named) + "columns = " + string_list(ix.keys) + inline_fields(ix, {"keys", "valid"}) + " }";
 }
 
+std::string toml_value(const std::vector<Index>& v) {
+  std::string out = "[\n";
+  for (const auto& ix : v) out += "  " + index_entry(ix) + ",\n";
+  return out + "]";
+}
+
 void write_array(std::ostringstream& out, const std::string& key, const std::vector<std::string>& entries) {
   if (entries.empty()) return;
   out << key << " = [\n";
@@ -157,11 +180,29 @@ void write_table(std::ostringstream& out, const Table& t) {
     }
   }
   for (const auto& ix : t.indexes) idx.push_back(index_entry(ix));
+  std::vector<std::string> triggers;
+  for (const auto& g : t.triggers)
+    triggers.push_back("{ name = " + quote_double(g.name) + ", timing = " + quote_double(g.timing) + ", events = " +
+                       string_list(g.events) + ", for_each = " + quote_double(g.for_each) + ", execute = " +
+                       quote_double(g.execute) + inline_fields(g, {"timing", "events", "for_each", "execute"}) + " }");
   write_array(out, "columns", cols);
   write_array(out, "unique", uniques);
   write_array(out, "checks", checks);
   write_array(out, "foreign_keys", fks);
   write_array(out, "indexes", idx);
+  write_array(out, "triggers", triggers);
+}
+
+/// A function's or procedure's section; [[functions.NAME]] when the name is overloaded.
+void write_function(std::ostringstream& out, const Model& m, const Function& f) {
+  size_t overloads = 0;
+  for (const auto& [r, g] : m.functions) overloads += g.name == f.name && g.procedure == f.procedure;
+  std::string head = std::string(f.procedure ? "procedures." : "functions.") + qname_key(f.name);
+  out << "\n" << (overloads > 1 ? "[[" + head + "]]" : "[" + head + "]") << "\n";
+  out << "arguments = " << quote_double(f.arguments) << "\n";
+  if (!f.procedure) out << "returns = " << quote_double(f.returns) << "\n";
+  out << "language = " << quote_double(f.language) << "\n";
+  out << field_lines(f, {"arguments", "returns", "language", "procedure"});
 }
 
 /// A sequence's section: its options as top-level keys (min and max for minvalue and maxvalue).
@@ -191,6 +232,10 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
     if (n.schema == schema) write_sequence(out, s);
   for (const auto& [n, v] : m.views)
     if (n.schema == schema) out << "\n[views." << qname_key(n) << "]\n" << field_lines(v);
+  for (const auto& [n, v] : m.materialized_views)
+    if (n.schema == schema) out << "\n[materialized_views." << qname_key(n) << "]\n" << field_lines(v);
+  for (const auto& [r, f] : m.functions)
+    if (r.name.schema == schema) write_function(out, m, f);
 }
 
 /// One document per schema with its extensions (first document only), schema and enums.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "reconcile/model.hpp"
+#include "reconcile/object_ref.hpp"
 #include "reconcile/table_codec.hpp"
 
 using namespace reconcile;
@@ -18,6 +19,7 @@ void change(QName& v) { v.name += "x"; }
 void change(ConstraintKind& v) { v = v == ConstraintKind::check ? ConstraintKind::unique : ConstraintKind::check; }
 void change(std::vector<QName>& v) { v.push_back({"public", "x"}); }
 void change(Identity& v) { v = v == Identity::always ? Identity::by_default : Identity::always; }
+void change(std::vector<ObjectRef>& v) { v.push_back(table_ref({"public", "x"})); }
 void change(FkAction& v) { v = v == FkAction::cascade ? FkAction::restrict : FkAction::cascade; }
 
 Table sample() {
@@ -35,6 +37,12 @@ Table sample() {
   i.name = "i";
   i.keys = {"c"};
   t.indexes = {i};
+  Trigger g;
+  g.name = "g";
+  g.table = t.name;
+  g.events = {"insert"};
+  g.execute = "f()";
+  t.triggers = {g};
   return t;
 }
 
@@ -97,6 +105,12 @@ TEST_CASE("every field a kind lists is fingerprinted (but state), cached and com
     walk(t, key, role);
     CHECK(t.indexes[0].same_definition(base.indexes[0]) == (role != FieldRole::definition));
   });
+  each_changed_field<Trigger>([](Table& t) -> Trigger& { return t.triggers[0]; }, [&](const Table& t, const std::string& key, const auto& fields) {
+    FieldRole role = role_of(fields, key);
+    walk(t, key, role);
+    auto in_place = [](FieldRole r) { return r == FieldRole::definition || r == FieldRole::comment; };
+    CHECK(same_fields(t.triggers[0], base.triggers[0], in_place) == (role == FieldRole::state || role == FieldRole::name));
+  });
 }
 
 TEST_CASE("schemas, enums, extensions and sequences go through the cache codec whole") {
@@ -111,8 +125,24 @@ TEST_CASE("schemas, enums, extensions and sequences go through the cache codec w
   seq.owned_by = ColumnRef{{"app", "t"}, "n"};
   seq.comment = "numbers";
   m.sequences[seq.name] = seq;
+  Function f;
+  f.name = {"app", "add"};
+  f.arguments = "a integer, b integer DEFAULT 1";
+  f.signature = "integer, integer";
+  f.returns = "integer";
+  f.body = "SELECT a +\n b";
+  f.set = {{"search_path", "app"}};
+  f.cost = "5";
+  f.depends_on = {table_ref({"app", "t"})};
+  m.functions[ref_of(f)] = f;
+  Function p = f;
+  p.procedure = true;
+  p.returns = "";
+  m.functions[ref_of(p)] = p;
   auto back = decode_objects(encode_objects(m));
   REQUIRE(back);
   CHECK(canonical_text(*back) == canonical_text(m));
+  CHECK(back->functions.size() == 2);
+  CHECK(back->functions.at(ref_of(f)).depends_on == f.depends_on);
   CHECK_FALSE(decode_objects("o1 0 0 0"));
 }

@@ -10,6 +10,8 @@ TEST_CASE("object refs: the string form round-trips names with dots, quotes and 
   std::vector<ObjectRef> refs = {schema_ref("app"), extension_ref("pg_trgm"), table_ref({"public", "orders"}),
                                  column_ref({"my.schema", "a \"b\""}, "c.d"), enum_ref({"public", "Status"}),
                                  index_ref("public", "ix"), sequence_ref({"s", "n"}), view_ref({"s", "v w"}), type_ref("\"a.b\".\"T\"[]"),
+                                 function_ref({"public", "f"}, ""), function_ref({"public", "f"}, "integer, text", true),
+                                 trigger_ref({"public", "t"}, "t.touch"),
                                  ObjectRef{ObjectKind::constraint, {"public", "t"}, "(check (x > 0))"}};
   for (const auto& r : refs) {
     INFO(encode_ref(r));
@@ -19,7 +21,7 @@ TEST_CASE("object refs: the string form round-trips names with dots, quotes and 
   }
   CHECK(encode_ref(column_ref({"public", "orders"}, "total")) == "column \"public\".\"orders\".\"total\"");
   CHECK_FALSE(decode_ref("table public.orders"));
-  CHECK_FALSE(decode_ref("trigger \"public\".\"t\""));
+  CHECK_FALSE(decode_ref("rule \"public\".\"t\""));
   CHECK_FALSE(decode_ref("table \"public\""));
   CHECK_FALSE(decode_ref("table \"public\".\"t"));
 }
@@ -30,6 +32,10 @@ TEST_CASE("object refs: labels are rendered from the ref, type names fold like S
   CHECK(label(enum_ref({"public", "status"})) == "enum public.status");
   CHECK(label(ObjectRef{ObjectKind::index, {"public", "t"}, "(a, b)"}) == "index on public.t (a, b)");
   CHECK(label(ObjectRef{ObjectKind::enum_value, {"public", "e"}, "x"}) == "enum public.e value x");
+  CHECK(label(function_ref({"public", "add"}, "integer, integer")) == "function public.add(integer, integer)");
+  CHECK(label(function_ref({"public", "archive"}, "", true)) == "procedure public.archive()");
+  CHECK(label(trigger_ref({"public", "orders"}, "orders_touch")) == "trigger orders_touch on public.orders");
+  CHECK(leaf_name(function_ref({"public", "add"}, "integer")) == "add");
   CHECK(type_ref("Status[]") == type_ref("status"));
   CHECK(type_ref("\"Status\"") != type_ref("status"));
   CHECK(type_ref("billing.\"a.b\"").name == QName{"billing", "a.b"});

@@ -1,1 +1,1 @@
-CREATE FUNCTION old.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE AGGREGATE old.total_of(integer) (sfunc = int4pl, stype = integer);
