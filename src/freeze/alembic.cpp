@@ -98,6 +98,8 @@ bool adds_enum_value(const Step& s) {
 std::string python_body(const std::vector<const Step*>& steps) {
   if (steps.empty()) return "    pass\n";
   std::string out;
+  if (auto setting = function_bodies_setting(steps); !setting.empty())
+    out += "    op.execute(_sql(" + python_string(setting) + "))\n";
   bool autocommit = false;
   for (const Step* s : steps) {
     bool outside = !s->transactional || adds_enum_value(*s);

@@ -150,6 +150,7 @@ std::string sql_header(const FreezeRequest& r, const std::string& message, const
 /// The statements of `steps`; with `wrap`, runs of transactional steps between BEGIN and COMMIT.
 std::string sql_body(const std::vector<const Step*>& steps, bool wrap) {
   std::string out;
+  if (auto setting = function_bodies_setting(steps); !setting.empty()) out += "\n" + setting + "\n";
   bool open = false;
   for (const Step* s : steps) {
     if (wrap && s->transactional && !open) out += "\nBEGIN;\n";
@@ -161,6 +162,18 @@ std::string sql_body(const std::vector<const Step*>& steps, bool wrap) {
   if (steps.empty()) out += "\n-- Nothing to do in this direction for this migration.\n";
   return out;
 }
+
+}  // namespace
+
+std::string function_bodies_setting(const std::vector<const Step*>& steps) {
+  bool routines = std::any_of(steps.begin(), steps.end(), [](const Step* s) {
+    return s->ref && (s->ref->kind == ObjectKind::function || s->ref->kind == ObjectKind::procedure) &&
+           (s->op == StepOp::create || s->op == StepOp::alter);
+  });
+  return routines ? "SET check_function_bodies = off;" : "";
+}
+
+namespace {
 
 /// A down migration that refuses to run, for a plan that has no reverse steps.
 std::string refuse_down(const std::string& why) {

@@ -46,6 +46,11 @@ std::string step_title(const Step& step);
 Hazards hazards_of(const std::vector<const Step*>& steps);
 std::string join_words(const std::vector<std::string>& words, const std::string& sep = ", ");
 
+/// The statement that comes first when `steps` create or replace a function or procedure: as in
+/// apply and in pg_dump's output, bodies are not checked when created, so they never force an
+/// order ("" when there is none).
+std::string function_bodies_setting(const std::vector<const Step*>& steps);
+
 /// The Alembic revision file for the plan (alembic.cpp).
 FreezeResult freeze_alembic(const FreezeRequest& request, const std::string& message, const std::string& slug);
 

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The desired schema after each step of a history: create, add columns (one index built
+/// The desired schema after each step of a history: create (with functions and a trigger, dropped
+/// by the next step), add columns (one index built
 /// concurrently, outside the transaction), renames, an enum change, drops (and a column whose
 /// default uses the enum value added just before: `alembic upgrade head` from base runs every
 /// revision in one transaction, where PostgreSQL refuses a value added in the same transaction).
@@ -40,6 +41,25 @@ columns = [
 ]
 foreign_keys = [{ columns = ["customer_id"], references = { table = "customers" }, on_delete = "cascade" }]
 indexes = [{ name = "ix_orders_customer", columns = ["customer_id"] }]
+triggers = [{ name = "orders_touch", timing = "before", events = ["update"], for_each = "row", execute = "touch('50%')" }]
+
+# Created before the table its body reads: the frozen files say check_function_bodies = off too.
+[functions.orders_of]
+arguments = "c bigint"
+returns = "bigint"
+language = "sql"
+volatility = "stable"
+body = "SELECT count(*) FROM orders WHERE customer_id = c"
+
+[functions.touch]
+returns = "trigger"
+language = "plpgsql"
+body = '''
+BEGIN
+  RAISE NOTICE 'touched: % %%', TG_ARGV[0];
+  RETURN NEW;
+END
+'''
 )TOML",
     R"TOML(
 [enums.status]
