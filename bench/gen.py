@@ -7,16 +7,20 @@
 
 Each table has 12 columns (identity key, enum, numeric, boolean, jsonb, timestamps, defaults), a
 unique key, two named checks, three indexes (one partial multi-column, one expression), a foreign key
-to the previous table of its schema (every tenth also one to another schema) and comments. Enums:
-one per 20 tables. The mutation adds, drops and alters columns, adds and drops indexes and foreign
-keys, and adds and drops tables, in equal shares.
+to the previous table of its schema (every tenth also one to another schema) and comments; nine
+tables in ten have an updated_at trigger (one trigger function per schema). Enums: one per 20
+tables. Also a view per ten tables, a standalone sequence per 50, an SQL function per 100 and a
+materialized view (with an index) per 200. The mutation adds, drops and alters columns, adds and
+drops indexes and foreign keys, adds and drops tables, changes view queries and function bodies and
+drops triggers, in equal shares.
 """
 import argparse
 import os
 import random
 
 SCHEMAS = ["app", "sales", "inventory", "audit"]
-MUTATIONS = ["add_column", "drop_column", "alter_column", "add_index", "drop_index", "drop_fk", "add_table", "drop_table"]
+MUTATIONS = ["add_column", "drop_column", "alter_column", "add_index", "drop_index", "drop_fk", "add_table", "drop_table",
+             "alter_view", "alter_function", "drop_trigger"]
 
 
 def q(s):
@@ -60,6 +64,7 @@ def build(n):
                 {"name": f"ix_{name}_lower_name", "columns": ["(lower(name))"]},
             ],
             "fks": [],
+            "trigger": i % 10 != 3,
         }
         if schema in previous:
             t["fks"].append({"columns": ["parent_id"], "table": previous[schema], "on_delete": "set null"})
@@ -70,10 +75,31 @@ def build(n):
             t["indexes"].append({"name": f"ix_{name}_ref", "columns": ["ref_id"]})
         previous[schema] = f"{schema}.{name}"
         tables.append(t)
-    return enums, tables
+    return enums, tables, objects_over(tables)
 
 
-def mutate(enums, tables):
+def objects_over(tables):
+    """Views, sequences, functions and materialized views over some of the tables."""
+    objects = {"views": [], "sequences": [], "functions": [], "matviews": []}
+    for t in tables:
+        i, full = t["index"], f"{t['schema']}.{t['name']}"
+        if i < 0:
+            continue
+        if i % 10 == 0:
+            objects["views"].append({"schema": t["schema"], "name": f"v_{t['name']}", "table": full,
+                                     "query": f"SELECT id, name, amount FROM {full} WHERE active"})
+        if i % 50 == 0:
+            objects["sequences"].append({"schema": t["schema"], "name": f"seq_{t['name']}", "start": 1000 + i})
+        if i % 100 == 0:
+            objects["functions"].append({"schema": t["schema"], "name": f"count_{t['name']}", "table": full,
+                                         "body": f"SELECT count(*) FROM {full} WHERE parent_id = p"})
+        if i % 200 == 0:
+            objects["matviews"].append({"schema": t["schema"], "name": f"mv_{t['name']}", "table": full,
+                                        "query": f"SELECT status, count(*) AS n FROM {full} GROUP BY status"})
+    return objects
+
+
+def mutate(enums, tables, objects):
     """Changes about 5% of the tables, cycling through the mutation kinds."""
     by_name = {f"{t['schema']}.{t['name']}": t for t in tables}
     dropped = set()
@@ -109,10 +135,18 @@ def mutate(enums, tables):
             })
         elif kind == "drop_table":
             dropped.add(full)
+        elif kind == "alter_view" and objects["views"]:
+            objects["views"][k % len(objects["views"])]["query"] += " AND qty > 0"
+        elif kind == "alter_function" and objects["functions"]:
+            objects["functions"][k % len(objects["functions"])]["body"] += " AND active"
+        elif kind == "drop_trigger":
+            t["trigger"] = False
     for other in tables:  # nothing may point at a dropped table
         other["fks"] = [fk for fk in other["fks"] if fk["table"] not in dropped]
     kept = [t for t in tables if f"{t['schema']}.{t['name']}" not in dropped]
-    return enums, kept + added
+    for kind in ("views", "functions", "matviews"):
+        objects[kind] = [o for o in objects[kind] if o["table"] not in dropped]
+    return enums, kept + added, objects
 
 
 def column_sql(c):
@@ -126,8 +160,13 @@ def column_sql(c):
     return out
 
 
-def write_sql(enums, tables, path):
+TOUCH_BODY = "BEGIN NEW.updated_at = now(); RETURN NEW; END"
+
+
+def write_sql(enums, tables, objects, path):
     lines = [f'CREATE SCHEMA "{s}";' for s in SCHEMAS]
+    for s in SCHEMAS:
+        lines.append(f'CREATE FUNCTION "{s}".touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ {TOUCH_BODY} $$;')
     for schema, name, values in enums:
         lines.append(f'CREATE TYPE "{schema}"."{name}" AS ENUM ({", ".join(repr(v) for v in values)});')
     for t in tables:
@@ -143,6 +182,9 @@ def write_sql(enums, tables, path):
         for ix in t["indexes"]:
             where = f" WHERE {ix['where']}" if ix.get("where") else ""
             lines.append(f'CREATE INDEX "{ix["name"]}" ON {full} ({", ".join(ix["columns"])}){where};')
+        if t.get("trigger"):
+            lines.append(f'CREATE TRIGGER "{t["name"]}_touch" BEFORE UPDATE ON {full} FOR EACH ROW '
+                         f'EXECUTE FUNCTION "{t["schema"]}".touch_updated_at();')
     for t in tables:
         full = f'"{t["schema"]}"."{t["name"]}"'
         for fk in t["fks"]:
@@ -150,6 +192,16 @@ def write_sql(enums, tables, path):
             cols = ", ".join(f'"{c}"' for c in fk["columns"])
             lines.append(f'ALTER TABLE {full} ADD FOREIGN KEY ({cols}) REFERENCES "{rs}"."{rn}" ("id") '
                          f'ON DELETE {fk["on_delete"].upper()};')
+    for v in objects["views"]:
+        lines.append(f'CREATE VIEW "{v["schema"]}"."{v["name"]}" AS {v["query"]};')
+    for sq in objects["sequences"]:
+        lines.append(f'CREATE SEQUENCE "{sq["schema"]}"."{sq["name"]}" START {sq["start"]};')
+    for fn in objects["functions"]:
+        lines.append(f'CREATE FUNCTION "{fn["schema"]}"."{fn["name"]}"(p bigint) RETURNS bigint LANGUAGE sql STABLE '
+                     f'AS $$ {fn["body"]} $$;')
+    for mv in objects["matviews"]:
+        lines.append(f'CREATE MATERIALIZED VIEW "{mv["schema"]}"."{mv["name"]}" AS {mv["query"]};')
+        lines.append(f'CREATE UNIQUE INDEX "ix_{mv["name"]}" ON "{mv["schema"]}"."{mv["name"]}" (status);')
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -171,9 +223,20 @@ def toml_column(c):
     return inline(d)
 
 
-def write_toml(enums, tables, out_dir):
+def write_toml(enums, tables, objects, out_dir):
     os.makedirs(out_dir, exist_ok=True)
-    files = {s: [f"[schemas.{s}]\n"] for s in SCHEMAS}
+    files = {s: [f"[schemas.{s}]\n", f'[functions."{s}.touch_updated_at"]\nreturns = "trigger"\nlanguage = "plpgsql"\n'
+                                      f'body = " {TOUCH_BODY} "\n'] for s in SCHEMAS}
+    for v in objects["views"]:
+        files[v["schema"]].append(f'[views."{v["schema"]}.{v["name"]}"]\nquery = {q(v["query"])}\n')
+    for sq in objects["sequences"]:
+        files[sq["schema"]].append(f'[sequences."{sq["schema"]}.{sq["name"]}"]\nstart = {sq["start"]}\n')
+    for fn in objects["functions"]:
+        files[fn["schema"]].append(f'[functions."{fn["schema"]}.{fn["name"]}"]\narguments = "p bigint"\nreturns = "bigint"\n'
+                                   f'language = "sql"\nvolatility = "stable"\nbody = {q(" " + fn["body"] + " ")}\n')
+    for mv in objects["matviews"]:
+        files[mv["schema"]].append(f'[materialized_views."{mv["schema"]}.{mv["name"]}"]\nquery = {q(mv["query"])}\n'
+                                   f'indexes = [{{ name = "ix_{mv["name"]}", columns = ["status"], unique = true }}]\n')
     for schema, name, values in enums:
         files[schema].append(f'[enums."{schema}.{name}"]\nvalues = [{", ".join(q(v) for v in values)}]\n')
     for t in tables:
@@ -196,6 +259,9 @@ def write_toml(enums, tables, out_dir):
                 d["where"] = q(ix["where"])
             ixs.append(inline(d))
         lines.append("indexes = [" + ", ".join(ixs) + "]")
+        if t.get("trigger"):
+            lines.append(f'triggers = [{{ name = "{t["name"]}_touch", timing = "before", events = ["update"], '
+                         f'for_each = "row", execute = "{t["schema"]}.touch_updated_at()" }}]')
         files[t["schema"]].append("\n".join(lines) + "\n")
     for schema, parts in files.items():
         with open(os.path.join(out_dir, f"{schema}.toml"), "w") as f:
@@ -209,13 +275,13 @@ def main():
     p.add_argument("--toml")
     p.add_argument("--mutate", action="store_true")
     a = p.parse_args()
-    enums, tables = build(a.tables)
+    enums, tables, objects = build(a.tables)
     if a.mutate:
-        enums, tables = mutate(enums, tables)
+        enums, tables, objects = mutate(enums, tables, objects)
     if a.sql:
-        write_sql(enums, tables, a.sql)
+        write_sql(enums, tables, objects, a.sql)
     if a.toml:
-        write_toml(enums, tables, a.toml)
+        write_toml(enums, tables, objects, a.toml)
 
 
 if __name__ == "__main__":
