@@ -31,6 +31,8 @@ enum class FieldRole {
   definition,  ///< what the object is: compared, fingerprinted, cached, written
   comment,     ///< changed in place: fingerprinted, cached, written; not part of a constraint's or index's definition
   state,       ///< read and cached, not fingerprinted (how the files spelled it, how the server left it)
+  part,        ///< objects of their own inside this one (a view's triggers): fingerprinted, cached, written,
+               ///< changed by steps of their own, not by changing the owner
 };
 
 /// One field of a kind's definition: its key (as the canonical text, cache codec and TOML files
@@ -249,7 +251,7 @@ struct Index {
   bool operator==(const Index& o) const { return name == o.name && same_definition(o) && comment == o.comment; }
 };
 
-/// A trigger on a table. `execute` is the function call as written ("touch_updated_at()",
+/// A trigger on a table or view. `execute` is the function call as written ("touch_updated_at()",
 /// "audit('orders')"); the server's spelling after the shadow.
 struct Trigger {
   std::string name;
@@ -262,7 +264,7 @@ struct Trigger {
   std::optional<std::string> comment;
   /// Read, never compared: the function it calls and the columns it names (pg_depend).
   std::vector<ObjectRef> depends_on;
-  QName table;  ///< its table (set by whoever puts it in a Table; not a field of its own)
+  QName table;  ///< its table or view (set by whoever puts it there; not a field of its own)
   SourceLoc loc;
 
   template <class Self>
@@ -271,6 +273,10 @@ struct Trigger {
                       field("update_of", t.update_of), field("for_each", t.for_each), field("when", t.when),
                       field("execute", t.execute), field("comment", t.comment, FieldRole::comment),
                       field("depends_on", t.depends_on, FieldRole::state)};
+  }
+  /// The same trigger: name, definition and comment.
+  bool operator==(const Trigger& o) const {
+    return same_fields(*this, o, [](FieldRole r) { return r != FieldRole::state; });
   }
 };
 
@@ -378,6 +384,7 @@ struct View {
   /// the objects it uses (tables, columns, views, sequences, types).
   std::vector<std::string> columns;
   std::vector<ObjectRef> depends_on;
+  std::vector<Trigger> triggers;  ///< INSTEAD OF (and other) triggers on the view
   std::optional<QName> renamed_from;  ///< hint: the view's previous name
   SourceLoc loc;
 
@@ -386,7 +393,8 @@ struct View {
     return std::tuple{field("name", v.name, FieldRole::name), field("query", v.query),
                       field("security_barrier", v.security_barrier), field("security_invoker", v.security_invoker),
                       field("check_option", v.check_option), field("comment", v.comment, FieldRole::comment),
-                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state)};
+                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state),
+                      field("triggers", v.triggers, FieldRole::part)};
   }
 };
 

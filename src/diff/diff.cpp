@@ -162,11 +162,11 @@ class Differ {
 
   /// Triggers match by name: a new one is created, a changed one replaced (CREATE OR REPLACE), one
   /// over a column or function that the plan drops or rebuilds dropped first and created again.
-  void triggers(const Table& from, const Table& to) {
+  void triggers(const std::vector<Trigger>& from, const std::vector<Trigger>& to) {
     auto hit = affected();
-    for (const auto& g : to.triggers) {
-      auto old = std::find_if(from.triggers.begin(), from.triggers.end(), [&](const Trigger& o) { return o.name == g.name; });
-      if (old == from.triggers.end()) {
+    for (const auto& g : to) {
+      auto old = std::find_if(from.begin(), from.end(), [&](const Trigger& o) { return o.name == g.name; });
+      if (old == from.end()) {
         out_.push_back(Create<Trigger>{g});
       } else if (std::any_of(old->depends_on.begin(), old->depends_on.end(), [&](const ObjectRef& r) { return hit.count(r); })) {
         out_.push_back(Drop<Trigger>{*old});
@@ -175,9 +175,8 @@ class Differ {
         out_.push_back(Alter<Trigger>{*old, g});
       }
     }
-    for (const auto& g : from.triggers)
-      if (std::none_of(to.triggers.begin(), to.triggers.end(), [&](const Trigger& o) { return o.name == g.name; }))
-        out_.push_back(Drop<Trigger>{g});
+    for (const auto& g : from)
+      if (std::none_of(to.begin(), to.end(), [&](const Trigger& o) { return o.name == g.name; })) out_.push_back(Drop<Trigger>{g});
   }
 
   /// Views: replaced in place when their columns only grow (CREATE OR REPLACE), else dropped and
@@ -191,7 +190,7 @@ class Differ {
     for (const auto& [n, v] : des_.views) {
       auto it = cur_.views.find(n);
       if (it == cur_.views.end()) {
-        out_.push_back(Create<View>{v});
+        create_view(v);
       } else if (!same_fields(it->second, v, changed_in_place)) {
         const auto& was = it->second.columns;
         bool grows = v.columns.size() >= was.size() && std::equal(was.begin(), was.end(), v.columns.begin());
@@ -212,17 +211,28 @@ class Differ {
     carry_dependent_views(rebuilt, gone);
     for (const auto& n : replaced)
       if (!rebuilt.count(view_ref(n))) out_.push_back(Alter<View>{cur_.views.at(n), des_.views.at(n)});
+    // The triggers of a view kept (or replaced in place, which keeps them).
+    for (const auto& [n, v] : des_.views)
+      if (auto it = cur_.views.find(n); it != cur_.views.end() && !rebuilt.count(view_ref(n))) triggers(it->second.triggers, v.triggers);
     for (const auto& n : altered)
       if (!rebuilt.count(materialized_view_ref(n))) out_.push_back(Alter<MaterializedView>{cur_.materialized_views.at(n), des_.materialized_views.at(n)});
     for (const auto& r : gone) drop_view(r);
     for (const auto& r : rebuilt) {
       drop_view(r);
       if (r.kind == ObjectKind::view) {
-        if (auto it = des_.views.find(r.name); it != des_.views.end()) out_.push_back(Create<View>{it->second});
+        if (auto it = des_.views.find(r.name); it != des_.views.end()) create_view(it->second);
       } else if (auto it = des_.materialized_views.find(r.name); it != des_.materialized_views.end()) {
         out_.push_back(Create<MaterializedView>{it->second});
       }
     }
+  }
+
+  /// A view and then its triggers (a dropped view takes its triggers with it).
+  void create_view(const View& v) {
+    View bare = v;
+    bare.triggers.clear();
+    out_.push_back(Create<View>{bare});
+    for (const auto& g : v.triggers) out_.push_back(Create<Trigger>{g});
   }
 
   void drop_view(const ObjectRef& r) {
@@ -344,7 +354,7 @@ class Differ {
     columns(from, to);
     constraints(from, to);
     indexes(from, to);
-    triggers(from, to);
+    triggers(from.triggers, to.triggers);
     if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
   }

@@ -68,6 +68,8 @@ std::vector<Change> rename_objects(std::map<QName, T>& cur, const std::map<QName
     auto node = cur.extract(old);
     node.key() = name;
     node.mapped().name = name;
+    if constexpr (requires { node.mapped().triggers; })
+      for (auto& g : node.mapped().triggers) g.table = name;
     out.push_back(Rename<T>{old, node.mapped()});
     cur.insert(std::move(node));
   }

@@ -47,6 +47,7 @@ std::string text_of(const std::map<std::string, std::string>& m) {
 
 /// `tag` and every fingerprinted field of `object` as key=value, on one line.
 std::string text_of(const std::vector<Index>& v);
+std::string text_of(const std::vector<Trigger>& v);
 
 template <class T>
 std::string canonical_line(const char* tag, const T& object) {
@@ -57,16 +58,19 @@ std::string canonical_line(const char* tag, const T& object) {
   return out + "\n";
 }
 
-/// A materialized view's indexes: each index's canonical line.
-std::string text_of(const std::vector<Index>& v) {
+/// Parts kept in a list (a materialized view's indexes, a view's triggers): each one's canonical line.
+template <class T>
+std::string lines_of(const char* tag, const std::vector<T>& v) {
   std::string out = "[";
   for (const auto& i : v) {
-    std::string line = canonical_line("index", i);
+    std::string line = canonical_line(tag, i);
     line.pop_back();
     out += quote_literal(line) + ",";
   }
   return out + "]";
 }
+std::string text_of(const std::vector<Index>& v) { return lines_of("index", v); }
+std::string text_of(const std::vector<Trigger>& v) { return lines_of("trigger", v); }
 
 void write_table(std::ostringstream& out, const Table& t) {
   out << canonical_line("table", t);

@@ -54,7 +54,8 @@ class Writer {
     for (const auto& q : v) put(q);
   }
   void put(FkAction a) { str(to_string(a)); }
-  void put(const std::vector<Index>& v) {
+  template <class Part>
+  void put(const std::vector<Part>& v) {
     count(v.size());
     for (const auto& i : v) fields(i);
   }
@@ -135,7 +136,8 @@ class Reader {
     v.resize(count());
     for (auto& q : v) get(q);
   }
-  void get(std::vector<Index>& v) {
+  template <class Part>
+  void get(std::vector<Part>& v) {
     v.resize(count());
     for (auto& i : v) fields(i);
   }
@@ -215,11 +217,11 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.views);
   put_all(w, m.functions);
   put_all(w, m.materialized_views);
-  return w.text("o6");
+  return w.text("o7");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o6 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o7 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
@@ -228,6 +230,8 @@ std::optional<Model> decode_objects(const std::string& line) {
     get_all(r, m.extensions);
     get_all(r, m.sequences);
     get_all(r, m.views);
+    for (auto& [name, v] : m.views)
+      for (auto& g : v.triggers) g.table = name;
     get_all(r, m.functions);
     get_all(r, m.materialized_views);
     if (!r.done()) return std::nullopt;

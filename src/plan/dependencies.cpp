@@ -203,11 +203,13 @@ struct Dependencies {
   void operator()(const Create<Trigger>& c) {
     d.creates.insert(self);
     d.uses.insert(table_ref(c.object.table));
+    d.uses.insert(view_ref(c.object.table));  // a trigger on a view
     uses_all(c.object.depends_on);
   }
   void operator()(const Drop<Trigger>& c) {
     d.drops.insert(self);
     d.uses.insert(table_ref(c.object.table));
+    d.uses.insert(view_ref(c.object.table));
     uses_all(c.object.depends_on);
   }
   void operator()(const Alter<Trigger>& c) {

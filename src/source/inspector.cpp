@@ -421,7 +421,14 @@ std::vector<std::string> trigger_arguments(const std::string& hex) {
   return out;
 }
 
-/// Triggers on the read tables (not internal ones, not constraint triggers): timing, events and
+/// The triggers of the table or view `name` that `m` holds, or nullptr.
+std::vector<Trigger>* triggers_of(Model& m, const QName& name) {
+  if (auto it = m.tables.find(name); it != m.tables.end()) return &it->second.triggers;
+  if (auto it = m.views.find(name); it != m.views.end()) return &it->second.triggers;
+  return nullptr;
+}
+
+/// Triggers on the read tables and views (not internal ones, not constraint triggers): timing, events and
 /// row/statement from tgtype, WHEN from pg_get_triggerdef, the call from tgfoid and tgargs; then the
 /// function and columns each uses.
 void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
@@ -432,13 +439,13 @@ void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  pg_get_triggerdef(g.oid), pn.nspname, p.proname, encode(g.tgargs, 'hex'), obj_description(g.oid, 'pg_trigger')"
       " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " JOIN pg_proc p ON p.oid = g.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace"
-      " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND c.relkind = 'r' AND") + kSchemaFilter +
+      " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND c.relkind IN ('r', 'v') AND") + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
   for (const auto& r : rows) {
-    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
-    if (it == m.tables.end()) continue;
+    std::vector<Trigger>* on = triggers_of(m, QName{r[0].c_str(), r[1].c_str()});
+    if (!on) continue;
     Trigger g;
-    g.table = it->first;
+    g.table = QName{r[0].c_str(), r[1].c_str()};
     g.name = r[2].c_str();
     int type = r[3].as<int>();
     g.for_each = type & 1 ? "row" : "statement";
@@ -457,16 +464,15 @@ void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
     for (size_t i = 0; i < args.size(); ++i) call += (i ? ", " : "") + quote_literal(args[i]);
     g.execute = call + ")";
     g.comment = opt(r[9]);
-    it->second.triggers.push_back(g);
+    on->push_back(g);
   }
   for (const auto& [owner, ref] : read_dependencies(tx, scope,
            "SELECT g.oid, 'pg_trigger'::regclass, n.nspname, c.relname, g.tgname, c.oid"
            " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
            " WHERE NOT g.tgisinternal AND")) {
-    auto it = m.tables.find(owner.name);
-    if (it == m.tables.end()) continue;
-    for (auto& g : it->second.triggers)
-      if (g.name == owner.sub) g.depends_on.push_back(ref);
+    if (std::vector<Trigger>* on = triggers_of(m, owner.name))
+      for (auto& g : *on)
+        if (g.name == owner.sub) g.depends_on.push_back(ref);
   }
 }
 
@@ -549,7 +555,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "      AND e.deptype = 'e')"
       "  UNION ALL SELECT 'trigger', n.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid"
       "  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE NOT t.tgisinternal AND (t.tgconstraint <> 0 OR c.relkind <> 'r') AND" + kSchemaFilter +
+      "  WHERE NOT t.tgisinternal AND (t.tgconstraint <> 0 OR c.relkind NOT IN ('r', 'v')) AND" + kSchemaFilter +
       "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
       "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       "  WHERE" + kSchemaFilter +

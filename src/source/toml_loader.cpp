@@ -181,7 +181,8 @@ const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language",
                                              "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
 const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from"};
 const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_of", "for_each", "when", "execute", "comment"};
-const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from"};
+const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from",
+                                         "triggers"};
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
                                              "renamed_from"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
@@ -632,6 +633,11 @@ class Loader {
       }
       v.comment = f.string("comment");
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "view");
+      each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
+        Trigger g = read_trigger(gf);
+        g.table = v.name;
+        v.triggers.push_back(g);
+      });
       define("view", v.name.str(), f.loc());
       model_.views[v.name] = v;
     });

@@ -52,6 +52,7 @@ std::string toml_value(const std::vector<QName>& v) {
 }
 std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 std::string toml_value(const std::vector<Index>& v);
+std::string toml_value(const std::vector<Trigger>& v);
 
 /// A body of code: a multi-line literal string when it can be one (written as it is), else a
 /// basic string with escapes.
@@ -145,6 +146,18 @@ std::string index_entry(const Index& ix) {
   return "{ " + name_part(ix.name, ix.named) + "columns = " + string_list(ix.keys) + inline_fields(ix, {"keys", "valid"}) + " }";
 }
 
+std::string trigger_entry(const Trigger& g) {
+  return "{ name = " + quote_double(g.name) + ", timing = " + quote_double(g.timing) + ", events = " + string_list(g.events) +
+         ", for_each = " + quote_double(g.for_each) + ", execute = " + quote_double(g.execute) +
+         inline_fields(g, {"timing", "events", "for_each", "execute"}) + " }";
+}
+
+std::string toml_value(const std::vector<Trigger>& v) {
+  std::string out = "[\n";
+  for (const auto& g : v) out += "  " + trigger_entry(g) + ",\n";
+  return out + "]";
+}
+
 std::string toml_value(const std::vector<Index>& v) {
   std::string out = "[\n";
   for (const auto& ix : v) out += "  " + index_entry(ix) + ",\n";
@@ -181,10 +194,7 @@ void write_table(std::ostringstream& out, const Table& t) {
   }
   for (const auto& ix : t.indexes) idx.push_back(index_entry(ix));
   std::vector<std::string> triggers;
-  for (const auto& g : t.triggers)
-    triggers.push_back("{ name = " + quote_double(g.name) + ", timing = " + quote_double(g.timing) + ", events = " +
-                       string_list(g.events) + ", for_each = " + quote_double(g.for_each) + ", execute = " +
-                       quote_double(g.execute) + inline_fields(g, {"timing", "events", "for_each", "execute"}) + " }");
+  for (const auto& g : t.triggers) triggers.push_back(trigger_entry(g));
   write_array(out, "columns", cols);
   write_array(out, "unique", uniques);
   write_array(out, "checks", checks);

@@ -6,3 +6,4 @@ SELECT obj_description('touch_updated_at()'::regprocedure, 'pg_proc') = 'keeps u
 SELECT proconfig = '{search_path=public}' AND prosecdef AND procost = 10 FROM pg_proc WHERE proname = 'next_code'
 SELECT prorows = 50 FROM pg_proc WHERE proname = 'Orders Over'
 UPDATE orders SET total = 7, updated_at = '2000-01-01' WHERE id = 1 RETURNING updated_at > '2001-01-01'
+INSERT INTO editable VALUES (5, 9) RETURNING id = 5
