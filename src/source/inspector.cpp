@@ -356,7 +356,8 @@ std::vector<std::pair<ObjectRef, ObjectRef>> read_dependencies(pqxx::transaction
   return out;
 }
 
-/// Functions and procedures (not aggregates, not an extension's): every attribute as the server
+/// Functions and procedures (not aggregates, not an extension's, not in C: their library is not
+/// carried): every attribute as the server
 /// stores it; COST and ROWS only when not the default; then what each uses (pg_depend).
 void read_functions(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
@@ -371,7 +372,7 @@ void read_functions(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END,"
       "  obj_description(p.oid, 'pg_proc')"
       " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
-      " WHERE p.prokind IN ('f', 'p') AND") + kSchemaFilter +
+      " WHERE p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND") + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')"
       " ORDER BY 1, 2, 5", scope);
   for (const auto& r : rows) {
@@ -550,7 +551,9 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
       "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
       "    'pg_proc'::regclass, p.oid"
-      "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind NOT IN ('f', 'p') AND" + kSchemaFilter +
+      "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+      "  WHERE (p.prokind NOT IN ('f', 'p') OR p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('c', 'internal')))"
+      "    AND" + kSchemaFilter +
       "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid"
       "      AND e.deptype = 'e')"
       "  UNION ALL SELECT 'trigger', n.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid"

@@ -566,7 +566,7 @@ Function read_function(Fields& f, bool procedure) {
     const toml::table& t = expect_table(*set, f.sub("set"));
     for (auto&& [k, v] : t) {
       std::string key(k.str());
-      if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") != std::string::npos)
+      if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != std::string::npos)
         throw Error(loc_of(k.source(), f.sub("set")), "\"" + key + "\" is not a setting's name");
       if (v.is_string()) fn.set[key] = v.as_string()->get();
       else if (v.is_integer()) fn.set[key] = std::to_string(*v.value<int64_t>());
