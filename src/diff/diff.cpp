@@ -132,38 +132,37 @@ class Differ {
         } else {
           out_.push_back(Drop<Function>{it->second});
           out_.push_back(Create<Function>{f});
-          replaced_.insert(r);
         }
       }
     }
     for (const auto& [r, f] : cur_.functions)
-      if (!des_.functions.count(r)) {
-        out_.push_back(Drop<Function>{f});
-        replaced_.insert(r);
-      }
+      if (!des_.functions.count(r)) out_.push_back(Drop<Function>{f});
   }
 
   /// What the changes so far drop or rebuild, that views and triggers may use: columns whose type
-  /// changes, dropped columns, columns of a rebuilt enum, dropped or rebuilt functions.
-  std::set<ObjectRef> affected() const {
-    std::set<ObjectRef> out = replaced_;
-    for (const auto& ch : out_) {
+  /// changes, dropped columns, columns of a rebuilt enum, dropped or rebuilt functions. Kept up to
+  /// date from the changes added since the last call (it is asked once per altered table).
+  const std::set<ObjectRef>& affected() {
+    for (; affected_upto_ < out_.size(); ++affected_upto_) {
+      const Change& ch = out_[affected_upto_];
       if (auto* a = std::get_if<AlterColumn>(&ch); a && (a->what & delta_type)) {
-        out.insert(column_ref(a->table, a->to.name));
-        out.insert(column_ref(a->table, a->from.name));
+        affected_.insert(column_ref(a->table, a->to.name));
+        affected_.insert(column_ref(a->table, a->from.name));
       } else if (auto* c = std::get_if<DropColumn>(&ch)) {
-        out.insert(column_ref(c->table, c->column.name));
+        affected_.insert(column_ref(c->table, c->column.name));
       } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
-        for (const auto& [table, col] : e->columns) out.insert(column_ref(table, col.name));
+        for (const auto& [table, col] : e->columns) affected_.insert(column_ref(table, col.name));
+      } else if (auto* f = std::get_if<Drop<Function>>(&ch)) {
+        affected_.insert(ref_of(f->object));
       }
     }
-    return out;
+    return affected_;
   }
 
   /// Triggers match by name: a new one is created, a changed one replaced (CREATE OR REPLACE), one
   /// over a column or function that the plan drops or rebuilds dropped first and created again.
   void triggers(const std::vector<Trigger>& from, const std::vector<Trigger>& to) {
-    auto hit = affected();
+    const auto& hit = affected();
     for (const auto& g : to) {
       auto old = std::find_if(from.begin(), from.end(), [&](const Trigger& o) { return o.name == g.name; });
       if (old == from.end()) {
@@ -243,7 +242,7 @@ class Differ {
   /// Adds to `rebuilt` every live view (of either kind) that uses, directly or through other
   /// views, what the changes so far drop or rebuild.
   void carry_dependent_views(std::set<ObjectRef>& rebuilt, const std::set<ObjectRef>& gone) {
-    std::set<ObjectRef> affected = this->affected();
+    std::set<ObjectRef> affected = this->affected();  // a copy: the views rebuilt join it below
     std::set<QName> dropped_tables;
     for (const auto& ch : out_)
       if (auto* t = std::get_if<DropTable>(&ch)) dropped_tables.insert(t->table.name);
@@ -459,7 +458,8 @@ class Differ {
   const Model& des_;
   const DiffOptions& opt_;
   std::vector<Change> out_;
-  std::set<ObjectRef> replaced_;  ///< functions the plan drops (and perhaps creates again)
+  std::set<ObjectRef> affected_;  ///< see affected()
+  size_t affected_upto_ = 0;      ///< the changes affected_ has looked at
 };
 
 }  // namespace

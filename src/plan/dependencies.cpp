@@ -147,11 +147,7 @@ struct Dependencies {
     d.creates.insert(self);
     d.uses.insert(schema_ref(c.object.name.schema));
   }
-  void operator()(const Create<View>& c) {
-    d.creates.insert(self);
-    d.uses.insert(schema_ref(c.object.name.schema));
-    uses_all(c.object.depends_on);
-  }
+  void operator()(const Create<View>& c) { created(c.object); }
   void operator()(const Drop<View>& c) {
     d.drops.insert(self);
     uses_all(c.object.depends_on);
@@ -166,11 +162,7 @@ struct Dependencies {
     d.drops.insert(view_ref(c.from));
     d.uses.insert(schema_ref(c.object.name.schema));
   }
-  void operator()(const Create<MaterializedView>& c) {
-    d.creates.insert(self);
-    d.uses.insert(schema_ref(c.object.name.schema));
-    uses_all(c.object.depends_on);
-  }
+  void operator()(const Create<MaterializedView>& c) { created(c.object); }
   void operator()(const Drop<MaterializedView>& c) {
     d.drops.insert(self);
     uses_all(c.object.depends_on);
@@ -181,11 +173,7 @@ struct Dependencies {
     d.drops.insert(materialized_view_ref(c.from));
     d.uses.insert(schema_ref(c.object.name.schema));
   }
-  void operator()(const Create<Function>& c) {
-    d.creates.insert(self);
-    d.uses.insert(schema_ref(c.object.name.schema));
-    uses_all(c.object.depends_on);
-  }
+  void operator()(const Create<Function>& c) { created(c.object); }
   void operator()(const Drop<Function>& c) {
     d.drops.insert(self);
     uses_all(c.object.depends_on);
@@ -216,6 +204,13 @@ struct Dependencies {
     d.uses.insert(self);
     uses_all(c.to.depends_on);
     for (const auto& r : c.from.depends_on) d.releases.insert(r);
+  }
+  /// A view, materialized view or function: made in its schema, after what it uses.
+  template <class T>
+  void created(const T& object) {
+    d.creates.insert(self);
+    d.uses.insert(schema_ref(object.name.schema));
+    uses_all(object.depends_on);
   }
   /// What a view uses; a column also by its type, which a type change drops and creates again.
   void uses_all(const std::vector<ObjectRef>& refs) {

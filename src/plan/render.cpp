@@ -70,6 +70,12 @@ enum Rank {
   r_add_fk, r_create_view, r_alter_view, r_create_trigger, r_comment
 };
 
+/// A view's query without the statement's ';' and the space after it.
+std::string query_body(std::string query) {
+  while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+  return query;
+}
+
 /// A function's argument list without defaults (`a integer DEFAULT 1` -> `a integer`): what DROP
 /// and COMMENT ON take.
 std::string without_defaults(const std::string& arguments) {
@@ -365,8 +371,7 @@ struct Renderer {
   /// CREATE MATERIALIZED VIEW [WITH NO DATA], its indexes and comment.
   StepDraft operator()(const Create<MaterializedView>& c) {
     const MaterializedView& v = c.object;
-    std::string query = v.query;
-    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+    std::string query = query_body(v.query);
     std::string sql = "CREATE MATERIALIZED VIEW " + v.name.sql() + " AS\n" + query + (v.with_data ? "" : "\nWITH NO DATA") + ";";
     for (const auto& ix : v.indexes) sql += "\n" + create_index_sql(v.name, ix, false);
     if (v.comment) sql += "\n" + comment_sql("MATERIALIZED VIEW " + v.name.sql(), v.comment);
@@ -521,8 +526,7 @@ struct Renderer {
     if (v.security_barrier) options.push_back("security_barrier = true");
     if (v.security_invoker) options.push_back("security_invoker = true");
     if (!v.check_option.empty()) options.push_back("check_option = " + quote_literal(v.check_option));
-    std::string query = v.query;
-    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) query.pop_back();
+    std::string query = query_body(v.query);
     std::string sql = head + v.name.sql() + (options.empty() ? "" : " WITH (" + join(options, ", ") + ")") + " AS\n" + query + ";";
     if (with_comment && v.comment) sql += "\n" + comment_sql("VIEW " + v.name.sql(), v.comment);
     return sql;
