@@ -150,9 +150,10 @@ struct Column {
   std::optional<std::string> comment;
   /// The sequence a serial column owns, as the database named it (read, never compared).
   std::optional<QName> sequence;
-  /// The standalone sequences the column's default calls, as the server's pg_depend says (read from
-  /// the database or the shadow, never compared): a sequence is created before and dropped after.
-  std::vector<QName> default_uses;
+  /// The standalone sequences and the functions that the column's default or generation expression
+  /// calls, as the server's pg_depend says (read from the database or the shadow, never compared):
+  /// they are created before and dropped after.
+  std::vector<ObjectRef> default_uses;
   // Hints that steer a change; they are not part of the schema (not compared, not fingerprinted).
   std::optional<std::string> renamed_from;  ///< the column's previous name
   std::optional<std::string> using_expr;    ///< USING expression for a type change
@@ -205,6 +206,8 @@ struct Constraint {
   bool match_full = false;          ///< MATCH FULL (foreign key)
   bool nulls_not_distinct = false;  ///< NULLS NOT DISTINCT (unique)
   std::optional<std::string> comment;  ///< not part of the definition: changed in place
+  /// Read, never compared: the functions a check calls (pg_depend).
+  std::vector<ObjectRef> depends_on;
   bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
 
@@ -217,7 +220,7 @@ struct Constraint {
                       field("deferrable", c.deferrable), field("initially_deferred", c.initially_deferred),
                       field("not_valid", c.not_valid), field("no_inherit", c.no_inherit),
                       field("match_full", c.match_full), field("nulls_not_distinct", c.nulls_not_distinct),
-                      field("comment", c.comment, FieldRole::comment)};
+                      field("comment", c.comment, FieldRole::comment), field("depends_on", c.depends_on, FieldRole::state)};
   }
   /// Same kind and definition, ignoring the name and the comment.
   bool same_definition(const Constraint& o) const;
@@ -235,6 +238,8 @@ struct Index {
   std::vector<std::string> with;     ///< storage parameters, "name=value" as the server stores them, sorted
   bool valid = true;  ///< false: left invalid by a failed CREATE INDEX CONCURRENTLY (rebuilt)
   std::optional<std::string> comment;  ///< not part of the definition: changed in place
+  /// Read, never compared: the functions its expressions call (pg_depend).
+  std::vector<ObjectRef> depends_on;
   SourceLoc loc;
 
   template <class Self>
@@ -243,7 +248,7 @@ struct Index {
                       field("unique", i.unique), field("method", i.method), field("keys", i.keys),
                       field("where", i.where), field("include", i.include), field("valid", i.valid),
                       field("nulls_not_distinct", i.nulls_not_distinct), field("with", i.with),
-                      field("comment", i.comment, FieldRole::comment)};
+                      field("comment", i.comment, FieldRole::comment), field("depends_on", i.depends_on, FieldRole::state)};
   }
   /// Same definition, ignoring the name and the comment.
   bool same_definition(const Index& o) const;

@@ -116,7 +116,7 @@ class Differ {
     if (wanted && wanted->find_column(s.owned_by->column)) return false;
     const Table* t = cur_.find_table(s.owned_by->table);
     const Column* c = t ? t->find_column(s.owned_by->column) : nullptr;
-    return c && std::count(c->default_uses.begin(), c->default_uses.end(), s.name);
+    return c && std::count(c->default_uses.begin(), c->default_uses.end(), sequence_ref(s.name));
   }
 
   /// Functions and procedures: replaced in place (CREATE OR REPLACE) when their arguments and
@@ -200,7 +200,7 @@ class Differ {
     for (const auto& [n, v] : des_.materialized_views) {
       auto it = cur_.materialized_views.find(n);
       if (it == cur_.materialized_views.end()) out_.push_back(Create<MaterializedView>{v});
-      else if (it->second.query != v.query || it->second.columns != v.columns) rebuilt.insert(materialized_view_ref(n));
+      else if (it->second.query != v.query || it->second.columns != v.columns || indexes_call_affected(it->second)) rebuilt.insert(materialized_view_ref(n));
       else if (!same_fields(it->second, v, changed_in_place)) altered.insert(n);
     }
     for (const auto& [n, v] : cur_.views)
@@ -224,6 +224,10 @@ class Differ {
         out_.push_back(Create<MaterializedView>{it->second});
       }
     }
+  }
+
+  bool indexes_call_affected(const MaterializedView& v) {
+    return std::any_of(v.indexes.begin(), v.indexes.end(), [&](const Index& i) { return calls_affected(i.depends_on); });
   }
 
   /// A view and then its triggers (a dropped view takes its triggers with it).
@@ -358,26 +362,44 @@ class Differ {
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
   }
 
+  /// Whether live parts that call `uses` must go before the plan drops or rebuilds one of them
+  /// (a function whose arguments or result change), and come back after.
+  bool calls_affected(const std::vector<ObjectRef>& uses) {
+    const auto& hit = affected();
+    return std::any_of(uses.begin(), uses.end(), [&](const ObjectRef& r) { return hit.count(r) > 0; });
+  }
+
+  /// A column whose default calls a function the plan drops loses its default first and gets the
+  /// desired one after; a generated one is dropped and added again (its values are computed).
   void columns(const Table& from, const Table& to) {
     std::string added;  // the last column added, in file order
     for (const auto& c : to.columns) {
       const Column* old = from.find_column(c.name);
-      if (!old || old->generated != c.generated) {
+      bool carried = old && calls_affected(old->default_uses);
+      if (!old || old->generated != c.generated || (carried && old->generated)) {
         if (old) out_.push_back(DropColumn{to.name, *old});
         add_column(to.name, c, added);
         added = c.name;
         continue;
       }
+      Column was = *old;
+      if (carried && was.default_expr) {
+        Column bare = was;
+        bare.default_expr.reset();
+        bare.default_uses.clear();
+        out_.push_back(AlterColumn{to.name, was, bare, delta_default});
+        was = bare;
+      }
       unsigned what = 0;
-      if (old->type != c.type) what |= delta_type;
-      if (old->nullable != c.nullable) what |= delta_nullable;
-      if (old->default_expr != c.default_expr) what |= delta_default;
-      if (old->identity != c.identity || old->identity_options != c.identity_options) what |= delta_identity;
-      if (old->collation != c.collation) what |= delta_collation;
+      if (was.type != c.type) what |= delta_type;
+      if (was.nullable != c.nullable) what |= delta_nullable;
+      if (was.default_expr != c.default_expr) what |= delta_default;
+      if (was.identity != c.identity || was.identity_options != c.identity_options) what |= delta_identity;
+      if (was.collation != c.collation) what |= delta_collation;
       if ((what & delta_nullable) && !c.nullable && c.backfill)
         out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});
-      if (what) out_.push_back(AlterColumn{to.name, *old, with_default_using(*old, c, what), what});
-      if (old->comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment, old->comment});
+      if (what) out_.push_back(AlterColumn{to.name, was, with_default_using(was, c, what), what});
+      if (was.comment != c.comment) out_.push_back(SetColumnComment{to.name, c.name, c.comment, was.comment});
     }
     for (const auto& c : from.columns)
       if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});
@@ -437,18 +459,29 @@ class Differ {
     for (const auto& [live, d] : named) kept(*live, *d);
   }
 
+  /// The parts of `from` that call what the plan drops or rebuilds are dropped first (then, missing
+  /// from the live side, they are made again from the desired side).
+  template <class T, class Drop>
+  std::vector<T> without_carried(const std::vector<T>& from, Drop drop) {
+    std::vector<T> kept;
+    for (const auto& p : from)
+      if (calls_affected(p.depends_on)) drop(p);
+      else kept.push_back(p);
+    return kept;
+  }
+
   void constraints(const Table& from, const Table& to) {
-    match(from.constraints, to.constraints,
+    auto drop = [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); };
+    match(without_carried(from.constraints, drop), to.constraints,
           [&](const Constraint& c) { out_.push_back(AddConstraint{to.name, c, false}); },
-          [&](const Constraint& c) { out_.push_back(DropConstraint{to.name, c}); },
-          [&](const Constraint& c, const Constraint& d) {  // a comment is not part of the definition
+          drop, [&](const Constraint& c, const Constraint& d) {  // a comment is not part of the definition
             if (c.comment != d.comment) out_.push_back(SetConstraintComment{to.name, d.name, d.comment, c.comment});
           });
   }
 
   void indexes(const Table& from, const Table& to) {
-    match(from.indexes, to.indexes, [&](const Index& i) { out_.push_back(CreateIndex{to.name, i, false}); },
-          [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); },
+    auto drop = [&](const Index& i) { out_.push_back(DropIndex{to.name, i}); };
+    match(without_carried(from.indexes, drop), to.indexes, [&](const Index& i) { out_.push_back(CreateIndex{to.name, i, false}); }, drop,
           [&](const Index& i, const Index& d) {
             if (i.comment != d.comment) out_.push_back(SetIndexComment{to.name, d.name, d.comment, i.comment});
           });

@@ -95,17 +95,41 @@ std::vector<Change> rename_functions(Model& cur, const Model& des) {
   return out;
 }
 
-/// The sequences renamed: the defaults that call them call them by their new name.
-std::vector<Change> rename_sequences(Model& cur, const Model& des) {
-  auto out = rename_objects(cur.sequences, des.sequences, "sequence");
-  for (const auto& c : out) {
-    const auto& r = std::get<Rename<Sequence>>(c);
-    for (auto& [n, t] : cur.tables)
-      for (auto& col : t.columns)
-        for (auto& s : col.default_uses)
-          if (s == r.from) s = r.object.name;
+/// What uses a renamed sequence, view or function (a default, a check, an index, a trigger, a view,
+/// a function) uses it under its new name: the server follows it, and so does `cur`.
+void follow_renamed_objects(Model& cur, const std::vector<Change>& renames) {
+  std::map<ObjectRef, ObjectRef> renamed;  // old -> new
+  for (const auto& c : renames)
+    std::visit(
+        [&](const auto& r) {
+          if constexpr (requires { r.object.renamed_from; r.from; }) {
+            ObjectRef now = ref_of(r.object);
+            ObjectRef was = now;
+            was.name = r.from;
+            renamed[was] = now;
+          }
+        },
+        c);
+  auto follow = [&](std::vector<ObjectRef>& uses) {
+    for (auto& u : uses)
+      if (auto it = renamed.find(u); it != renamed.end()) u = it->second;
+  };
+  if (renamed.empty()) return;
+  for (auto& [n, t] : cur.tables) {
+    for (auto& col : t.columns) follow(col.default_uses);
+    for (auto& k : t.constraints) follow(k.depends_on);
+    for (auto& i : t.indexes) follow(i.depends_on);
+    for (auto& g : t.triggers) follow(g.depends_on);
   }
-  return out;
+  for (auto& [n, v] : cur.views) {
+    follow(v.depends_on);
+    for (auto& g : v.triggers) follow(g.depends_on);
+  }
+  for (auto& [n, v] : cur.materialized_views) {
+    follow(v.depends_on);
+    for (auto& i : v.indexes) follow(i.depends_on);
+  }
+  for (auto& [r, f] : cur.functions) follow(f.depends_on);
 }
 
 std::vector<Change> rename_columns(Model& cur, const Model& des) {
@@ -259,10 +283,12 @@ std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   }
   for (auto& c : follow_default_names(current, desired, old_table, old_columns)) out.push_back(std::move(c));
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
-  for (auto& c : rename_sequences(current, desired)) out.push_back(std::move(c));
-  for (auto& c : rename_objects(current.views, desired.views, "view")) out.push_back(std::move(c));
-  for (auto& c : rename_objects(current.materialized_views, desired.materialized_views, "materialized view")) out.push_back(std::move(c));
-  for (auto& c : rename_functions(current, desired)) out.push_back(std::move(c));
+  std::vector<Change> objects = rename_objects(current.sequences, desired.sequences, "sequence");
+  for (auto& c : rename_objects(current.views, desired.views, "view")) objects.push_back(std::move(c));
+  for (auto& c : rename_objects(current.materialized_views, desired.materialized_views, "materialized view")) objects.push_back(std::move(c));
+  for (auto& c : rename_functions(current, desired)) objects.push_back(std::move(c));
+  follow_renamed_objects(current, objects);
+  for (auto& c : objects) out.push_back(std::move(c));
   return out;
 }
 

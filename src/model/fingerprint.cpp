@@ -33,11 +33,6 @@ std::string text_of(const std::vector<ObjectRef>& v) {
   for (const auto& r : v) out += quote_literal(encode_ref(r)) + ",";
   return out + "]";
 }
-std::string text_of(const std::vector<QName>& v) {
-  std::string out = "[";
-  for (const auto& q : v) out += q.sql() + ",";
-  return out + "]";
-}
 std::string text_of(FkAction a) { return quote_literal(to_string(a)); }
 std::string text_of(const std::map<std::string, std::string>& m) {
   std::string out = "{";

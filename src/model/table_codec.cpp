@@ -49,10 +49,6 @@ class Writer {
     count(v.size());
     for (const auto& r : v) str(encode_ref(r));
   }
-  void put(const std::vector<QName>& v) {
-    count(v.size());
-    for (const auto& q : v) put(q);
-  }
   void put(FkAction a) { str(to_string(a)); }
   template <class Part>
   void put(const std::vector<Part>& v) {
@@ -131,10 +127,6 @@ class Reader {
       if (!ref) throw std::runtime_error("bad ref");
       r = *ref;
     }
-  }
-  void get(std::vector<QName>& v) {
-    v.resize(count());
-    for (auto& q : v) get(q);
   }
   template <class Part>
   void get(std::vector<Part>& v) {
@@ -217,11 +209,11 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.views);
   put_all(w, m.functions);
   put_all(w, m.materialized_views);
-  return w.text("o7");
+  return w.text("o8");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o7 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o8 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Model m;
@@ -248,11 +240,11 @@ std::string encode_table(const Table& t) {
   put_all(w, t.constraints);
   put_all(w, t.indexes);
   put_all(w, t.triggers);
-  return w.text("t4");
+  return w.text("t5");
 }
 
 std::optional<Table> decode_table(const std::string& line) {
-  if (line.rfind("t4 ", 0) != 0) return std::nullopt;
+  if (line.rfind("t5 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Table t;

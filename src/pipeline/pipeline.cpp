@@ -114,6 +114,10 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   };
   while (prune(out.views) || prune(out.materialized_views) || prune(out.functions)) {
   }
+  // A neighbour's unique index over a function that is not copied is not needed to check the plan.
+  for (auto& [name, t] : out.tables)
+    if (!whole.count(name))
+      std::erase_if(t.indexes, [&](const Index& i) { return !std::all_of(i.depends_on.begin(), i.depends_on.end(), copied); });
   return out;
 }
 

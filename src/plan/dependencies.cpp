@@ -62,23 +62,27 @@ struct Dependencies {
     for (const auto& col : t.columns) {
       d.creates.insert(column_ref(t.name, col.name));
       d.uses.insert(type_ref(col.type));
-      uses_sequences(col);
+      uses_defaults(col);
     }
-    for (const auto& k : t.constraints)
+    for (const auto& k : t.constraints) {
       if (is_key(k)) d.creates.insert(key_columns_ref(t.name, k.columns));
+      uses_all(k.depends_on);
+    }
   }
   void operator()(const DropTable& c) {
     d.drops.insert(self);
     for (const auto& col : c.table.columns) {
       d.drops.insert(column_ref(c.table.name, col.name));
       d.uses.insert(type_ref(col.type));
-      uses_sequences(col);
+      uses_defaults(col);
     }
     for (const auto& k : c.table.constraints) {
       if (is_key(k)) d.drops.insert(key_columns_ref(c.table.name, k.columns));
       // Its foreign keys go with it: it drops before the keys they use.
       if (k.kind == ConstraintKind::foreign_key && k.ref_table != c.table.name) d.uses.insert(key_columns_ref(k.ref_table, k.ref_columns));
+      uses_all(k.depends_on);
     }
+    for (const auto& ix : c.table.indexes) uses_all(ix.depends_on);
     d.uses.insert(schema_ref(c.table.name.schema));
   }
   void operator()(const RenameTable& c) {
@@ -98,13 +102,13 @@ struct Dependencies {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(type_ref(c.column.type));
     if (!c.after.empty()) d.uses.insert(column_ref(c.table, c.after));
-    uses_sequences(c.column);
+    uses_defaults(c.column);
   }
   void operator()(const DropColumn& c) {
     d.drops.insert(self);
     d.uses.insert(table_ref(c.table));
     d.uses.insert(type_ref(c.column.type));
-    uses_sequences(c.column);
+    uses_defaults(c.column);
   }
   void operator()(const AlterColumn& c) {
     d.uses.insert(table_ref(c.table));
@@ -116,8 +120,8 @@ struct Dependencies {
       d.drops.insert({ObjectKind::column_type, c.table, c.to.name});  // the views over it go first, come back after
       d.creates.insert({ObjectKind::column_type, c.table, c.to.name});
     }
-    uses_sequences(c.to);
-    for (const auto& s : c.from.default_uses) d.releases.insert(sequence_ref(s));
+    uses_defaults(c.to);
+    for (const auto& r : c.from.default_uses) d.releases.insert(r);
   }
   void operator()(const RenameColumn& c) {
     d.creates.insert(self);
@@ -162,10 +166,14 @@ struct Dependencies {
     d.drops.insert(view_ref(c.from));
     d.uses.insert(schema_ref(c.object.name.schema));
   }
-  void operator()(const Create<MaterializedView>& c) { created(c.object); }
+  void operator()(const Create<MaterializedView>& c) {
+    created(c.object);
+    for (const auto& ix : c.object.indexes) uses_all(ix.depends_on);
+  }
   void operator()(const Drop<MaterializedView>& c) {
     d.drops.insert(self);
     uses_all(c.object.depends_on);
+    for (const auto& ix : c.object.indexes) uses_all(ix.depends_on);
   }
   void operator()(const Alter<MaterializedView>&) { d.uses.insert(self); }
   void operator()(const Rename<MaterializedView>& c) {
@@ -234,13 +242,12 @@ struct Dependencies {
     if (c.from.owned_by) d.releases.insert(column_ref(c.from.owned_by->table, c.from.owned_by->column));
   }
 
-  /// A column's default that calls a sequence: made after it, dropped before it.
-  void uses_sequences(const Column& col) {
-    for (const auto& s : col.default_uses) d.uses.insert(sequence_ref(s));
-  }
+  /// A column's default that calls a sequence or function: made after it, dropped before it.
+  void uses_defaults(const Column& col) { d.uses.insert(col.default_uses.begin(), col.default_uses.end()); }
 
   void constraint(const QName& t, const Constraint& c, bool drop) {
     d.uses.insert(table_ref(t));
+    uses_all(c.depends_on);
     for (const auto& col : c.columns) d.uses.insert(column_ref(t, col));
     (drop ? d.drops : d.creates).insert(self);
     if (is_key(c)) (drop ? d.drops : d.creates).insert(key_columns_ref(t, c.columns));
@@ -253,6 +260,7 @@ struct Dependencies {
 
   void index(const QName& t, const Index& ix, bool drop) {
     d.uses.insert(table_ref(t));
+    uses_all(ix.depends_on);
     for (const auto& k : ix.keys)
       if (auto col = index_key_column(k); !col.empty()) d.uses.insert(column_ref(t, col));
     for (const auto& c : ix.include) d.uses.insert(column_ref(t, c));

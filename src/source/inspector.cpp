@@ -116,13 +116,6 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
   for (const auto& r : tx.exec("SELECT objoid, objsubid, description FROM pg_description"
                                " WHERE classoid = 'pg_class'::regclass AND objsubid > 0"))
     comments[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()] = r[2].c_str();
-  // The sequences each default calls, as pg_depend records them (no expression is parsed).
-  std::unordered_map<uint64_t, std::vector<QName>> default_uses;  // (table oid << 16 | attnum) -> sequences
-  for (const auto& r : tx.exec("SELECT ad.adrelid, ad.adnum, sn.nspname, s.relname FROM pg_depend d"
-                               " JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid"
-                               " JOIN pg_class s ON d.refclassid = 'pg_class'::regclass AND d.refobjid = s.oid AND s.relkind = 'S'"
-                               " JOIN pg_namespace sn ON sn.oid = s.relnamespace ORDER BY 1, 2, 3, 4"))
-    default_uses[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()].push_back(QName{r[2].c_str(), r[3].c_str()});
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
@@ -167,8 +160,6 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
     col.collation = opt(r[9]);
     if (auto it = comments.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != comments.end())
       col.comment = it->second;
-    if (auto it = default_uses.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != default_uses.end())
-      col.default_uses = it->second;
     // A serial: an owned sequence, named as PostgreSQL names a serial's, that the default calls.
     // Any other owned sequence is a standalone one (read_sequences).
     bool serial_named = !r[12].is_null() && r[12].as<bool>() && std::string(r[13].c_str()) == q.schema &&
@@ -354,6 +345,38 @@ std::vector<std::pair<ObjectRef, ObjectRef>> read_dependencies(pqxx::transaction
     out.emplace_back(owner, ObjectRef{*kind, {r[4].c_str(), r[5].c_str()}, sub ? r[6].c_str() : ""});
   }
   return out;
+}
+
+/// What the parts of the read tables call, from pg_depend (no expression is parsed): the sequences
+/// and functions of each column's default or generation expression, the functions of each check
+/// and of each index's expressions.
+void read_part_dependencies(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto deps = read_dependencies(tx, scope,
+      "SELECT x.objid, x.classid, n.nspname, c.relname, x.part, c.oid FROM ("
+      "   SELECT ad.oid, 'pg_attrdef'::regclass, ad.adrelid, 'c' || a.attname FROM pg_attrdef ad"
+      "   JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+      "   UNION ALL SELECT con.oid, 'pg_constraint'::regclass, con.conrelid, 'k' || con.conname FROM pg_constraint con"
+      "   WHERE con.contype = 'c'"
+      "   UNION ALL SELECT i.indexrelid, 'pg_class'::regclass, i.indrelid, 'i' || ic.relname FROM pg_index i"
+      "   JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indexprs IS NOT NULL OR i.indpred IS NOT NULL"
+      " ) x(objid, classid, rel, part) JOIN pg_class c ON c.oid = x.rel AND c.relkind IN ('r', 'm')"
+      " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE");
+  for (const auto& [owner, ref] : deps) {
+    if (ref.kind != ObjectKind::function && ref.kind != ObjectKind::procedure && ref.kind != ObjectKind::sequence) continue;
+    char part = owner.sub.empty() ? ' ' : owner.sub[0];
+    std::string name = owner.sub.substr(1);
+    if (auto it = m.tables.find(owner.name); it != m.tables.end()) {
+      Table& t = it->second;
+      if (Column* c = part == 'c' ? t.find_column(name) : nullptr) c->default_uses.push_back(ref);
+      for (auto& k : t.constraints)
+        if (part == 'k' && k.name == name) k.depends_on.push_back(ref);
+      for (auto& i : t.indexes)
+        if (part == 'i' && i.name == name) i.depends_on.push_back(ref);
+    } else if (auto mv = m.materialized_views.find(owner.name); mv != m.materialized_views.end()) {
+      for (auto& i : mv->second.indexes)
+        if (part == 'i' && i.name == name) i.depends_on.push_back(ref);
+    }
+  }
 }
 
 /// Functions and procedures (not aggregates, not an extension's, not in C: their library is not
@@ -679,9 +702,10 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_sequences(tx, param, m);
   read_views(tx, param, m);
   read_functions(tx, param, m);
-  drop_serial_sequences(m);
   read_constraints(tx, param, m);
   read_indexes(tx, param, m);
+  read_part_dependencies(tx, param, m);
+  drop_serial_sequences(m);
   read_triggers(tx, param, m);
   read_inheritance(tx, param, m);
   read_replica_identity(tx, param, m);

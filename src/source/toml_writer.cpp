@@ -45,11 +45,6 @@ std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
 std::string toml_value(Identity i) { return quote_double(to_string(i)); }
 std::string toml_value(const std::optional<ColumnRef>& c) { return quote_double(format_column_ref(*c)); }
 std::string toml_value(const std::vector<ObjectRef>&) { return "[]"; }  // state: never written
-std::string toml_value(const std::vector<QName>& v) {
-  std::vector<std::string> names;
-  for (const auto& q : v) names.push_back(format_qname(q));
-  return string_list(names);
-}
 std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 std::string toml_value(const std::vector<Index>& v);
 std::string toml_value(const std::vector<Trigger>& v);

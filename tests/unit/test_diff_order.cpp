@@ -251,3 +251,38 @@ columns = [{ name = "id", type = "integer" }, { name = "code", type = "text" }]
   REQUIRE(steps.size() == 2);
   CHECK(position(steps, "table public.trials") < position(steps, "constraint public.plans.plans_code_key"));
 }
+
+TEST_CASE("the default, check and index that call a function dropped and created again go before it and come back after") {
+  Model desired = load(R"TOML(
+[functions.f]
+arguments = "x integer"
+returns = "integer"
+language = "sql"
+body = "SELECT x"
+
+[tables.t]
+columns = [{ name = "id", type = "integer", default = "f(1)" }]
+checks = [{ name = "t_f", expression = "f(id) > 0" }]
+indexes = [{ name = "t_f_ix", columns = ["(f(id))"] }]
+)TOML");
+  Model live = desired;
+  const ObjectRef f = ref_of(desired.functions.begin()->second);
+  for (Model* m : {&live, &desired}) {
+    Table& t = m->tables.begin()->second;
+    t.columns[0].default_uses = {f};
+    t.constraints[0].depends_on = {f};
+    t.indexes[0].depends_on = {f};
+  }
+  SECTION("unchanged: nothing to do") { CHECK(diff(live, desired).empty()); }
+  SECTION("its arguments change: each user goes first and comes back") {
+    live.functions.begin()->second.arguments = "y integer";
+    auto steps = plan_steps(diff(live, desired));
+    CHECK(objects(steps) == std::vector<std::string>{
+        "drop index public.t_f_ix", "drop constraint public.t.t_f", "alter column public.t.id", "drop function public.f(x integer)",
+        "create function public.f(x integer)", "alter column public.t.id", "create constraint public.t.t_f", "create index public.t_f_ix"});
+  }
+  SECTION("only its body changes: replaced in place, its users untouched") {
+    live.functions.begin()->second.body = "SELECT x + 1";
+    CHECK(objects(plan_steps(diff(live, desired))) == std::vector<std::string>{"alter function public.f(x integer)"});
+  }
+}
