@@ -139,7 +139,8 @@ std::vector<HistoryEntry> read_history(const std::string& conninfo);
 /// protected table removed from the files is still protected). Empty when nothing was applied.
 struct AppliedState {
   std::vector<std::string> managed_schemas;
-  std::vector<std::string> protected_tables;  ///< "schema.table"
+  std::vector<std::string> protected_tables;   ///< "schema.table"
+  std::vector<std::string> protected_objects;  ///< labels: "sequence public.s", "materialized view public.m"
 };
 AppliedState read_applied_state(const std::string& conninfo);
 

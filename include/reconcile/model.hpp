@@ -367,6 +367,7 @@ struct Sequence {
   std::optional<ColumnRef> owned_by;  ///< OWNED BY: dropped with that column
   std::optional<std::string> comment;
   std::optional<QName> renamed_from;  ///< hint: the sequence's previous name
+  bool prevent_destroy = false;       ///< hint: never drop it (its current value would be lost)
   SourceLoc loc;
 
   template <class Self>
@@ -415,6 +416,7 @@ struct MaterializedView {
   std::vector<std::string> columns;
   std::vector<ObjectRef> depends_on;
   std::optional<QName> renamed_from;  ///< hint: its previous name
+  bool prevent_destroy = false;       ///< hint: never drop it, nor rebuild it (its rows may take long to compute)
   SourceLoc loc;
 
   template <class Self>

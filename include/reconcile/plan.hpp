@@ -91,7 +91,9 @@ struct Plan {
   std::vector<std::string> managed_schemas;
   std::vector<std::string> exclude;           ///< tables left out of the plan (and of its fingerprints)
   std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
-  bool protection_changed = false;            ///< protected_tables differs from the last applied plan
+  /// prevent_destroy sequences and materialized views to record, by label ("sequence public.s").
+  std::vector<std::string> protected_objects;
+  bool protection_changed = false;            ///< either list differs from the last applied plan's
   Hazards hazards;
   std::map<StepOp, int> summary;  ///< steps per operation
   std::vector<Step> steps;

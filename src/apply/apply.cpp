@@ -30,7 +30,8 @@ const char* kHistoryDdl =
     // status: applied (every step ran) or partial (the transaction committed; `steps` counts the
     // steps that ran, those outside the transaction as each finished).
     "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'applied';"
-    "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS total_steps integer";
+    "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS total_steps integer;"
+    "ALTER TABLE reconcile.history ADD COLUMN IF NOT EXISTS protected_objects text[] NOT NULL DEFAULT '{}'";
 
 void take_lock(pqxx::connection& conn, bool wait) {
   pqxx::nontransaction tx(conn);
@@ -75,10 +76,12 @@ long record_history(pqxx::work& tx, const Plan& plan, const ApplyOptions& opt, i
   int total = static_cast<int>(plan.steps.size());
   auto r = tx.exec_params(
       "INSERT INTO reconcile.history (plan_hash, source_fingerprint, target_fingerprint, managed_schemas,"
-      " protected_tables, steps, reconcile_version, status, total_steps)"
-      " VALUES ($1, $2, $3, string_to_array($4, chr(31)), string_to_array($5, chr(31)), $6, $7, $8, $9) RETURNING id",
+      " protected_tables, steps, reconcile_version, status, total_steps, protected_objects)"
+      " VALUES ($1, $2, $3, string_to_array($4, chr(31)), string_to_array($5, chr(31)), $6, $7, $8, $9,"
+      "  string_to_array($10, chr(31))) RETURNING id",
       opt.plan_hash, plan.source_fingerprint, plan.target_fingerprint, join_schemas(plan.managed_schemas),
-      join_schemas(plan.protected_tables), steps, plan.reconcile_version, steps == total ? "applied" : "partial", total);
+      join_schemas(plan.protected_tables), steps, plan.reconcile_version, steps == total ? "applied" : "partial", total,
+      join_schemas(plan.protected_objects));
   return r[0][0].as<long>();
 }
 
@@ -357,9 +360,12 @@ AppliedState read_applied_state(const std::string& conninfo) {
   AppliedState out;
   auto exists = tx.exec("SELECT to_regclass('reconcile.history') IS NOT NULL");
   if (!exists[0][0].as<bool>()) return out;
-  auto rows = tx.exec(
-      "SELECT array_to_string(managed_schemas, chr(31)), array_to_string(protected_tables, chr(31))"
-      " FROM reconcile.history ORDER BY id DESC LIMIT 1");
+  // protected_objects came with a later version: a history written before has no such column.
+  auto has_objects = tx.exec("SELECT count(*) FROM pg_attribute WHERE attrelid = 'reconcile.history'::regclass"
+                             " AND attname = 'protected_objects' AND NOT attisdropped");
+  auto rows = tx.exec(std::string("SELECT array_to_string(managed_schemas, chr(31)), array_to_string(protected_tables, chr(31)), ") +
+                      (has_objects[0][0].as<int>() ? "array_to_string(protected_objects, chr(31))" : "''") +
+                      " FROM reconcile.history ORDER BY id DESC LIMIT 1");
   if (rows.empty()) return out;
   auto split = [](const std::string& s) {
     std::vector<std::string> v;
@@ -371,6 +377,7 @@ AppliedState read_applied_state(const std::string& conninfo) {
   };
   out.managed_schemas = split(rows[0][0].c_str());
   out.protected_tables = split(rows[0][1].c_str());
+  out.protected_objects = split(rows[0][2].c_str());
   return out;
 }
 

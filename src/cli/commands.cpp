@@ -204,6 +204,11 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
   AppliedState applied = read_applied_state(g.database);
   for (auto& [name, t] : live.tables)
     t.prevent_destroy = std::count(applied.protected_tables.begin(), applied.protected_tables.end(), name.str()) > 0;
+  auto recorded = [&](const auto& object) {
+    return std::count(applied.protected_objects.begin(), applied.protected_objects.end(), label(ref_of(object))) > 0;
+  };
+  for (auto& [name, s] : live.sequences) s.prevent_destroy = recorded(s);
+  for (auto& [name, v] : live.materialized_views) v.prevent_destroy = recorded(v);
   auto files = o.split ? write_schema_toml_split(live) : write_schema_toml(live);
   if (g.json) {
     for (const auto& [name, text] : files)

@@ -76,8 +76,11 @@ std::string json_string(const std::string& s) { return quote_double(s); }
 
 std::string render_text(const Plan& p, bool color, bool with_sql) {
   if (p.steps.empty() && !p.protection_changed) return "No changes. The database matches the desired state.\n";
-  if (p.steps.empty())
-    return "No schema changes. To record: prevent_destroy now protects [" + join(p.protected_tables) + "].\n";
+  if (p.steps.empty()) {
+    std::vector<std::string> all = p.protected_tables;
+    all.insert(all.end(), p.protected_objects.begin(), p.protected_objects.end());
+    return "No schema changes. To record: prevent_destroy now protects [" + join(all) + "].\n";
+  }
   std::string reset = color ? "\033[0m" : "";
   std::string out = "Plan: " + std::to_string(count(p, StepOp::create)) + " to create, " + std::to_string(count(p, StepOp::alter)) +
                     " to alter, " + std::to_string(count(p, StepOp::drop)) + " to drop";

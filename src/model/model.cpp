@@ -269,6 +269,7 @@ void Model::adopt_hints(const Model& from) {
     if (auto it = from.materialized_views.find(name); it != from.materialized_views.end()) {
       v.loc = it->second.loc;
       v.renamed_from = it->second.renamed_from;
+      v.prevent_destroy = it->second.prevent_destroy;
     }
   for (auto& [ref, f] : functions)
     if (const Function* d = declared_as(from, *this, f)) {
@@ -284,6 +285,7 @@ void Model::adopt_hints(const Model& from) {
     if (auto it = from.sequences.find(name); it != from.sequences.end()) {
       s.loc = it->second.loc;
       s.renamed_from = it->second.renamed_from;
+      s.prevent_destroy = it->second.prevent_destroy;
     }
   for (auto& [name, t] : tables)
     if (const Table* d = from.find_table(name)) reconcile::adopt_hints(t, *d);

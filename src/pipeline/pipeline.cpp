@@ -192,13 +192,18 @@ Model merge_replayed(const Model& live, const std::set<QName>& touched, const Mo
   return out;
 }
 
-/// A destructive change to a prevent_destroy table fails the plan, --allow-destructive or not. A
-/// table is protected while its declaration says so, or, once removed from the files, while the
-/// last applied plan recorded it as protected.
+/// A destructive change to a prevent_destroy table, sequence or materialized view fails the plan,
+/// --allow-destructive or not. An object is protected while its declaration says so, or, once
+/// removed from the files, while the last applied plan recorded it as protected.
 void check_prevent_destroy(const std::vector<Change>& changes, const Model& desired, const AppliedState& applied) {
   auto is_protected = [&](const QName& t) {
     if (const Table* d = desired.find_table(t)) return d->prevent_destroy;
     return std::count(applied.protected_tables.begin(), applied.protected_tables.end(), t.str()) > 0;
+  };
+  auto object_protected = [&](const auto& live, const auto& declared) {
+    auto it = declared.find(live.name);
+    if (it != declared.end()) return it->second.prevent_destroy;
+    return std::count(applied.protected_objects.begin(), applied.protected_objects.end(), label(ref_of(live))) > 0;
   };
   std::string list;
   for (const auto& c : changes) {
@@ -206,10 +211,14 @@ void check_prevent_destroy(const std::vector<Change>& changes, const Model& desi
       list += "\n  - drop table " + d->table.name.str();
     if (auto* d = std::get_if<DropColumn>(&c); d && is_protected(d->table))
       list += "\n  - drop column " + d->table.str() + "." + d->column.name;
+    if (auto* d = std::get_if<Drop<Sequence>>(&c); d && object_protected(d->object, desired.sequences))
+      list += "\n  - drop " + label(ref_of(d->object));
+    if (auto* d = std::get_if<Drop<MaterializedView>>(&c); d && object_protected(d->object, desired.materialized_views))
+      list += "\n  - drop " + label(ref_of(d->object));
   }
   if (!list.empty())
     throw Error("the plan would destroy data that prevent_destroy = true protects (--allow-destructive does not override it):" +
-                list + "\nTo allow it, first remove prevent_destroy from the table and apply that, then plan again.");
+                list + "\nTo allow it, first remove prevent_destroy from its declaration and apply that, then plan again.");
 }
 
 /// Refuses, naming the tables, a plan that touches a table of `live` that inherits from another or
@@ -306,6 +315,10 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Plan& plan = out.plan;
   for (const auto& [name, t] : canonical.tables)
     if (t.prevent_destroy) plan.protected_tables.push_back(name.str());
+  for (const auto& [name, s] : canonical.sequences)
+    if (s.prevent_destroy) plan.protected_objects.push_back(label(ref_of(s)));
+  for (const auto& [name, v] : canonical.materialized_views)
+    if (v.prevent_destroy) plan.protected_objects.push_back(label(ref_of(v)));
   check_data(req.conninfo, changes);
   phase("checked the data");
 
@@ -314,7 +327,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.database = redact_conninfo(req.conninfo);
   plan.managed_schemas.assign(scope.begin(), scope.end());
   plan.exclude = exclude;
-  plan.protection_changed = plan.protected_tables != applied.protected_tables;
+  plan.protection_changed = plan.protected_tables != applied.protected_tables || plan.protected_objects != applied.protected_objects;
   plan.source_fingerprint = fingerprint(live);
   plan.steps = plan_steps(changes, req.render);
   summarize(plan);

@@ -234,6 +234,7 @@ std::string write_plan_file(const Plan& p) {
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
   out << "exclude = " << string_list(p.exclude) << "\n";
   out << "protected_tables = " << string_list(p.protected_tables) << "\n";
+  if (!p.protected_objects.empty()) out << "protected_objects = " << string_list(p.protected_objects) << "\n";
   if (p.protection_changed) out << "protection_changed = true\n";
   out << "hazards = " << string_list(hazard_names(p.hazards)) << "\n";
   out << "\n[summary]\n";
@@ -265,7 +266,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   // tables would skip a safety check instead of failing it.
   check_keys(doc,
              {"format", "reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint",
-              "transaction_fingerprint", "managed_schemas", "exclude", "protected_tables", "protection_changed",
+              "transaction_fingerprint", "managed_schemas", "exclude", "protected_tables", "protected_objects", "protection_changed",
               "hazards", "summary", "steps", "reverse_steps", "tables", "verified"},
              {"reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint", "managed_schemas",
               "exclude", "protected_tables", "hazards", "summary"},
@@ -287,6 +288,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
   p.exclude = get_strings(doc, "exclude", path);
   p.protected_tables = get_strings(doc, "protected_tables", path);
+  p.protected_objects = get_strings(doc, "protected_objects", path);
   p.protection_changed = get_bool(doc, "protection_changed", path);
   p.hazards = get_hazards(doc, path);
   p.summary = read_summary(doc, path);

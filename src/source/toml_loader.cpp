@@ -176,7 +176,7 @@ class Fields {
 };
 
 const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
-const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from"};
+const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy"};
 const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
                                              "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
 const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from"};
@@ -184,7 +184,7 @@ const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_
 const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from",
                                          "triggers"};
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
-                                             "renamed_from"};
+                                             "renamed_from", "prevent_destroy"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
@@ -616,6 +616,7 @@ class Loader {
     for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
       Sequence s = read_sequence(f);
       s.name = read_qname(name, f.loc(), "sequence");
+      s.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
       define("sequence", s.name.str(), f.loc());
       model_.sequences[s.name] = s;
     });
@@ -650,6 +651,7 @@ class Loader {
       each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { v.indexes.push_back(read_index(xf)); });
       v.comment = f.string("comment");
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "materialized view");
+      v.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
       define("view", v.name.str(), f.loc());
       model_.materialized_views[v.name] = v;
     });

@@ -217,6 +217,7 @@ void write_sequence(std::ostringstream& out, const Sequence& s) {
   for (const auto& [k, v] : s.options)
     out << (k == "minvalue" ? "min" : k == "maxvalue" ? "max" : k) << " = " << scalar(v) << "\n";
   out << field_lines(s, {"type", "options"});
+  if (s.prevent_destroy) out << "prevent_destroy = true\n";
 }
 
 void write_header(std::ostringstream& out, const Model& m, const std::string& schema, bool with_extensions) {
@@ -238,7 +239,8 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
   for (const auto& [n, v] : m.views)
     if (n.schema == schema) out << "\n[views." << qname_key(n) << "]\n" << field_lines(v);
   for (const auto& [n, v] : m.materialized_views)
-    if (n.schema == schema) out << "\n[materialized_views." << qname_key(n) << "]\n" << field_lines(v);
+    if (n.schema == schema)
+      out << "\n[materialized_views." << qname_key(n) << "]\n" << field_lines(v) << (v.prevent_destroy ? "prevent_destroy = true\n" : "");
   for (const auto& [r, f] : m.functions)
     if (r.name.schema == schema) write_function(out, m, f);
 }

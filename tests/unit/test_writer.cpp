@@ -33,3 +33,25 @@ indexes = [{ name = "things_mood", columns = ["mood", "(lower((\"Id\")::text)) D
   std::vector<std::pair<std::string, std::string>> split_docs(split.begin(), split.end());
   CHECK(canonical_text(load_schema_texts(split_docs)) == canonical_text(m));
 }
+
+TEST_CASE("prevent_destroy on tables, sequences and materialized views is written and read back") {
+  std::string text = R"TOML(
+[tables.t]
+prevent_destroy = true
+columns = [{ name = "id", type = "integer" }]
+[sequences.s]
+prevent_destroy = true
+[sequences.free]
+[materialized_views.m]
+query = "SELECT 1 AS one"
+prevent_destroy = true
+)TOML";
+  Model m = load_schema_texts({{"in.toml", text}});
+  auto files = write_schema_toml(m);
+  std::vector<std::pair<std::string, std::string>> docs(files.begin(), files.end());
+  Model back = load_schema_texts(docs);
+  CHECK(back.tables.at(QName{"public", "t"}).prevent_destroy);
+  CHECK(back.sequences.at(QName{"public", "s"}).prevent_destroy);
+  CHECK_FALSE(back.sequences.at(QName{"public", "free"}).prevent_destroy);
+  CHECK(back.materialized_views.at(QName{"public", "m"}).prevent_destroy);
+}
