@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <map>
 
 #include "reconcile/toml_source.hpp"
@@ -266,6 +267,14 @@ Model with_reverse_hints(Model live, const std::vector<Change>& forward) {
 
 }  // namespace
 
+/// The process's peak resident memory so far (VmHWM), in MB; 0 where /proc does not say.
+long peak_memory_mb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6) / 1024;
+  return 0;
+}
+
 std::string utc_now_rfc3339() { return format_time("%Y-%m-%dT%H:%M:%SZ"); }
 std::string utc_now_compact() { return format_time("%Y%m%dT%H%M%SZ"); }
 
@@ -285,7 +294,8 @@ PlanOutcome make_plan(const PlanRequest& req) {
   PlanOutcome out;
   auto started = std::chrono::steady_clock::now();
   auto phase = [&](const char* what) {
-    spdlog::debug("{:.3f} s: {}", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), what);
+    spdlog::debug("{:.3f} s, {} MB peak: {}", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                  peak_memory_mb(), what);
   };
   Model desired = load_schema_dir(req.schema_dir);
   phase("loaded the schema files");

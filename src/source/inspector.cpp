@@ -1,6 +1,7 @@
 // Live database -> model, with a fixed number of bulk catalog queries (one per object kind).
 #include <algorithm>
 #include <fnmatch.h>
+#include <future>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -184,8 +185,15 @@ FkAction fk_action(const std::string& code) {
   return FkAction::no_action;
 }
 
-void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
-  auto rows = tx.exec_params(std::string(
+/// The constraint and index rows, read apart from the rest: inspect_database reads them on a
+/// second connection while the first reads the columns and the other kinds.
+struct TablePartRows {
+  pqxx::result constraints;
+  pqxx::result indexes;
+};
+
+pqxx::result constraint_rows(pqxx::transaction_base& tx, const char* scope) {
+  return tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, con.conname, con.contype,"
       "  array_to_string(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid"
       "    AND a.attnum = k.num) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord), chr(31)),"
@@ -196,12 +204,16 @@ void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,"
       "  NOT con.convalidated, con.connoinherit, con.confmatchtype = 'f',"
       "  coalesce((SELECT i.indnullsnotdistinct FROM pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false),"
-      "  obj_description(con.oid, 'pg_constraint')"
+      "  cd.description"
       " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+      " LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0"
       " WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind = 'r' AND") + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
+}
+
+void add_constraints(const pqxx::result& rows, Model& m) {
   for (const auto& r : rows) {
     auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
     if (it == m.tables.end()) continue;
@@ -231,11 +243,11 @@ void read_constraints(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
-void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
+pqxx::result index_rows(pqxx::transaction_base& tx, const char* scope) {
   // Key k: the column or (expression), then a non-default opclass, then DESC / NULLS. A plain column
   // is quoted as pg_get_indexdef would, and the non-default opclasses are gathered once: per key,
   // those two lookups cost 0.6 s at 15,000 indexes.
-  auto rows = tx.exec_params(std::string(
+  return tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, ic.relname, i.indisunique, am.amname,"
       "  array_to_string(ARRAY(SELECT"
       "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
@@ -255,13 +267,17 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31)),"
       "  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid, i.indnullsnotdistinct,"
       "  array_to_string(ARRAY(SELECT o FROM unnest(ic.reloptions) o ORDER BY o), chr(31)),"
-      "  obj_description(i.indexrelid, 'pg_class')"
+      "  xd.description"
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
+      " LEFT JOIN pg_description xd ON xd.objoid = i.indexrelid AND xd.classoid = 'pg_class'::regclass AND xd.objsubid = 0"
       " WHERE c.relkind IN ('r', 'm') AND") + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid"
       "   AND x.contype IN ('p', 'u', 'x'))"
       " ORDER BY 1, 2, 3", scope);
+}
+
+void add_indexes(const pqxx::result& rows, Model& m) {
   for (const auto& r : rows) {
     QName owner{r[0].c_str(), r[1].c_str()};
     auto it = m.tables.find(owner);
@@ -287,8 +303,9 @@ void read_indexes(pqxx::transaction_base& tx, const char* scope, Model& m) {
 void read_sequences(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax,"
-      "  s.seqcache, s.seqcycle, obj_description(c.oid, 'pg_class'), own_n.nspname, own_c.relname, own_a.attname"
+      "  s.seqcache, s.seqcycle, sd.description, own_n.nspname, own_c.relname, own_a.attname"
       " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_description sd ON sd.objoid = c.oid AND sd.classoid = 'pg_class'::regclass AND sd.objsubid = 0"
       " LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid"
       "   AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')"
       " LEFT JOIN pg_class own_c ON own_c.oid = d.refobjid LEFT JOIN pg_namespace own_n ON own_n.oid = own_c.relnamespace"
@@ -349,30 +366,45 @@ std::vector<std::pair<ObjectRef, ObjectRef>> read_dependencies(pqxx::transaction
 
 /// What the parts of the read tables call, from pg_depend (no expression is parsed): the sequences
 /// and functions of each column's default or generation expression, the functions of each check
-/// and of each index's expressions.
+/// and of each index's expressions. Its own query, not read_dependencies: starting from the few
+/// dependencies on functions and sequences is 2.5x faster than from every default, check and index.
 void read_part_dependencies(pqxx::transaction_base& tx, const char* scope, Model& m) {
-  auto deps = read_dependencies(tx, scope,
-      "SELECT x.objid, x.classid, n.nspname, c.relname, x.part, c.oid FROM ("
-      "   SELECT ad.oid, 'pg_attrdef'::regclass, ad.adrelid, 'c' || a.attname FROM pg_attrdef ad"
-      "   JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
-      "   UNION ALL SELECT con.oid, 'pg_constraint'::regclass, con.conrelid, 'k' || con.conname FROM pg_constraint con"
-      "   WHERE con.contype = 'c'"
-      "   UNION ALL SELECT i.indexrelid, 'pg_class'::regclass, i.indrelid, 'i' || ic.relname FROM pg_index i"
-      "   JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indexprs IS NOT NULL OR i.indpred IS NOT NULL"
-      " ) x(objid, classid, rel, part) JOIN pg_class c ON c.oid = x.rel AND c.relkind IN ('r', 'm')"
-      " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE");
-  for (const auto& [owner, ref] : deps) {
-    if (ref.kind != ObjectKind::function && ref.kind != ObjectKind::procedure && ref.kind != ObjectKind::sequence) continue;
-    char part = owner.sub.empty() ? ' ' : owner.sub[0];
-    std::string name = owner.sub.substr(1);
-    if (auto it = m.tables.find(owner.name); it != m.tables.end()) {
+  auto rows = tx.exec_params(std::string(
+      "WITH d AS MATERIALIZED ("
+      "  SELECT d.classid, d.objid, pr.proname AS rname, pr.pronamespace AS rns, oidvectortypes(pr.proargtypes) AS rsub,"
+      "    CASE pr.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS rkind"
+      "  FROM pg_depend d JOIN pg_proc pr ON pr.oid = d.refobjid"
+      "  WHERE d.deptype = 'n' AND d.refclassid = 'pg_proc'::regclass AND pr.pronamespace <> 'pg_catalog'::regnamespace"
+      "    AND d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass)"
+      "  UNION ALL"
+      "  SELECT d.classid, d.objid, s.relname, s.relnamespace, '', 'sequence'"
+      "  FROM pg_depend d JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+      "  WHERE d.deptype = 'n' AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_attrdef'::regclass)"
+      " SELECT n.nspname, c.relname, CASE WHEN ad.oid IS NOT NULL THEN 'c' WHEN con.oid IS NOT NULL THEN 'k' ELSE 'i' END,"
+      "  COALESCE(a.attname, con.conname, ic.relname), d.rkind, rn.nspname, d.rname, d.rsub"
+      " FROM d"
+      " LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid"
+      " LEFT JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+      " LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid AND con.contype = 'c'"
+      " LEFT JOIN pg_index i ON d.classid = 'pg_class'::regclass AND i.indexrelid = d.objid"
+      " LEFT JOIN pg_class ic ON ic.oid = i.indexrelid"
+      " JOIN pg_class c ON c.oid = COALESCE(ad.adrelid, con.conrelid, i.indrelid) AND c.relkind IN ('r', 'm')"
+      " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_namespace rn ON rn.oid = d.rns"
+      " WHERE rn.nspname <> 'information_schema' AND") + kSchemaFilter + " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8", scope);
+  for (const auto& r : rows) {
+    QName owner{r[0].c_str(), r[1].c_str()};
+    char part = r[2].c_str()[0];
+    std::string name = r[3].c_str();
+    auto kind = enum_named(r[4].c_str(), {ObjectKind::function, ObjectKind::procedure, ObjectKind::sequence});
+    ObjectRef ref{*kind, {r[5].c_str(), r[6].c_str()}, r[7].c_str()};
+    if (auto it = m.tables.find(owner); it != m.tables.end()) {
       Table& t = it->second;
       if (Column* c = part == 'c' ? t.find_column(name) : nullptr) c->default_uses.push_back(ref);
       for (auto& k : t.constraints)
         if (part == 'k' && k.name == name) k.depends_on.push_back(ref);
       for (auto& i : t.indexes)
         if (part == 'i' && i.name == name) i.depends_on.push_back(ref);
-    } else if (auto mv = m.materialized_views.find(owner.name); mv != m.materialized_views.end()) {
+    } else if (auto mv = m.materialized_views.find(owner); mv != m.materialized_views.end()) {
       for (auto& i : mv->second.indexes)
         if (part == 'i' && i.name == name) i.depends_on.push_back(ref);
     }
@@ -393,8 +425,9 @@ void read_functions(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  CASE WHEN p.prorows <> (CASE WHEN p.proretset THEN 1000 ELSE 0 END) THEN p.prorows::text END,"
       "  array_to_string(p.proconfig, chr(31)),"
       "  CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END,"
-      "  obj_description(p.oid, 'pg_proc')"
+      "  pd.description"
       " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
+      " LEFT JOIN pg_description pd ON pd.objoid = p.oid AND pd.classoid = 'pg_proc'::regclass AND pd.objsubid = 0"
       " WHERE p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND") + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')"
       " ORDER BY 1, 2, 5", scope);
@@ -460,9 +493,10 @@ void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "SELECT n.nspname, c.relname, g.tgname, g.tgtype,"
       "  array_to_string(ARRAY(SELECT a.attname FROM unnest(g.tgattr::int2[]) WITH ORDINALITY u(k, o)"
       "    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.k ORDER BY u.o), chr(31)),"
-      "  pg_get_triggerdef(g.oid), pn.nspname, p.proname, encode(g.tgargs, 'hex'), obj_description(g.oid, 'pg_trigger')"
+      "  pg_get_triggerdef(g.oid), pn.nspname, p.proname, encode(g.tgargs, 'hex'), gd.description"
       " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " JOIN pg_proc p ON p.oid = g.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace"
+      " LEFT JOIN pg_description gd ON gd.objoid = g.oid AND gd.classoid = 'pg_trigger'::regclass AND gd.objsubid = 0"
       " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND c.relkind IN ('r', 'v') AND") + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
   for (const auto& r : rows) {
@@ -508,11 +542,12 @@ void read_views(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) WHERE option_name = 'security_barrier' AND option_value = 'true'),"
       "  EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) WHERE option_name = 'security_invoker' AND option_value = 'true'),"
       "  (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'check_option'),"
-      "  obj_description(c.oid, 'pg_class'),"
+      "  vd.description,"
       "  array_to_string(ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
       "        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), chr(31)),"
       "  c.relkind = 'm', c.relispopulated"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_description vd ON vd.objoid = c.oid AND vd.classoid = 'pg_class'::regclass AND vd.objsubid = 0"
       " WHERE c.relkind IN ('v', 'm') AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2", scope);
   for (const auto& r : rows) {
@@ -691,7 +726,18 @@ void read_inheritance(pqxx::transaction_base& tx, const char* scope, Model& m) {
       it->second.inherits.push_back(QName{r[2].c_str(), r[3].c_str()});
 }
 
-Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
+namespace {
+
+TablePartRows table_part_rows(pqxx::transaction_base& tx, const InspectScope& scope) {
+  auto scope_text = scope_param(scope);
+  const char* param = scope_text ? scope_text->c_str() : nullptr;
+  return {constraint_rows(tx, param), index_rows(tx, param)};
+}
+
+/// Reads the live schema with `tx`; the constraint and index rows come from `parts` when the
+/// columns, sequences, views and functions are read.
+template <class Parts>
+Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts parts) {
   auto scope_text = scope_param(scope);
   const char* param = scope_text ? scope_text->c_str() : nullptr;
   Model m;
@@ -702,8 +748,9 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   read_sequences(tx, param, m);
   read_views(tx, param, m);
   read_functions(tx, param, m);
-  read_constraints(tx, param, m);
-  read_indexes(tx, param, m);
+  TablePartRows rows = parts();
+  add_constraints(rows.constraints, m);
+  add_indexes(rows.indexes, m);
   read_part_dependencies(tx, param, m);
   drop_serial_sequences(m);
   read_triggers(tx, param, m);
@@ -714,14 +761,33 @@ Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
   return m;
 }
 
+/// The session settings of a catalog read. The catalog queries are many joins over small tables:
+/// JIT compiling them costs more than it saves (1.2 s of 1.9 s for the index query at 5,000
+/// tables), and their sorts fit in memory.
+void catalog_settings(pqxx::transaction_base& tx) { tx.exec("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"); }
+
+}  // namespace
+
+Model inspect(pqxx::transaction_base& tx, const InspectScope& scope) {
+  return inspect_with(tx, scope, [&] { return table_part_rows(tx, scope); });
+}
+
 Model inspect_database(const std::string& conninfo, const InspectScope& scope) {
   auto conn = connect(conninfo);
+  // Constraints and indexes are read on a second connection meanwhile: the server runs each
+  // connection's query on a core of its own (at 5,000 tables they are 1.0 s of the 2.5 s the
+  // catalog reads take). Each query sees the catalog as it is when it starts, on one connection as
+  // on two.
+  auto side = std::async(std::launch::async, [&] {
+    auto side_conn = connect(conninfo);
+    pqxx::read_transaction side_tx(*side_conn);
+    catalog_settings(side_tx);
+    return table_part_rows(side_tx, scope);
+  });
   pqxx::read_transaction tx(*conn);
   try {
-    // The catalog queries are many joins over small tables: JIT compiling them costs more than it
-    // saves (1.2 s of 1.9 s for the index query at 5,000 tables), and their sorts fit in memory.
-    tx.exec("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    return inspect(tx, scope);
+    catalog_settings(tx);
+    return inspect_with(tx, scope, [&] { return side.get(); });
   } catch (const pqxx::sql_error& e) {
     throw Error("reading the catalog of " + redact_conninfo(conninfo) + " failed: " + e.what());
   }
