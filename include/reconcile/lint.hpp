@@ -11,7 +11,7 @@ namespace reconcile {
 
 struct Finding {
   std::string rule;    ///< fk-without-index | fk-without-on-delete | table-without-primary-key |
-                       ///< timestamp-without-time-zone | plan-hazard
+                       ///< timestamp-without-time-zone | security-definer-without-search-path | plan-hazard
   std::string object;  ///< e.g. "table public.orders"
   std::string message;
   SourceLoc loc;

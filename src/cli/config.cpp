@@ -190,7 +190,7 @@ statement_timeout = "0"
 
 [lint]
 # Rules to skip: fk-without-index, fk-without-on-delete, table-without-primary-key,
-# timestamp-without-time-zone, plan-hazard.
+# timestamp-without-time-zone, security-definer-without-search-path, plan-hazard.
 disable = []
 
 [controller]

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "reconcile/object_ref.hpp"
+
 namespace reconcile {
 namespace {
 
@@ -61,17 +63,31 @@ void lint_table(const Table& t, std::vector<Finding>& out) {
   }
 }
 
+/// A SECURITY DEFINER routine runs with its owner's rights; without its own search_path, a caller
+/// can put objects of the same names earlier in theirs and have them run with those rights.
+void lint_function(const Function& f, std::vector<Finding>& out) {
+  if (!f.security_definer) return;
+  bool pinned = std::any_of(f.set.begin(), f.set.end(), [](const auto& s) { return lower(s.first) == "search_path"; });
+  std::string obj = label(ref_of(f));
+  if (!pinned)
+    out.push_back({"security-definer-without-search-path", obj,
+                   obj + " is security definer without set = { search_path = ... }: callers could make it run their objects "
+                         "with its owner's rights", f.loc});
+}
+
 }  // namespace
 
 const std::set<std::string>& lint_rules() {
   static const std::set<std::string> rules = {"fk-without-index", "fk-without-on-delete", "table-without-primary-key",
-                                              "timestamp-without-time-zone", "plan-hazard"};
+                                              "timestamp-without-time-zone", "security-definer-without-search-path",
+                                              "plan-hazard"};
   return rules;
 }
 
 std::vector<Finding> lint(const Model& desired, const Plan* pending, const std::set<std::string>& disabled) {
   std::vector<Finding> all;
   for (const auto& [name, t] : desired.tables) lint_table(t, all);
+  for (const auto& [ref, f] : desired.functions) lint_function(f, all);
   if (pending)
     for (const auto& s : pending->steps)
       if (!s.hazards.empty())

@@ -590,7 +590,7 @@ class Loader {
       check_name(name, f.loc(), "extension");
       Extension e{name, f.name("schema", "schema").value_or(""), f.loc()};
       define("extension", name, f.loc());
-      model_.extensions[name] = e;
+      model_.extensions[name] = std::move(e);
     });
     for_each_entry(top, "schemas", {"comment"}, [&](const std::string& name, Fields& f) {
       check_name(name, f.loc(), "schema");
@@ -611,14 +611,14 @@ class Loader {
           if (auto old = r.string(v)) e.renamed_values[v] = *old;
       }
       define("type", e.name.str(), f.loc());
-      model_.enums[e.name] = e;
+      model_.enums[e.name] = std::move(e);
     });
     for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
       Sequence s = read_sequence(f);
       s.name = read_qname(name, f.loc(), "sequence");
       s.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
       define("sequence", s.name.str(), f.loc());
-      model_.sequences[s.name] = s;
+      model_.sequences[s.name] = std::move(s);
     });
     for_each_entry(top, "views", kViewKeys, [&](const std::string& name, Fields& f) {
       View v;
@@ -640,7 +640,7 @@ class Loader {
         v.triggers.push_back(g);
       });
       define("view", v.name.str(), f.loc());
-      model_.views[v.name] = v;
+      model_.views[v.name] = std::move(v);
     });
     for_each_entry(top, "materialized_views", kMaterializedViewKeys, [&](const std::string& name, Fields& f) {
       MaterializedView v;
@@ -653,7 +653,7 @@ class Loader {
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "materialized view");
       v.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
       define("view", v.name.str(), f.loc());
-      model_.materialized_views[v.name] = v;
+      model_.materialized_views[v.name] = std::move(v);
     });
     for (bool procedure : {false, true}) {
       const char* section = procedure ? "procedures" : "functions";
@@ -661,7 +661,7 @@ class Loader {
         Function fn = read_function(f, procedure);
         fn.name = read_qname(name, f.loc(), procedure ? "procedure" : "function");
         define("routine", fn.name.str() + "(" + fn.arguments + ")", f.loc());
-        model_.functions[ref_of(fn)] = fn;
+        model_.functions[ref_of(fn)] = std::move(fn);
       });
     }
     for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
@@ -670,7 +670,7 @@ class Loader {
       t.loc = f.loc();
       read_table_body(f, t);
       define("table", t.name.str(), f.loc());
-      model_.tables[t.name] = t;
+      model_.tables[t.name] = std::move(t);
     });
   }
 

@@ -28,13 +28,25 @@ foreign_keys = [
 indexes = [{ columns = ["q_id", "id"] }]
 [tables.nopk]
 columns = [{ name = "x", type = "int" }]
+[functions.open_door]
+returns = "integer"
+language = "sql"
+security = "definer"
+body = "SELECT 1"
+[functions.pinned]
+returns = "integer"
+language = "sql"
+security = "definer"
+set = { Search_Path = "public" }
+body = "SELECT 1"
 )TOML"}});
   auto found = rules(lint(m, nullptr, {}));
   CHECK(found == std::vector<std::string>{"fk-without-index table public.c", "fk-without-on-delete table public.c",
                                           "table-without-primary-key table public.nopk",
-                                          "timestamp-without-time-zone column public.p.at"});
+                                          "timestamp-without-time-zone column public.p.at",
+                                          "security-definer-without-search-path function public.open_door()"});
   auto some = rules(lint(m, nullptr, {"fk-without-on-delete", "table-without-primary-key"}));
-  CHECK(some.size() == 2);
+  CHECK(some.size() == 3);
   Plan pending;
   Step s;
   s.id = 1;
