@@ -110,6 +110,9 @@ std::vector<Change> diff(const Model& current, const Model& desired, const DiffO
 /// rewrites `current` as it will be after them. A hint whose old name no longer exists is a no-op;
 /// a hint whose old and new names both exist is an Error naming both.
 std::vector<Change> resolve_renames(Model& current, const Model& desired);
+/// Whether `desired` asks for any rename (a renamed_from or renamed_values hint): without one,
+/// resolve_renames changes nothing and the current model can be used as it is, uncopied.
+bool has_rename_hints(const Model& desired);
 
 /// `expr` with the identifier `from` (bare or quoted, outside string literals, not a function
 /// name) replaced by `to`, spelled as PostgreSQL prints it.

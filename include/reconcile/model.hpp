@@ -482,14 +482,16 @@ struct Model {
   std::map<QName, MaterializedView> materialized_views;
   std::map<ObjectRef, Function> functions;  ///< and procedures, by ref_of
   std::vector<UnmanagedObject> unmanaged;
-  /// Properties of managed objects that the model does not carry yet ("table public.t (UNLOGGED)"):
-  /// read so that they can be named in a warning, never compared or written.
-  std::vector<std::string> uncarried;
+  /// Properties of managed tables that the model does not carry yet (the table, and "table
+  /// public.t (UNLOGGED)"): read so that they can be named in a warning, never compared or written.
+  std::vector<std::pair<QName, std::string>> uncarried;
 
   /// The schemas this model manages: declared ones plus any schema an object lives in.
   std::set<std::string> managed_schemas() const;
   /// A copy holding only objects in `schemas` (extensions are kept whole).
   Model restricted_to(const std::set<std::string>& schemas) const;
+  /// Drops, in place, every object outside `schemas` (extensions are kept whole).
+  void keep_schemas(const std::set<std::string>& schemas);
   /// A copy with only the tables named in `keep` (every other kind of object is kept whole).
   Model with_tables(const std::set<QName>& keep) const;
   const Table* find_table(const QName& name) const;

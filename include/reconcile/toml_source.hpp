@@ -1,6 +1,7 @@
 // TOML desired state (format 1): loading files into the model and writing a model back as TOML.
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 
 #include "reconcile/model.hpp"
@@ -13,6 +14,12 @@ namespace reconcile {
 Model load_schema_dir(const std::string& dir);
 /// Loads TOML documents given as (file name, text) pairs; same rules as load_schema_dir.
 Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& files);
+/// The (path, text) of every *.toml under `dir`, in path order: what load_schema_dir loads.
+std::vector<std::pair<std::string, std::string>> read_schema_files(const std::string& dir);
+/// The schemas that `files` most likely manage, from their section headers alone ([tables.x],
+/// [schemas."a b"], [[functions."s.f"]]), without parsing them: a guess for reading the database
+/// while the files load. Loading them says for sure (Model::managed_schemas).
+std::set<std::string> guess_managed_schemas(const std::vector<std::pair<std::string, std::string>>& files);
 
 /// The model as TOML format 1, one document per schema (key: schema name). Loading the result
 /// gives back the same model.

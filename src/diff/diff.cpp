@@ -11,11 +11,15 @@ namespace {
 
 class Differ {
  public:
-  Differ(const Model& cur, const Model& des, const DiffOptions& opt) : cur_(cur), des_(des), opt_(opt) {}
+  Differ(const Model& cur, const Model& des, const DiffOptions& opt)
+      : changed_(changes_current(cur, des) ? std::optional<Model>(cur) : std::nullopt),
+        cur_(changed_ ? *changed_ : cur), des_(des), opt_(opt) {}
 
   std::vector<Change> run() {
-    out_ = resolve_renames(cur_, des_);
-    follow_renamed_owners();
+    if (changed_) {
+      out_ = resolve_renames(*changed_, des_);
+      follow_renamed_owners();
+    }
     extensions();
     schemas();
     enums();
@@ -76,11 +80,12 @@ class Differ {
           r.sub = col->to;
       }
     };
+    Model& cur = *changed_;
     for (const auto& c : out_) {
-      for (auto& [n, v] : cur_.views) follow(c, v.depends_on);
-      for (auto& [n, v] : cur_.materialized_views) follow(c, v.depends_on);
-      for (auto& [r, f] : cur_.functions) follow(c, f.depends_on);
-      for (auto& [n, s] : cur_.sequences) {
+      for (auto& [n, v] : cur.views) follow(c, v.depends_on);
+      for (auto& [n, v] : cur.materialized_views) follow(c, v.depends_on);
+      for (auto& [r, f] : cur.functions) follow(c, f.depends_on);
+      for (auto& [n, s] : cur.sequences) {
         if (!s.owned_by) continue;
         if (auto* r = std::get_if<RenameTable>(&c); r && s.owned_by->table == r->from) s.owned_by->table = r->table.name;
         if (auto* r = std::get_if<RenameColumn>(&c); r && s.owned_by->table == r->table && s.owned_by->column == r->from)
@@ -269,13 +274,26 @@ class Differ {
     }
   }
 
-  /// New values are added at their declared position. Removing or reordering existing values
-  /// rebuilds the type.
-  void enum_values(const Enum& from, const Enum& to) {
+  /// Whether going from `from` to `to` removes or reorders values (which rebuilds the type).
+  static bool rebuilds(const Enum& from, const Enum& to) {
     std::vector<std::string> kept;
     for (const auto& v : to.values)
       if (std::find(from.values.begin(), from.values.end(), v) != from.values.end()) kept.push_back(v);
-    if (kept != from.values) {
+    return kept != from.values;
+  }
+
+  /// Whether the diff changes the current model as it goes (renames, enum rebuilds): then it works
+  /// on a copy; else on the model itself (a copy of a large schema costs time and memory).
+  static bool changes_current(const Model& cur, const Model& des) {
+    for (const auto& [n, e] : des.enums)
+      if (auto it = cur.enums.find(n); it != cur.enums.end() && rebuilds(it->second, e)) return true;
+    return has_rename_hints(des);
+  }
+
+  /// New values are added at their declared position. Removing or reordering existing values
+  /// rebuilds the type.
+  void enum_values(const Enum& from, const Enum& to) {
+    if (rebuilds(from, to)) {
       out_.push_back(RebuildEnum{from, to, enum_columns(to.name)});
       return;
     }
@@ -293,7 +311,7 @@ class Differ {
   /// The current columns of type `e` (or an array of it) that the desired model keeps.
   std::vector<std::pair<QName, Column>> enum_columns(const QName& e) {
     std::vector<std::pair<QName, Column>> out;
-    for (auto& [tn, t] : cur_.tables) {
+    for (auto& [tn, t] : changed_->tables) {
       const Table* keep = des_.find_table(tn);
       if (!keep) continue;
       for (auto& c : t.columns) {
@@ -301,7 +319,8 @@ class Differ {
         bool same = type.name == e.name && (type.schema == e.schema || (type.schema.empty() && e.schema == "public"));
         const Column* wanted = keep->find_column(c.name);
         if (!same || !wanted) continue;
-        // The rebuilt column gets its desired default (the old one may name a removed value).
+        // The rebuilt column gets its desired default (the old one may name a removed value), and
+        // the columns compared later have it already.
         c.default_expr = wanted->type == c.type ? wanted->default_expr : std::nullopt;
         out.emplace_back(tn, c);
       }
@@ -487,7 +506,8 @@ class Differ {
           });
   }
 
-  Model cur_;  ///< the current model, as the rename steps leave it
+  std::optional<Model> changed_;  ///< a copy of the current model, when renames or enum rebuilds change it
+  const Model& cur_;              ///< the current model, as the rename steps leave it
   const Model& des_;
   const DiffOptions& opt_;
   std::vector<Change> out_;

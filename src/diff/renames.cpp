@@ -272,6 +272,18 @@ std::string rename_identifier(const std::string& expr, const std::string& from, 
   return out;
 }
 
+bool has_rename_hints(const Model& desired) {
+  auto hinted = [](const auto& objects) {
+    return std::any_of(objects.begin(), objects.end(), [](const auto& entry) { return entry.second.renamed_from.has_value(); });
+  };
+  for (const auto& [name, t] : desired.tables)
+    if (t.renamed_from || std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) { return c.renamed_from.has_value(); }))
+      return true;
+  for (const auto& [name, e] : desired.enums)
+    if (!e.renamed_values.empty()) return true;
+  return hinted(desired.sequences) || hinted(desired.views) || hinted(desired.materialized_views) || hinted(desired.functions);
+}
+
 std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   std::vector<Change> out = rename_tables(current, desired);
   for (auto& c : rename_columns(current, desired)) out.push_back(std::move(c));

@@ -165,6 +165,19 @@ std::set<std::string> Model::managed_schemas() const {
   return out;
 }
 
+void Model::keep_schemas(const std::set<std::string>& keep) {
+  auto outside = [&](const QName& n) { return !keep.count(n.schema); };
+  std::erase_if(schemas, [&](const auto& e) { return !keep.count(e.first); });
+  std::erase_if(enums, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(tables, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(sequences, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(views, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(materialized_views, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(functions, [&](const auto& e) { return outside(e.first.name); });
+  std::erase_if(unmanaged, [&](const UnmanagedObject& u) { return outside(u.name); });
+  std::erase_if(uncarried, [&](const auto& u) { return outside(u.first); });
+}
+
 Model Model::restricted_to(const std::set<std::string>& keep) const {
   Model out;
   out.extensions = extensions;

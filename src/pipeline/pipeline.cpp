@@ -6,6 +6,8 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <future>
+#include <malloc.h>
 #include <map>
 
 #include "reconcile/toml_source.hpp"
@@ -283,7 +285,7 @@ std::string unmanaged_warning(const Model& live) {
   for (const auto& u : live.unmanaged) out += (out.empty() ? "" : ", ") + u.kind + " " + u.name.str();
   if (!out.empty()) out = std::to_string(live.unmanaged.size()) + " object(s) that reconcile does not manage are left alone: " + out;
   std::string props;
-  for (const auto& p : live.uncarried) props += (props.empty() ? "" : ", ") + p;
+  for (const auto& [table, p] : live.uncarried) props += (props.empty() ? "" : ", ") + p;
   if (!props.empty())
     out += std::string(out.empty() ? "" : "; ") + "properties reconcile does not carry yet (inspect does not write them; plans "
            "neither compare nor change them, and a table built again would lack them): " + props;
@@ -297,14 +299,35 @@ PlanOutcome make_plan(const PlanRequest& req) {
     spdlog::debug("{:.3f} s, {} MB peak: {}", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
                   peak_memory_mb(), what);
   };
-  Model desired = load_schema_dir(req.schema_dir);
+  // The database is read while the files load (each takes a core): for the schemas the files'
+  // section headers name and those the last applied plan managed. Loaded, the files say which
+  // schemas the plan manages; the read is kept when it covers them, else the database is read
+  // again for them. A file error still comes first: it is thrown once the read has finished.
+  auto files = read_schema_files(req.schema_dir);
+  const std::set<std::string> guess = guess_managed_schemas(files);
+  std::vector<std::string> guess_exclude = req.exclude;
+  for (auto& pattern : bookkeeping_excludes(Model{})) guess_exclude.push_back(pattern);
+  auto reading = std::async(std::launch::async, [&] {
+    AppliedState applied = read_applied_state(req.conninfo);
+    std::set<std::string> read = guess;
+    read.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
+    Model live = inspect_database(req.conninfo, InspectScope{read, guess_exclude, false});
+    return std::tuple{std::move(applied), std::move(read), std::move(live)};
+  });
+  Model desired = load_schema_texts(files);
+  files = {};
   phase("loaded the schema files");
+  auto [applied, read, live] = reading.get();
+  malloc_trim(0);  // what the reading thread and the documents freed, back to the system, not kept in its arena
   std::set<std::string> scope = desired.managed_schemas();
-  AppliedState applied = read_applied_state(req.conninfo);
   scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
   std::vector<std::string> exclude = req.exclude;
   for (auto& pattern : bookkeeping_excludes(desired)) exclude.push_back(pattern);
-  Model live = inspect_database(req.conninfo, InspectScope{scope, exclude, false});
+  if (exclude == guess_exclude && std::includes(read.begin(), read.end(), scope.begin(), scope.end())) {
+    live.keep_schemas(scope);
+  } else {
+    live = inspect_database(req.conninfo, InspectScope{scope, exclude, false});
+  }
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
   phase("inspected the database");
 
@@ -352,9 +375,15 @@ PlanOutcome make_plan(const PlanRequest& req) {
     add_reference_stubs(copy, scope);
     Shadow::Replay replay = verify(shadow, copy, verification_part(canonical, part, whole), plan.steps, scope);
     // The tables the plan does not touch are as they are today, but for what the renames change in
-    // them (a foreign key follows its table's new name): the same rules the differ used.
-    Model untouched = live;
-    resolve_renames(untouched, canonical);
+    // them (a foreign key follows its table's new name): the same rules the differ used. Without
+    // renames they are the live ones, uncopied.
+    bool renames = has_rename_hints(canonical);
+    Model renamed;
+    if (renames) {
+      renamed = live;
+      resolve_renames(renamed, canonical);
+    }
+    const Model& untouched = renames ? renamed : live;
     canonical = Model{};
     after = merge_replayed(untouched, touched, copy, replay.result);
     plan.target_fingerprint = fingerprint(after);

@@ -117,27 +117,27 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
   for (const auto& r : tx.exec("SELECT objoid, objsubid, description FROM pg_description"
                                " WHERE classoid = 'pg_class'::regclass AND objsubid > 0"))
     comments[(r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>()] = r[2].c_str();
+  // The sequences that columns own (a serial's: 'a'; an identity's: 'i'), with their options: a
+  // query of their own, not two pg_depend lookups per column (0.3 s of 0.9 s at 5,000 tables).
+  auto owned = tx.exec("SELECT d.refobjid, d.refobjsubid, d.deptype, sn.nspname, s.relname,"
+                       "  q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle"
+                       " FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+                       " JOIN pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_sequence q ON q.seqrelid = s.oid"
+                       " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
+                       "   AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') ORDER BY 1, 2, 3, 4, 5");
+  std::unordered_map<uint64_t, pqxx::row> serial_of, identity_of;  // (table oid << 16 | attnum) -> its sequence
+  for (const auto& r : owned)
+    (str(r[2]) == "a" ? serial_of : identity_of).emplace((r[0].as<uint64_t>() << 16) | r[1].as<uint64_t>(), r);
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum,"
-      "  sd.objid IS NOT NULL AND a.attidentity = '' AS owns_sequence,"
-      "  sqn.nspname, sq.relname,"
-      "  idseq.seqstart, idseq.seqincrement, idseq.seqmin, idseq.seqmax, idseq.seqcache, idseq.seqcycle"
+      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
       " LEFT JOIN pg_type ty ON ty.oid = a.atttypid"
       " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
       " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
       " LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0"
-      " LEFT JOIN pg_depend sd ON sd.refclassid = 'pg_class'::regclass AND sd.refobjid = c.oid"
-      "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'a'"
-      "   AND EXISTS (SELECT 1 FROM pg_class s WHERE s.oid = sd.objid AND s.relkind = 'S')"
-      " LEFT JOIN pg_class sq ON sq.oid = sd.objid"
-      " LEFT JOIN pg_namespace sqn ON sqn.oid = sq.relnamespace"
-      " LEFT JOIN pg_depend idd ON a.attidentity <> '' AND idd.refclassid = 'pg_class'::regclass AND idd.refobjid = c.oid"
-      "   AND idd.refobjsubid = a.attnum AND idd.classid = 'pg_class'::regclass AND idd.deptype = 'i'"
-      " LEFT JOIN pg_sequence idseq ON idseq.seqrelid = idd.objid"
       " WHERE c.relkind = 'r' AND NOT c.relispartition AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2, a.attnum", scope);
   for (const auto& r : rows) {
@@ -159,20 +159,21 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       col.default_expr.reset();
     }
     col.collation = opt(r[9]);
-    if (auto it = comments.find((r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>()); it != comments.end())
-      col.comment = it->second;
-    // A serial: an owned sequence, named as PostgreSQL names a serial's, that the default calls.
-    // Any other owned sequence is a standalone one (read_sequences).
-    bool serial_named = !r[12].is_null() && r[12].as<bool>() && std::string(r[13].c_str()) == q.schema &&
-                        r[14].c_str() == default_object_name(q.name, col.name, "seq");
-    if (serial_named && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 && !serial_type(col.type).empty()) {
-      col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
-      col.default_expr.reset();
+    uint64_t key = (r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>();
+    if (auto it = comments.find(key); it != comments.end()) col.comment = it->second;
+    if (auto owns = serial_of.find(key); owns != serial_of.end() && col.identity == Identity::none) {
+      // A serial: an owned sequence, named as PostgreSQL names a serial's, that the default calls.
+      // Any other owned sequence is a standalone one (read_sequences).
+      QName seq{owns->second[3].c_str(), owns->second[4].c_str()};
+      bool serial_named = seq.schema == q.schema && seq.name == default_object_name(q.name, col.name, "seq");
+      if (serial_named && col.default_expr && col.default_expr->rfind("nextval(", 0) == 0 && !serial_type(col.type).empty()) {
+        col.type = serial_type(col.type);  // an owned sequence: written as serial / bigserial
+        col.default_expr.reset();
+      }
+      col.sequence = seq;  // owned, used as default or not
     }
-    if (r[12].as<bool>()) col.sequence = QName{r[13].c_str(), r[14].c_str()};  // owned, used as default or not
-    if (col.identity != Identity::none && !r[15].is_null()) {
-      col.identity_options = sequence_options(col.type, r, 15);
-    }
+    if (auto id = identity_of.find(key); id != identity_of.end() && col.identity != Identity::none)
+      col.identity_options = sequence_options(col.type, id->second, 5);
     t.columns.push_back(col);
   }
 }
@@ -695,8 +696,8 @@ void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
   for (const auto& r : rows) {
     QName table{r[0].c_str(), r[1].c_str()};
     if (!m.tables.count(table)) continue;
-    m.uncarried.push_back((r[2].is_null() ? "table " + table.str() : "column " + table.str() + "." + r[2].c_str()) + " (" +
-                          r[3].c_str() + ")");
+    m.uncarried.emplace_back(table, (r[2].is_null() ? "table " + table.str() : "column " + table.str() + "." + r[2].c_str()) +
+                                        " (" + r[3].c_str() + ")");
   }
 }
 

@@ -826,24 +826,14 @@ toml::table parse_document(const std::string& text, const std::string& file) {
 }  // namespace
 
 Model load_schema_texts(const std::vector<std::pair<std::string, std::string>>& files) {
-  // The next file is parsed on another thread while this one is read into the model: at most two
-  // documents are held at a time.
+  // One document at a time: a parsed document takes ten times the memory of its text, and plan
+  // reads the database on the other core meanwhile.
   Loader loader;
-  auto parse = [&](size_t i) {
-    return std::async(std::launch::async, [&files, i] { return parse_document(files[i].second, files[i].first); });
-  };
-  std::future<toml::table> next;
-  if (!files.empty()) next = parse(0);
-  for (size_t i = 0; i < files.size(); ++i) {
-    toml::table doc = next.get();
-    if (i + 1 < files.size()) next = parse(i + 1);
-    loader.load(doc);
-  }
-  malloc_trim(0);  // the parser thread's arena would keep the documents' memory otherwise
+  for (const auto& [name, text] : files) loader.load(parse_document(text, name));
   return loader.finish();
 }
 
-Model load_schema_dir(const std::string& dir) {
+std::vector<std::pair<std::string, std::string>> read_schema_files(const std::string& dir) {
   if (!fs::is_directory(dir)) throw Error("schema directory \"" + dir + "\" does not exist");
   std::vector<std::string> paths;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
@@ -857,7 +847,41 @@ Model load_schema_dir(const std::string& dir) {
     text << in.rdbuf();
     files.emplace_back(p, text.str());
   }
-  return load_schema_texts(files);
+  return files;
+}
+
+Model load_schema_dir(const std::string& dir) { return load_schema_texts(read_schema_files(dir)); }
+
+std::set<std::string> guess_managed_schemas(const std::vector<std::pair<std::string, std::string>>& files) {
+  static const std::set<std::string> kinds = {"tables", "enums", "sequences", "views", "materialized_views", "functions", "procedures"};
+  std::set<std::string> out;
+  for (const auto& [path, text] : files) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      size_t at = line.find_first_not_of(" \t");
+      if (at == std::string::npos || line[at] != '[') continue;
+      at = line.find_first_not_of("[ \t", at);
+      size_t dot = line.find('.', at);
+      if (at == std::string::npos || dot == std::string::npos) continue;
+      std::string kind = line.substr(at, dot - at);
+      // The entry's key: a bare word, or a quoted name up to its closing quote.
+      size_t start = dot + 1, end = start;
+      if (end < line.size() && line[end] == '"') end = line.find('"', end + 1) + 1;
+      else end = line.find_first_of(".] \t", end);
+      if (end == std::string::npos || end <= start) continue;
+      std::string key = line.substr(start, end - start);
+      if (key.size() >= 2 && key.front() == '"') key = key.substr(1, key.size() - 2);
+      if (kind == "schemas") {
+        out.insert(key);
+      } else if (kinds.count(kind)) {
+        try {
+          out.insert(parse_qname(key).schema);
+        } catch (const Error&) {  // not a name: loading will say so
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace reconcile

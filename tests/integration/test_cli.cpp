@@ -147,6 +147,18 @@ TEST_CASE("inspect writes TOML that plans to no changes against the same databas
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
     CREATE TRIGGER notes_touch BEFORE UPDATE OF deal ON notes FOR EACH ROW WHEN (NEW.id > 0) EXECUTE FUNCTION touch('it''s');
     CREATE AGGREGATE total_of(integer) (sfunc = int4pl, stype = integer);
+    CREATE FUNCTION positive(x numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
+    CREATE FUNCTION positive(x integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
+    CREATE SEQUENCE invoice_no START 1000;
+    CREATE FUNCTION next_ref() RETURNS text LANGUAGE sql AS $$SELECT 'R-' || nextval('invoice_no')$$;
+    CREATE TABLE invoices (
+      no bigint DEFAULT nextval('invoice_no'), ref text DEFAULT next_ref(),
+      total numeric CHECK (positive(total)), lines integer CHECK (positive(lines))
+    );
+    ALTER SEQUENCE invoice_no OWNED BY invoices.no;
+    CREATE INDEX invoices_positive ON invoices ((positive(total)));
+    CREATE MATERIALIZED VIEW invoice_totals AS SELECT sum(total) AS total FROM invoices;
+    CREATE INDEX invoice_totals_positive ON invoice_totals ((positive(total)));
   )SQL");
   TempDir dir;
   CliResult ins = run_cli({"inspect", "--database", db.url(), "--out", dir.path() + "/schemas"});
@@ -157,6 +169,9 @@ TEST_CASE("inspect writes TOML that plans to no changes against the same databas
   CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains("[functions.note_count]"));
   CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains("[views.note_stats]"));
   CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains(R"x(execute = "touch('it''s')")x"));
+  CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains("[[functions.positive]]"));
+  CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains("[materialized_views.invoice_totals]"));
+  CHECK_THAT(dir.read("schemas/public.toml"), Catch::Contains("owned_by = \"invoices.no\""));
   CliResult p = plan(db, dir, {"--detailed-exitcode"});
   INFO(p.out << p.err << dir.read("schemas/Sales Dept.toml") << dir.read("schemas/public.toml"));
   CHECK(p.code == 0);
