@@ -130,3 +130,10 @@ TEST_CASE("loader errors carry file:line:col and the key path") {
     CHECK_THAT(e, Catch::Contains("column \"id\" is defined twice"));
   }
 }
+
+TEST_CASE("the schemas a plan manages are guessed from the section headers, without parsing") {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"a.toml", "[schemas.\"Odd Schema\"]\n[tables.orders]\ncolumns = []\n  [tables.\"sales.deals\".x]\n"},
+      {"b.toml", "[[functions.\"util.plus\"]]\n[materialized_views.\"rep.daily\"]\n[tables]\n\"hidden.t\" = {}\n# [tables.\"commented.t\"]\n"}};
+  CHECK(guess_managed_schemas(files) == std::set<std::string>{"Odd Schema", "public", "sales", "util", "rep"});
+}
