@@ -173,13 +173,14 @@ std::set<QName> changed_tables(const std::set<QName>& touched, const std::vector
 
 /// The whole schema after the plan: `live` with the touched tables replaced by what the replay
 /// left of them (their neighbours are unchanged by definition).
-Model merge_replayed(const Model& live, const std::set<QName>& touched, const Model& copy, const Model& result) {
-  Model out = result;
+Model merge_replayed(const Model& live, const std::set<QName>& touched, const Model& copy, Model result) {
+  std::map<QName, Table> replayed = std::move(result.tables);
+  Model out = std::move(result);
   out.tables.clear();
   for (const auto& [name, t] : live.tables)
     if (!touched.count(name)) out.tables.emplace(name, t);
-  for (const auto& [name, t] : result.tables)
-    if (touched.count(name)) out.tables[name] = t;
+  for (auto& [name, t] : replayed)
+    if (touched.count(name)) out.tables[name] = std::move(t);
   // Views the replay did not copy are as they are.
   for (const auto& [name, v] : live.views)
     if (!copy.views.count(name)) out.views.emplace(name, v);
@@ -373,7 +374,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
     std::set<QName> whole = changed_tables(touched, changes);
     Model copy = verification_part(live, part, whole);
     add_reference_stubs(copy, scope);
-    Shadow::Replay replay = verify(shadow, copy, verification_part(canonical, part, whole), plan.steps, scope);
+    Model wanted = verification_part(canonical, part, whole);
     // The tables the plan does not touch are as they are today, but for what the renames change in
     // them (a foreign key follows its table's new name): the same rules the differ used. Without
     // renames they are the live ones, uncopied.
@@ -384,12 +385,15 @@ PlanOutcome make_plan(const PlanRequest& req) {
       resolve_renames(renamed, canonical);
     }
     const Model& untouched = renames ? renamed : live;
-    canonical = Model{};
-    after = merge_replayed(untouched, touched, copy, replay.result);
+    canonical = Model{};  // what verification needs of it is in `wanted`: not held through the replay
+    Shadow::Replay replay = verify(shadow, copy, wanted, plan.steps, scope);
+    wanted = Model{};
+    copy.tables.clear();  // merging needs only which views and functions it copied
+    after = merge_replayed(untouched, touched, copy, std::move(replay.result));
     plan.target_fingerprint = fingerprint(after);
     bool outside = std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) { return !s.transactional; });
     plan.transaction_fingerprint =
-        outside ? fingerprint(merge_replayed(untouched, touched, copy, replay.after_transaction)) : plan.target_fingerprint;
+        outside ? fingerprint(merge_replayed(untouched, touched, copy, std::move(replay.after_transaction))) : plan.target_fingerprint;
     phase("verified the plan");
   } else {
     if (plan.steps.empty()) plan.target_fingerprint = plan.transaction_fingerprint = plan.source_fingerprint;
