@@ -452,6 +452,8 @@ Trigger read_trigger(Fields& f) {
 }
 
 void read_table_body(Fields& f, Table& t) {
+  if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
+    t.columns.reserve(columns->as_array()->size());
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
   if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
   each_table(f.get("unique"), f.sub("unique"), kUniqueKeys, [&](Fields& uf) {
@@ -810,7 +812,7 @@ Model Loader::finish() {
     for (const auto& v : e.values)
       if (!seen.insert(v).second) throw Error(e.loc, "enum " + name.str() + " lists value \"" + v + "\" twice");
   }
-  return model_;
+  return std::move(model_);  // a member is copied unless moved: 50 MB at 5,000 tables
 }
 
 toml::table parse_document(const std::string& text, const std::string& file) {
