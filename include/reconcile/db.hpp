@@ -1,6 +1,7 @@
 // Database side: connection strings, the inspector, the shadow database and apply.
 #pragma once
 #include <functional>
+#include <future>
 #include <memory>
 #include <set>
 #include <string>
@@ -82,17 +83,26 @@ class Shadow {
   /// naming the step.
   Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
 
+  /// Drops the temporary database (or empties the user's) on another thread, once nothing more is
+  /// to be done in it: the destructor waits for it; a later use opens the shadow again.
+  void release();
+
  private:
   /// Builds `desired` (with the keys its foreign keys point at in `cached`) and reads it back.
   Model materialize(Model desired, const Model& cached);
   /// Creates the temporary database (or empties the user's) on first use.
   void open();
+  /// Drops the temporary database (or empties the user's): what release() and the destructor do.
+  void close_now();
+  /// Waits for release().
+  void settle();
   void reset();
   std::string target_conninfo_;  ///< also where a temporary shadow is created and dropped
   std::string shadow_url_;
   std::string conninfo_;  ///< empty until open()
   std::string created_db_;   ///< non-empty when we created (and must drop) it
   bool dirty_ = false;  ///< holds objects: reset before the next use
+  std::future<void> pending_;  ///< release() at work
 };
 
 /// Drops every temporary shadow database this process has open (best effort, errors ignored): what

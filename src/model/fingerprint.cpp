@@ -2,7 +2,8 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <sstream>
+#include <memory>
+#include <string_view>
 
 #include "reconcile/model.hpp"
 #include "reconcile/object_ref.hpp"
@@ -11,77 +12,141 @@
 namespace reconcile {
 namespace {
 
-std::string opt(const std::optional<std::string>& v) { return v ? quote_literal(*v) : "-"; }
+// Each value is appended to `out` as canonical text: one buffer, no string per field (a plan
+// fingerprints whole models, 0.3 s per model at 5,000 tables when each field was a string).
 
-std::string list(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (const auto& s : v) out += quote_literal(s) + ",";
-  return out + "]";
+void put_literal(std::string& out, std::string_view text) {  // as quote_literal
+  out += text.find('\\') != std::string_view::npos ? "E'" : "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  out += '\'';
 }
 
-// A field's value as canonical text.
-std::string text_of(const std::string& v) { return quote_literal(v); }
-std::string text_of(bool v) { return v ? "1" : "0"; }
-std::string text_of(const std::optional<std::string>& v) { return opt(v); }
-std::string text_of(const std::vector<std::string>& v) { return list(v); }
-std::string text_of(const QName& q) { return q.schema.empty() && q.name.empty() ? "-" : q.sql(); }
-std::string text_of(ConstraintKind k) { return quote_literal(to_string(k)); }
-std::string text_of(Identity i) { return quote_literal(to_string(i)); }
-std::string text_of(const std::optional<ColumnRef>& c) { return c ? quote_literal(format_column_ref(*c)) : "-"; }
-std::string text_of(const std::vector<ObjectRef>& v) {
-  std::string out = "[";
-  for (const auto& r : v) out += quote_literal(encode_ref(r)) + ",";
-  return out + "]";
+void put(std::string& out, const std::string& v) { put_literal(out, v); }
+void put(std::string& out, bool v) { out += v ? '1' : '0'; }
+void put(std::string& out, const std::optional<std::string>& v) {
+  if (v) put_literal(out, *v);
+  else out += '-';
 }
-std::string text_of(FkAction a) { return quote_literal(to_string(a)); }
-std::string text_of(const std::map<std::string, std::string>& m) {
-  std::string out = "{";
-  for (const auto& [k, v] : m) out += quote_literal(k) + "=" + quote_literal(v) + ",";
-  return out + "}";
+void put(std::string& out, const std::vector<std::string>& v) {
+  out += '[';
+  for (const auto& s : v) {
+    put_literal(out, s);
+    out += ',';
+  }
+  out += ']';
+}
+void put(std::string& out, const QName& q) {
+  if (q.schema.empty() && q.name.empty()) out += '-';
+  else out += q.sql();
+}
+void put(std::string& out, ConstraintKind k) { put_literal(out, to_string(k)); }
+void put(std::string& out, Identity i) { put_literal(out, to_string(i)); }
+void put(std::string& out, FkAction a) { put_literal(out, to_string(a)); }
+void put(std::string& out, const std::optional<ColumnRef>& c) {
+  if (c) put_literal(out, format_column_ref(*c));
+  else out += '-';
+}
+void put(std::string& out, const std::vector<ObjectRef>& v) {
+  out += '[';
+  for (const auto& r : v) {
+    put_literal(out, encode_ref(r));
+    out += ',';
+  }
+  out += ']';
+}
+void put(std::string& out, const std::map<std::string, std::string>& m) {
+  out += '{';
+  for (const auto& [k, v] : m) {
+    put_literal(out, k);
+    out += '=';
+    put_literal(out, v);
+    out += ',';
+  }
+  out += '}';
+}
+void put(std::string& out, const std::vector<Index>& v);
+void put(std::string& out, const std::vector<Trigger>& v);
+
+/// `tag` and every fingerprinted field of `object` as key=value, on one line, without its newline.
+template <class T>
+void put_fields(std::string& out, const char* tag, const T& object) {
+  out += tag;
+  each_field(T::fields(object), [&](const auto& f) {
+    if (f.role == FieldRole::state) return;
+    out += ' ';
+    out += f.key;
+    out += '=';
+    put(out, f.value);
+  });
 }
 
-/// `tag` and every fingerprinted field of `object` as key=value, on one line.
-std::string text_of(const std::vector<Index>& v);
-std::string text_of(const std::vector<Trigger>& v);
+template <class T>
+void put_line(std::string& out, const char* tag, const T& object) {
+  put_fields(out, tag, object);
+  out += '\n';
+}
 
 template <class T>
 std::string canonical_line(const char* tag, const T& object) {
-  std::string out = tag;
-  each_field(T::fields(object), [&](const auto& f) {
-    if (f.role != FieldRole::state) out += std::string(" ") + f.key + "=" + text_of(f.value);
-  });
-  return out + "\n";
+  std::string out;
+  put_line(out, tag, object);
+  return out;
 }
 
-/// Parts kept in a list (a materialized view's indexes, a view's triggers): each one's canonical line.
+/// Parts kept in a list (a materialized view's indexes, a view's triggers): each one's line, quoted.
 template <class T>
-std::string lines_of(const char* tag, const std::vector<T>& v) {
-  std::string out = "[";
+void put_lines(std::string& out, const char* tag, const std::vector<T>& v) {
+  out += '[';
+  std::string line;
   for (const auto& i : v) {
-    std::string line = canonical_line(tag, i);
-    line.pop_back();
-    out += quote_literal(line) + ",";
+    line.clear();
+    put_fields(line, tag, i);
+    put_literal(out, line);
+    out += ',';
   }
-  return out + "]";
+  out += ']';
 }
-std::string text_of(const std::vector<Index>& v) { return lines_of("index", v); }
-std::string text_of(const std::vector<Trigger>& v) { return lines_of("trigger", v); }
+void put(std::string& out, const std::vector<Index>& v) { put_lines(out, "index", v); }
+void put(std::string& out, const std::vector<Trigger>& v) { put_lines(out, "trigger", v); }
 
-void write_table(std::ostringstream& out, const Table& t) {
-  out << canonical_line("table", t);
-  std::vector<const Column*> cols;
-  for (const auto& c : t.columns) cols.push_back(&c);
-  std::sort(cols.begin(), cols.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  for (auto* c : cols) out << canonical_line("  column", *c);
-  auto cons = t.constraints;
-  std::sort(cons.begin(), cons.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (const auto& c : cons) out << canonical_line("  constraint", c);
-  auto idx = t.indexes;
-  std::sort(idx.begin(), idx.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (const auto& i : idx) out << canonical_line("  index", i);
-  auto triggers = t.triggers;
-  std::sort(triggers.begin(), triggers.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (const auto& g : triggers) out << canonical_line("  trigger", g);
+/// The parts of `v` in name order (pointers: the parts are not copied).
+template <class T>
+std::vector<const T*> by_name(const std::vector<T>& v) {
+  std::vector<const T*> out;
+  out.reserve(v.size());
+  for (const auto& x : v) out.push_back(&x);
+  std::stable_sort(out.begin(), out.end(), [](const T* a, const T* b) { return a->name < b->name; });
+  return out;
+}
+
+void put_table(std::string& out, const Table& t) {
+  put_line(out, "table", t);
+  for (const Column* c : by_name(t.columns)) put_line(out, "  column", *c);
+  for (const Constraint* c : by_name(t.constraints)) put_line(out, "  constraint", *c);
+  for (const Index* i : by_name(t.indexes)) put_line(out, "  index", *i);
+  for (const Trigger* g : by_name(t.triggers)) put_line(out, "  trigger", *g);
+}
+
+/// The model's canonical text, handed to `flush` in pieces (each time `out` has grown large, and
+/// once at the end): fingerprint() hashes it without holding the whole text.
+template <class Flush>
+void write_model(const Model& m, std::string& out, Flush&& flush) {
+  out += "reconcile-model 2\n";
+  for (const auto& [n, e] : m.extensions) put_line(out, "extension", e);
+  for (const auto& [n, s] : m.schemas) put_line(out, "schema", s);
+  for (const auto& [n, e] : m.enums) put_line(out, "enum", e);
+  for (const auto& [n, s] : m.sequences) put_line(out, "sequence", s);
+  for (const auto& [n, v] : m.views) put_line(out, "view", v);
+  for (const auto& [n, v] : m.materialized_views) put_line(out, "materialized_view", v);
+  for (const auto& [n, f] : m.functions) put_line(out, f.procedure ? "procedure" : "function", f);
+  for (const auto& [n, t] : m.tables) {
+    put_table(out, t);
+    if (out.size() > (1u << 16)) flush();
+  }
+  flush();
 }
 
 }  // namespace
@@ -105,23 +170,13 @@ std::string table_signature(const Table& t) {
 }
 
 std::string canonical_text(const Model& m) {
-  std::ostringstream out;
-  out << "reconcile-model 2\n";
-  for (const auto& [n, e] : m.extensions) out << canonical_line("extension", e);
-  for (const auto& [n, s] : m.schemas) out << canonical_line("schema", s);
-  for (const auto& [n, e] : m.enums) out << canonical_line("enum", e);
-  for (const auto& [n, s] : m.sequences) out << canonical_line("sequence", s);
-  for (const auto& [n, v] : m.views) out << canonical_line("view", v);
-  for (const auto& [n, v] : m.materialized_views) out << canonical_line("materialized_view", v);
-  for (const auto& [n, f] : m.functions) out << canonical_line(f.procedure ? "procedure" : "function", f);
-  for (const auto& [n, t] : m.tables) write_table(out, t);
-  return out.str();
+  std::string out;
+  write_model(m, out, [] {});
+  return out;
 }
 
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+namespace {
+std::string hex_digest(const unsigned char* digest, unsigned len) {
   static const char* hex = "0123456789abcdef";
   std::string out = "sha256:";
   for (unsigned i = 0; i < len; ++i) {
@@ -130,7 +185,27 @@ std::string sha256_hex(const std::string& bytes) {
   }
   return out;
 }
+}  // namespace
 
-std::string fingerprint(const Model& model) { return sha256_hex(canonical_text(model)); }
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  return hex_digest(digest, len);
+}
+
+std::string fingerprint(const Model& model) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  std::string piece;
+  write_model(model, piece, [&] {
+    EVP_DigestUpdate(ctx.get(), piece.data(), piece.size());
+    piece.clear();
+  });
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  return hex_digest(digest, len);
+}
 
 }  // namespace reconcile

@@ -331,6 +331,9 @@ PlanOutcome make_plan(const PlanRequest& req) {
   }
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
   phase("inspected the database");
+  // The server waits while the files are canonicalized and diffed: the live model's fingerprint
+  // is taken meanwhile, on the other core.
+  auto source_fingerprint = std::async(std::launch::async, [&live] { return fingerprint(live); });
 
   Shadow shadow(req.conninfo, req.shadow_url);
   Model canonical = shadow.canonicalize(std::move(desired));  // it carries the hints and locations still needed
@@ -362,7 +365,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.managed_schemas.assign(scope.begin(), scope.end());
   plan.exclude = exclude;
   plan.protection_changed = plan.protected_tables != applied.protected_tables || plan.protected_objects != applied.protected_objects;
-  plan.source_fingerprint = fingerprint(live);
+  plan.source_fingerprint = source_fingerprint.get();
   plan.steps = plan_steps(changes, req.render);
   summarize(plan);
   if (!req.allow_destructive) refuse_destructive(plan);
@@ -387,6 +390,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
     const Model& untouched = renames ? renamed : live;
     canonical = Model{};  // what verification needs of it is in `wanted`: not held through the replay
     Shadow::Replay replay = verify(shadow, copy, wanted, plan.steps, scope);
+    shadow.release();  // dropped while the result is merged and the reverse planned
     wanted = Model{};
     copy.tables.clear();  // merging needs only which views and functions it copied
     after = merge_replayed(untouched, touched, copy, std::move(replay.result));

@@ -72,6 +72,7 @@ Shadow::Shadow(const std::string& target_conninfo, const std::string& shadow_url
     : target_conninfo_(target_conninfo), shadow_url_(shadow_url) {}
 
 void Shadow::open() {
+  settle();
   if (!conninfo_.empty()) {
     if (dirty_) reset();
     return;
@@ -103,6 +104,20 @@ void Shadow::open() {
 }
 
 Shadow::~Shadow() {
+  settle();
+  close_now();
+}
+
+void Shadow::settle() {
+  if (pending_.valid()) pending_.get();
+}
+
+void Shadow::release() {
+  settle();
+  pending_ = std::async(std::launch::async, [this] { close_now(); });
+}
+
+void Shadow::close_now() {
   if (conninfo_.empty()) return;  // never used
   if (created_db_.empty()) {  // the user's shadow: leave it empty, as we found it
     try {
@@ -110,6 +125,8 @@ Shadow::~Shadow() {
     } catch (const std::exception& e) {
       spdlog::warn("could not empty the shadow database: {}", e.what());
     }
+    conninfo_.clear();
+    dirty_ = false;
     return;
   }
   try {
@@ -122,6 +139,9 @@ Shadow::~Shadow() {
     remember_undropped(target_conninfo_, created_db_);
   }
   register_live(target_conninfo_, created_db_, false);
+  conninfo_.clear();
+  created_db_.clear();
+  dirty_ = false;
 }
 
 void Shadow::reset() {

@@ -114,6 +114,23 @@ TEST_CASE("an empty given shadow is marked as reconcile's, and used again on the
   CHECK(again.code == 0);
 }
 
+TEST_CASE("a plan whose steps were verified leaves no temporary shadow behind, and a given shadow empty") {
+  // The shadow is dropped (or emptied) on another thread while the plan is finished: the run waits for it.
+  TestDb db("shadow_released_target");
+  TempDir dir;
+  dir.write("schemas/app.toml", kTable);
+  CliResult r = run_cli({"plan", "--database", db.url(), "--schema-dir", dir.path() + "/schemas", "--out", dir.path() + "/plan.toml"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("1 to create"));
+  CHECK(shadow_databases(db) == 0);
+
+  TestDb shadow("shadow_released");
+  REQUIRE(plan_with_shadow(db, dir, shadow.url()).code == 0);
+  CHECK(shadow.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                      " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')") == "0");
+}
+
 TEST_CASE("temporary shadows left by a killed run are dropped by the next plan, others are named in a warning") {
   TestDb db("abandoned_shadows");
   pid_t child = fork();

@@ -107,3 +107,23 @@ TEST_CASE("one lexer: tokens give the text back, identifiers fold or unquote the
   CHECK(parse_type_name("\"a.b\"").name == "a.b");
   CHECK(parse_type_name("\"open").name.empty());
 }
+
+TEST_CASE("a model's fingerprint, hashed in pieces, is the hash of its whole canonical text") {
+  // 2,000 tables give a text of several pieces (fingerprint hashes 64 KB at a time).
+  reconcile::Model m;
+  for (int i = 0; i < 2000; ++i) {
+    reconcile::Table t;
+    t.name = {"app", "t" + std::to_string(i)};
+    t.comment = "it's a back\\slash";
+    reconcile::Column c;
+    c.name = "id";
+    c.type = "integer";
+    c.default_expr = "'x'";
+    t.columns.push_back(c);
+    m.tables[t.name] = t;
+  }
+  std::string text = reconcile::canonical_text(m);
+  REQUIRE(text.size() > 4 * 65536);
+  CHECK(reconcile::fingerprint(m) == reconcile::sha256_hex(text));
+  CHECK_THAT(text, Catch::Contains("comment=E'it''s a back\\\\slash'"));
+}
