@@ -10,6 +10,7 @@
 #include <malloc.h>
 #include <map>
 
+#include "reconcile/sql.hpp"
 #include "reconcile/toml_source.hpp"
 #include "reconcile/types.hpp"
 
@@ -61,24 +62,44 @@ std::set<QName> verification_tables(const std::set<QName>& touched, const Model&
   return out;
 }
 
-/// A table that verification needs only for what a step elsewhere can run into: the columns of its
-/// keys (without defaults or identity), its primary key, unique constraints and indexes, and its
-/// foreign keys within `part`.
-void reduce_to_keys(Table& t, const std::set<QName>& part) {
+/// The keys foreign keys point at, table -> the column sets referenced.
+using ReferencedKeys = std::map<QName, std::set<std::set<std::string>>>;
+
+/// The keys that the foreign keys of the tables `part` point at, in either model.
+ReferencedKeys referenced_keys(const std::set<QName>& part, const Model& live, const Model& desired) {
+  ReferencedKeys out;
+  for (const Model* m : {&live, &desired})
+    for (const QName& name : part)
+      if (const Table* t = m->find_table(name))
+        for (const auto& k : t->constraints)
+          if (k.kind == ConstraintKind::foreign_key) out[k.ref_table].insert({k.ref_columns.begin(), k.ref_columns.end()});
+  return out;
+}
+
+/// A table that verification needs only for what a step elsewhere can run into: its foreign keys
+/// within `part`, and the keys that foreign keys in the part point at (`keys`: a key no foreign key
+/// uses is left out, with its columns: every relation, index and TOAST table is a file the server
+/// creates and deletes), the columns of both without defaults or identity.
+void reduce_to_keys(Table& t, const std::set<QName>& part, const std::set<std::set<std::string>>& keys) {
+  auto referenced = [&](const std::set<std::string>& columns) { return keys.count(columns) > 0; };
   std::erase_if(t.constraints, [&](const Constraint& k) {
-    return k.kind == ConstraintKind::check || (k.kind == ConstraintKind::foreign_key && !part.count(k.ref_table));
+    if (k.kind == ConstraintKind::foreign_key) return !part.count(k.ref_table);
+    return k.kind == ConstraintKind::check || !referenced({k.columns.begin(), k.columns.end()});
   });
-  std::erase_if(t.indexes, [](const Index& i) { return !i.unique; });
+  // A foreign key can use a unique index on plain columns (an operator class may follow each),
+  // without a predicate.
+  std::erase_if(t.indexes, [&](const Index& i) {
+    std::set<std::string> columns;
+    for (const auto& key : i.keys) columns.insert(index_key_column(key));
+    return !i.unique || !i.where.empty() || columns.count("") || !referenced(columns);
+  });
   std::set<std::string> keep;
-  bool all = false;  // a unique index on expressions, or partial, may use any column
   for (const auto& k : t.constraints) keep.insert(k.columns.begin(), k.columns.end());
   for (const auto& i : t.indexes) {
-    all = all || !i.where.empty() || !i.include.empty();
-    for (const auto& key : i.keys)
-      if (t.find_column(key)) keep.insert(key);
-      else all = true;
+    for (const auto& key : i.keys) keep.insert(index_key_column(key));
+    keep.insert(i.include.begin(), i.include.end());
   }
-  if (!all) std::erase_if(t.columns, [&](const Column& c) { return !keep.count(c.name); });
+  std::erase_if(t.columns, [&](const Column& c) { return !keep.count(c.name); });
   t.triggers.clear();
   for (auto& c : t.columns) {
     c.default_expr.reset();
@@ -90,12 +111,16 @@ void reduce_to_keys(Table& t, const std::set<QName>& part) {
 }
 
 /// The tables `part` of `m` for verification: those the plan changes are whole, the others (their
-/// neighbours, and tables it drops) are reduced to their keys: each statement costs, and a
-/// neighbour is the same before and after the plan.
-Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& whole) {
+/// neighbours, and tables it drops) are reduced to the keys in `keys` (referenced_keys): each
+/// statement costs, and a neighbour is the same before and after the plan.
+Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& whole, const ReferencedKeys& keys) {
+  static const std::set<std::set<std::string>> none;
   Model out = m.with_tables(part);
   for (auto& [name, t] : out.tables)
-    if (!whole.count(name)) reduce_to_keys(t, part);
+    if (!whole.count(name)) {
+      auto k = keys.find(name);
+      reduce_to_keys(t, part, k == keys.end() ? none : k->second);
+    }
   // Views and functions only over what is copied whole (those the plan changes are: it touches
   // their tables), and over one another as far as they are kept.
   auto copied = [&](const ObjectRef& r) {
@@ -117,10 +142,6 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   };
   while (prune(out.views) || prune(out.materialized_views) || prune(out.functions)) {
   }
-  // A neighbour's unique index over a function that is not copied is not needed to check the plan.
-  for (auto& [name, t] : out.tables)
-    if (!whole.count(name))
-      std::erase_if(t.indexes, [&](const Index& i) { return !std::all_of(i.depends_on.begin(), i.depends_on.end(), copied); });
   return out;
 }
 
@@ -375,9 +396,10 @@ PlanOutcome make_plan(const PlanRequest& req) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
     std::set<QName> touched = touched_tables(changes), part = verification_tables(touched, live, canonical);
     std::set<QName> whole = changed_tables(touched, changes);
-    Model copy = verification_part(live, part, whole);
+    ReferencedKeys keys = referenced_keys(part, live, canonical);
+    Model copy = verification_part(live, part, whole, keys);
     add_reference_stubs(copy, scope);
-    Model wanted = verification_part(canonical, part, whole);
+    Model wanted = verification_part(canonical, part, whole, keys);
     // The tables the plan does not touch are as they are today, but for what the renames change in
     // them (a foreign key follows its table's new name): the same rules the differ used. Without
     // renames they are the live ones, uncopied.
