@@ -89,13 +89,6 @@ void put_line(std::string& out, const char* tag, const T& object) {
   out += '\n';
 }
 
-template <class T>
-std::string canonical_line(const char* tag, const T& object) {
-  std::string out;
-  put_line(out, tag, object);
-  return out;
-}
-
 /// Parts kept in a list (a materialized view's indexes, a view's triggers): each one's line, quoted.
 template <class T>
 void put_lines(std::string& out, const char* tag, const std::vector<T>& v) {
@@ -153,18 +146,25 @@ void write_model(const Model& m, std::string& out, Flush&& flush) {
 
 std::string table_signature(const Table& t) {
   std::vector<std::string> lines;
-  for (const auto& c : t.columns) lines.push_back(canonical_line("  column", c));
-  for (auto c : t.constraints) {
-    if (!c.named) c.name.clear();
-    lines.push_back(canonical_line("  constraint", c));
-  }
-  for (auto i : t.indexes) {
-    if (!i.named) i.name.clear();
-    lines.push_back(canonical_line("  index", i));
-  }
-  for (const auto& g : t.triggers) lines.push_back(canonical_line("  trigger", g));
+  lines.reserve(t.columns.size() + t.constraints.size() + t.indexes.size() + t.triggers.size());
+  auto add = [&](const char* tag, const auto& part) {
+    lines.emplace_back();
+    put_line(lines.back(), tag, part);
+  };
+  // A part left unnamed counts without the name the server gave it.
+  auto add_unnamed = [&](const char* tag, const auto& part) {
+    if (part.named) return add(tag, part);
+    auto copy = part;
+    copy.name.clear();
+    add(tag, copy);
+  };
+  for (const auto& c : t.columns) add("  column", c);
+  for (const auto& c : t.constraints) add_unnamed("  constraint", c);
+  for (const auto& i : t.indexes) add_unnamed("  index", i);
+  for (const auto& g : t.triggers) add("  trigger", g);
   std::sort(lines.begin(), lines.end());
-  std::string text = canonical_line("table", t);
+  std::string text;
+  put_line(text, "table", t);
   for (const auto& l : lines) text += l;
   return text;
 }

@@ -321,10 +321,11 @@ PlanOutcome make_plan(const PlanRequest& req) {
     spdlog::debug("{:.3f} s, {} MB peak: {}", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
                   peak_memory_mb(), what);
   };
-  // The database is read while the files load (each takes a core): for the schemas the files'
-  // section headers name and those the last applied plan managed. Loaded, the files say which
-  // schemas the plan manages; the read is kept when it covers them, else the database is read
-  // again for them. A file error still comes first: it is thrown once the read has finished.
+  // The database is read while the files load and are canonicalized (each takes a core): for the
+  // schemas the files' section headers name and those the last applied plan managed. Loaded, the
+  // files say which schemas the plan manages; the read is kept when it covers them, else the
+  // database is read again for them. A file error still comes first: it is thrown once the read
+  // has finished.
   auto files = read_schema_files(req.schema_dir);
   const std::set<std::string> guess = guess_managed_schemas(files);
   std::vector<std::string> guess_exclude = req.exclude;
@@ -339,12 +340,17 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model desired = load_schema_texts(files);
   files = {};
   phase("loaded the schema files");
-  auto [applied, read, live] = reading.get();
-  malloc_trim(0);  // what the reading thread and the documents freed, back to the system, not kept in its arena
   std::set<std::string> scope = desired.managed_schemas();
-  scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
   std::vector<std::string> exclude = req.exclude;
   for (auto& pattern : bookkeeping_excludes(desired)) exclude.push_back(pattern);
+  // The files are canonicalized (from the cache, else in the shadow) while the database is still
+  // being read.
+  Shadow shadow(req.conninfo, req.shadow_url);
+  Model canonical = shadow.canonicalize(std::move(desired));  // it carries the hints and locations still needed
+  phase("canonicalized the desired schema");
+  auto [applied, read, live] = reading.get();
+  malloc_trim(0);  // what the reading thread and the documents freed, back to the system, not kept in its arena
+  scope.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
   if (exclude == guess_exclude && std::includes(read.begin(), read.end(), scope.begin(), scope.end())) {
     live.keep_schemas(scope);
   } else {
@@ -352,13 +358,9 @@ PlanOutcome make_plan(const PlanRequest& req) {
   }
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
   phase("inspected the database");
-  // The server waits while the files are canonicalized and diffed: the live model's fingerprint
-  // is taken meanwhile, on the other core.
+  // The server waits while the plan is diffed and checked: the live model's fingerprint is taken
+  // meanwhile, on the other core.
   auto source_fingerprint = std::async(std::launch::async, [&live] { return fingerprint(live); });
-
-  Shadow shadow(req.conninfo, req.shadow_url);
-  Model canonical = shadow.canonicalize(std::move(desired));  // it carries the hints and locations still needed
-  phase("canonicalized the desired schema");
   auto changes = diff(live, canonical);
   phase("diffed");
   check_unmanaged_blockers(changes, live);

@@ -48,21 +48,28 @@ std::map<std::string, std::string> enum_texts(const Model& desired) {
   return out;
 }
 
+std::string sequences_text(const Model& desired) {
+  std::string text;
+  for (const auto& [name, s] : desired.sequences) text += "sequence " + name.sql() + "\n";
+  return "sequences " + sha256_hex(text) + "\n";
+}
+
 /// The cache key of a table declaration: its signature, and what its canonical form also depends
 /// on: the declarations of the tables its foreign keys point at, of the enums its columns use and
-/// of the sequences its defaults may call.
-std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums) {
-  std::string text = table_signature(t);
+/// of the sequences its defaults may call. `signatures`: table_signature of each desired table;
+/// `sequences`: sequences_text of the desired model.
+std::string declaration_key(const Table& t, const std::map<QName, std::string>& signatures,
+                            const std::map<std::string, std::string>& enums, const std::string& sequences) {
+  std::string text = signatures.at(t.name);
   for (const auto& k : t.constraints)
     if (k.kind == ConstraintKind::foreign_key)
-      if (const Table* r = desired.find_table(k.ref_table)) text += table_signature(*r);
+      if (auto r = signatures.find(k.ref_table); r != signatures.end()) text += r->second;
   for (const auto& c : t.columns)
     if (auto it = enums.find(c.type.substr(0, c.type.find('['))); it != enums.end()) text += it->second;
   // A default may call a sequence (the shadow says which): such a table depends on the sequences
-  // declared, conservatively all of them.
+  // declared, conservatively all of them (`sequences`: their names, hashed once).
   bool defaults = std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) { return c.default_expr.has_value(); });
-  if (defaults)
-    for (const auto& [name, s] : desired.sequences) text += "sequence " + name.sql() + "\n";
+  if (defaults) text += sequences;
   return sha256_hex(text);
 }
 

@@ -185,7 +185,11 @@ Model Shadow::canonicalize(Model desired) {
   std::string objects_key = sha256_hex(encode_objects(desired));
   std::map<QName, std::string> keys;
   auto enums = enum_texts(desired);
-  for (const auto& [name, d] : desired.tables) keys[name] = declaration_key(d, desired, enums);
+  std::map<QName, std::string> signatures;  // each once: a table's key also holds those its foreign keys point at
+  for (const auto& [name, d] : desired.tables) signatures.emplace(name, table_signature(d));
+  std::string sequences = sequences_text(desired);
+  for (const auto& [name, d] : desired.tables) keys[name] = declaration_key(d, signatures, enums, sequences);
+  signatures.clear();
   // A table whose declaration was canonicalized before comes from the cache, and its declaration
   // is released at once (a large schema holds two models at a time, not three): only the rest is
   // materialized. So are the schemas, enums and extensions, all together.

@@ -92,8 +92,11 @@ std::string build_identity();
 void locate_from(Table& t, const Table& declared);
 /// The text of each enum by every spelling a column type can use for it.
 std::map<std::string, std::string> enum_texts(const Model& desired);
+/// The declared sequences' names, hashed: what a table whose default may call one depends on.
+std::string sequences_text(const Model& desired);
 /// The cache key of a table declaration.
-std::string declaration_key(const Table& t, const Model& desired, const std::map<std::string, std::string>& enums);
+std::string declaration_key(const Table& t, const std::map<QName, std::string>& signatures,
+                            const std::map<std::string, std::string>& enums, const std::string& sequences);
 /// What `materialize` must build: the declared tables and the cached targets of their foreign keys.
 Model to_materialize(Model declared, const Model& cached);
 
