@@ -72,6 +72,7 @@ enum class ObjectKind {
   schema,      ///< name.name = the schema (name.schema empty)
   extension,   ///< name.name = the extension
   enum_type,   ///< name = the enum
+  domain,      ///< name = the domain
   table,       ///< name = the table
   column,      ///< name = its table, sub = the column
   constraint,  ///< name = its table, sub = the constraint's name (or "(kind what)" when unnamed)
@@ -224,6 +225,10 @@ struct Constraint {
   }
   /// Same kind and definition, ignoring the name and the comment.
   bool same_definition(const Constraint& o) const;
+  /// The same constraint: name, definition and comment (a domain's checks are compared so).
+  bool operator==(const Constraint& o) const {
+    return same_fields(*this, o, [](FieldRole r) { return r != FieldRole::state; });
+  }
 };
 
 struct Index {
@@ -377,6 +382,30 @@ struct Sequence {
   }
 };
 
+/// A domain: a base type with a nullability, a default, a collation and named checks (SPEC §11).
+/// Its checks are Constraints of kind check (name, expression, not_valid); the server names an
+/// unnamed one, and its expression is as the server prints it after the shadow.
+struct Domain {
+  QName name;
+  std::string type;  ///< the base type (another domain may be one)
+  bool nullable = true;
+  std::optional<std::string> default_expr;
+  std::optional<std::string> collation;
+  std::vector<Constraint> checks;
+  std::optional<std::string> comment;
+  /// Read, never compared: the types and functions its checks and default use (pg_depend).
+  std::vector<ObjectRef> depends_on;
+  std::optional<QName> renamed_from;  ///< hint: the domain's previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& d) {
+    return std::tuple{field("name", d.name, FieldRole::name), field("type", d.type), field("nullable", d.nullable),
+                      field("default", d.default_expr), field("collation", d.collation), field("checks", d.checks),
+                      field("comment", d.comment, FieldRole::comment), field("depends_on", d.depends_on, FieldRole::state)};
+  }
+};
+
 /// A view. Its query, columns and dependencies are as the server prints them (pg_get_viewdef,
 /// pg_depend), read from the database or from the shadow.
 struct View {
@@ -476,6 +505,7 @@ struct Model {
   std::map<std::string, Schema> schemas;
   std::map<std::string, Extension> extensions;
   std::map<QName, Enum> enums;
+  std::map<QName, Domain> domains;
   std::map<QName, Table> tables;
   std::map<QName, Sequence> sequences;
   std::map<QName, View> views;

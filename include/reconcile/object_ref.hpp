@@ -14,6 +14,7 @@ namespace reconcile {
 ObjectRef schema_ref(const std::string& schema);
 ObjectRef extension_ref(const std::string& extension);
 ObjectRef enum_ref(const QName& name);
+ObjectRef domain_ref(const QName& name);
 ObjectRef table_ref(const QName& name);
 ObjectRef column_ref(const QName& table, const std::string& column);
 ObjectRef sequence_ref(const QName& name);
@@ -29,6 +30,7 @@ ObjectRef index_ref(const std::string& schema, const std::string& name);
 ObjectRef type_ref(const std::string& column_type);
 
 /// Each kind's identity.
+inline ObjectRef ref_of(const Domain& d) { return domain_ref(d.name); }
 inline ObjectRef ref_of(const Sequence& s) { return sequence_ref(s.name); }
 inline ObjectRef ref_of(const View& v) { return view_ref(v.name); }
 inline ObjectRef ref_of(const MaterializedView& v) { return materialized_view_ref(v.name); }

@@ -23,6 +23,7 @@ class Differ {
     extensions();
     schemas();
     enums();
+    domains();
     sequences();
     functions();
     tables();
@@ -92,6 +93,24 @@ class Differ {
           s.owned_by->column = r->to;
       }
     }
+  }
+
+  /// Domains change in place (default, nullability, checks, comment); a new base type or collation
+  /// would have to convert every column that uses the domain, which is not planned yet.
+  void domains() {
+    for (const auto& [n, d] : des_.domains) {
+      auto it = cur_.domains.find(n);
+      if (it == cur_.domains.end()) {
+        out_.push_back(Create<Domain>{d});
+      } else if (!same_fields(it->second, d, changed_in_place)) {
+        if (it->second.type != d.type || it->second.collation != d.collation)
+          throw Error(d.loc, "domain " + n.str() + ": changing its base type or collation is not supported yet (from " +
+                                 it->second.type + " to " + d.type + "); change it by hand");
+        out_.push_back(Alter<Domain>{it->second, d});
+      }
+    }
+    for (const auto& [n, d] : cur_.domains)
+      if (!des_.domains.count(n)) out_.push_back(Drop<Domain>{d});
   }
 
   /// Sequences are created without an owner and given it by a step of their own, once the column

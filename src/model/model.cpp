@@ -157,6 +157,7 @@ std::set<std::string> Model::managed_schemas() const {
   std::set<std::string> out;
   for (const auto& [name, s] : schemas) out.insert(name);
   for (const auto& [name, e] : enums) out.insert(name.schema);
+  for (const auto& [name, d] : domains) out.insert(name.schema);
   for (const auto& [name, t] : tables) out.insert(name.schema);
   for (const auto& [name, s] : sequences) out.insert(name.schema);
   for (const auto& [name, v] : views) out.insert(name.schema);
@@ -169,6 +170,7 @@ void Model::keep_schemas(const std::set<std::string>& keep) {
   auto outside = [&](const QName& n) { return !keep.count(n.schema); };
   std::erase_if(schemas, [&](const auto& e) { return !keep.count(e.first); });
   std::erase_if(enums, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(domains, [&](const auto& e) { return outside(e.first); });
   std::erase_if(tables, [&](const auto& e) { return outside(e.first); });
   std::erase_if(sequences, [&](const auto& e) { return outside(e.first); });
   std::erase_if(views, [&](const auto& e) { return outside(e.first); });
@@ -185,6 +187,8 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
     if (keep.count(n)) out.schemas.emplace(n, s);
   for (const auto& [n, e] : enums)
     if (keep.count(n.schema)) out.enums.emplace(n, e);
+  for (const auto& [n, d] : domains)
+    if (keep.count(n.schema)) out.domains.emplace(n, d);
   for (const auto& [n, t] : tables)
     if (keep.count(n.schema)) out.tables.emplace(n, t);
   for (const auto& [n, s] : sequences)
@@ -205,6 +209,7 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   out.schemas = schemas;
   out.extensions = extensions;
   out.enums = enums;
+  out.domains = domains;
   out.sequences = sequences;
   out.views = views;
   out.functions = functions;
@@ -293,6 +298,11 @@ void Model::adopt_hints(const Model& from) {
     if (auto it = from.views.find(name); it != from.views.end()) {
       v.loc = it->second.loc;
       v.renamed_from = it->second.renamed_from;
+    }
+  for (auto& [name, d] : domains)
+    if (auto it = from.domains.find(name); it != from.domains.end()) {
+      d.loc = it->second.loc;
+      d.renamed_from = it->second.renamed_from;
     }
   for (auto& [name, s] : sequences)
     if (auto it = from.sequences.find(name); it != from.sequences.end()) {

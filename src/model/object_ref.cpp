@@ -9,10 +9,11 @@
 namespace reconcile {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, const char*>, 18> kKindCodes{{
+constexpr std::array<std::pair<ObjectKind, const char*>, 19> kKindCodes{{
     {ObjectKind::schema, "schema"},
     {ObjectKind::extension, "extension"},
     {ObjectKind::enum_type, "enum"},
+    {ObjectKind::domain, "domain"},
     {ObjectKind::table, "table"},
     {ObjectKind::column, "column"},
     {ObjectKind::constraint, "constraint"},
@@ -72,6 +73,7 @@ std::string to_string(ObjectKind kind) {
 ObjectRef schema_ref(const std::string& schema) { return {ObjectKind::schema, {"", schema}, ""}; }
 ObjectRef extension_ref(const std::string& extension) { return {ObjectKind::extension, {"", extension}, ""}; }
 ObjectRef enum_ref(const QName& name) { return {ObjectKind::enum_type, name, ""}; }
+ObjectRef domain_ref(const QName& name) { return {ObjectKind::domain, name, ""}; }
 ObjectRef table_ref(const QName& name) { return {ObjectKind::table, name, ""}; }
 ObjectRef column_ref(const QName& table, const std::string& column) { return {ObjectKind::column, table, column}; }
 ObjectRef sequence_ref(const QName& name) { return {ObjectKind::sequence, name, ""}; }

@@ -147,6 +147,30 @@ struct Dependencies {
   void operator()(const DropIndex& c) { index(c.table, c.index, true); }
   void operator()(const SetIndexComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const RenameObject& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const Create<Domain>& c) {
+    d.creates.insert(self);
+    d.creates.insert(type_named(c.object.name));
+    d.uses.insert(schema_ref(c.object.name.schema));
+    d.uses.insert(type_ref(c.object.type));  // a domain over an enum or another domain
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<Domain>& c) {
+    d.drops.insert(self);
+    d.drops.insert(type_named(c.object.name));
+    d.uses.insert(type_ref(c.object.type));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<Domain>& c) {
+    d.uses.insert(self);
+    uses_all(c.to.depends_on);
+  }
+  void operator()(const Rename<Domain>& c) {
+    d.creates.insert(self);
+    d.creates.insert(type_named(c.object.name));
+    d.drops.insert(domain_ref(c.from));
+    d.drops.insert(type_named(c.from));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
   void operator()(const Create<Sequence>& c) {
     d.creates.insert(self);
     d.uses.insert(schema_ref(c.object.name.schema));

@@ -3,6 +3,8 @@
 #include "draft.hpp"
 #include "reconcile/types.hpp"
 
+#include <algorithm>
+
 namespace reconcile {
 namespace {
 
@@ -65,6 +67,17 @@ struct HazardRules {
   Hazards operator()(const DropIndex&) const { return {}; }
   Hazards operator()(const SetIndexComment&) const { return {}; }
   Hazards operator()(const RenameObject&) const { return {}; }
+  Hazards operator()(const Create<Domain>&) const { return {}; }
+  Hazards operator()(const Rename<Domain>&) const { return {}; }
+  Hazards operator()(const Drop<Domain>&) const { return {}; }  // refused by the server while a column uses it
+  /// A new check or NOT NULL is checked against the rows of every column that uses the domain.
+  Hazards operator()(const Alter<Domain>& c) const {
+    bool checks = c.from.nullable && !c.to.nullable;
+    for (const auto& k : c.to.checks)
+      if (std::none_of(c.from.checks.begin(), c.from.checks.end(), [&](const Constraint& f) { return f.name == k.name && f.expression == k.expression; }))
+        checks = true;
+    return checks ? Hazards{Hazard::may_fail} : Hazards{};
+  }
   Hazards operator()(const Create<Sequence>&) const { return {}; }
   Hazards operator()(const Rename<Sequence>&) const { return {}; }
   // A view holds no data: dropping or replacing one loses nothing (its grants aside).

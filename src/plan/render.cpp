@@ -358,6 +358,64 @@ struct Renderer {
     d.step.origin = c.table.loc;
     return d;
   }
+  StepDraft operator()(const Create<Domain>& c) {
+    const Domain& dm = c.object;
+    std::string sql = "CREATE DOMAIN " + dm.name.sql() + " AS " + dm.type;
+    if (dm.collation) sql += " COLLATE " + quote_ident(*dm.collation);
+    if (dm.default_expr) sql += " DEFAULT " + *dm.default_expr;
+    if (!dm.nullable) sql += " NOT NULL";
+    for (const auto& k : dm.checks) sql += " " + constraint_sql(k) + (k.not_valid ? " NOT VALID" : "");
+    sql += ";";
+    if (dm.comment) sql += "\n" + comment_sql("DOMAIN " + dm.name.sql(), dm.comment);
+    auto d = draft(StepOp::create, sql, r_create_enum);
+    d.step.origin = dm.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<Domain>& c) {
+    return draft(StepOp::drop, "DROP DOMAIN " + c.object.name.sql() + ";", r_drop_enum);
+  }
+  StepDraft operator()(const Rename<Domain>& c) {
+    return draft(StepOp::rename, rename_sql("DOMAIN", c.from, c.object.name), r_rename);
+  }
+  /// Default, nullability, checks and comment in place. A new check is added NOT VALID and then
+  /// validated (unless the files say not_valid): the columns' rows are checked without a long lock.
+  StepDraft operator()(const Alter<Domain>& c) {
+    const Domain& from = c.from;
+    const Domain& to = c.to;
+    std::string head = "ALTER DOMAIN " + to.name.sql();
+    std::vector<std::string> sql, what;
+    if (from.default_expr != to.default_expr) {
+      sql.push_back(head + (to.default_expr ? " SET DEFAULT " + *to.default_expr : std::string(" DROP DEFAULT")) + ";");
+      what.push_back(from_to("default", from.default_expr, to.default_expr));
+    }
+    if (from.nullable != to.nullable) {
+      sql.push_back(head + (to.nullable ? " DROP NOT NULL;" : " SET NOT NULL;"));
+      what.push_back(to.nullable ? "nullable" : "not null");
+    }
+    auto same = [](const Constraint& a, const Constraint& b) { return a.name == b.name && a.expression == b.expression; };
+    for (const auto& k : from.checks)
+      if (std::none_of(to.checks.begin(), to.checks.end(), [&](const Constraint& t) { return same(k, t); })) {
+        sql.push_back(head + " DROP CONSTRAINT " + quote_ident(k.name) + ";");
+        what.push_back("drop check " + k.name);
+      }
+    for (const auto& k : to.checks) {
+      auto had = std::find_if(from.checks.begin(), from.checks.end(), [&](const Constraint& f) { return same(k, f); });
+      if (had == from.checks.end()) {
+        sql.push_back(head + " ADD " + constraint_sql(k) + " NOT VALID;");
+        what.push_back("add check " + k.name);
+      }
+      if (!k.not_valid && (had == from.checks.end() || had->not_valid))
+        sql.push_back(head + " VALIDATE CONSTRAINT " + quote_ident(k.name) + ";");
+    }
+    if (from.comment != to.comment) {
+      sql.push_back(comment_sql("DOMAIN " + to.name.sql(), to.comment));
+      what.push_back(comment_detail(from.comment, to.comment));
+    }
+    auto d = draft(StepOp::alter, join(sql, "\n"), r_alter_column);
+    d.step.detail = join(what, "; ");
+    d.step.origin = to.loc;
+    return d;
+  }
   StepDraft operator()(const Create<Sequence>& c) {
     const Sequence& s = c.object;
     std::string sql = "CREATE SEQUENCE " + s.name.sql() + " AS " + s.type;

@@ -223,6 +223,7 @@ Model Shadow::canonicalize(Model desired) {
   }
   canonical.schemas = std::move(objects->schemas);
   canonical.enums = std::move(objects->enums);
+  canonical.domains = std::move(objects->domains);
   canonical.extensions = std::move(objects->extensions);
   canonical.sequences = std::move(objects->sequences);
   canonical.views = std::move(objects->views);

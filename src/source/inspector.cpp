@@ -101,6 +101,39 @@ void read_enums(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
+/// Domains with their checks (one row per check; a domain without checks gives one row of NULLs).
+void read_domains(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,"
+      "  CASE WHEN t.typcollation <> b.typcollation THEN co.collname END, d.description,"
+      "  c.conname, pg_get_expr(c.conbin, 0), c.convalidated"
+      " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype"
+      " LEFT JOIN pg_collation co ON co.oid = t.typcollation"
+      " LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0"
+      " LEFT JOIN pg_constraint c ON c.contypid = t.oid AND c.contype = 'c'"
+      " WHERE t.typtype = 'd' AND") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid"
+      "   AND x.deptype = 'e')"
+      " ORDER BY 1, 2, c.conname", scope);
+  for (const auto& r : rows) {
+    QName q{r[0].c_str(), r[1].c_str()};
+    Domain& d = m.domains[q];
+    d.name = q;
+    d.type = r[2].c_str();
+    d.nullable = !r[3].as<bool>();
+    d.default_expr = opt(r[4]);
+    d.collation = opt(r[5]);
+    d.comment = opt(r[6]);
+    if (r[7].is_null()) continue;
+    Constraint c;
+    c.kind = ConstraintKind::check;
+    c.name = r[7].c_str();
+    c.expression = r[8].c_str();  // as a table's checks: pg_get_expr
+    c.not_valid = !r[9].as<bool>();
+    d.checks.push_back(std::move(c));
+  }
+}
+
 std::string serial_type(const std::string& type) {
   if (type == "integer") return "serial";
   if (type == "bigint") return "bigserial";
@@ -635,10 +668,9 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
       "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       "  WHERE" + kSchemaFilter +
-      "  UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typname,"
-      "    'pg_type'::regclass, t.oid"
+      "  UNION ALL SELECT 'type', n.nspname, t.typname, 'pg_type'::regclass, t.oid"
       "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-      "  WHERE (t.typtype = 'd' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
+      "  WHERE ((t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
       "    AND r.relkind = 'c')) OR t.typtype = 'r') AND" + kSchemaFilter +
       "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid"
       "      AND e.deptype = 'e')"
@@ -759,6 +791,7 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_schemas(tx, param, m);
   read_extensions(tx, m);
   read_enums(tx, param, m);
+  read_domains(tx, param, m);
   read_columns(tx, param, m, scope.exclude);
   read_sequences(tx, param, m);
   read_views(tx, param, m);

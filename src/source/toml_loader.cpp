@@ -175,7 +175,7 @@ class Fields {
   std::string path_;
 };
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "domains", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
 const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy"};
 const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
                                              "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
@@ -194,6 +194,8 @@ const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", 
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
 const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", "initially_deferred", "comment"};
 const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
+const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from"};
+const std::set<std::string> kDomainCheckKeys = {"name", "expression", "not_valid"};
 const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include", "nulls_not_distinct", "with",
                                           "comment"};
 
@@ -451,6 +453,17 @@ Trigger read_trigger(Fields& f) {
   return g;
 }
 
+/// A check of a table or a domain: { name, expression, not_valid, ... }.
+Constraint read_check(Fields& cf) {
+  Constraint c;
+  c.kind = ConstraintKind::check;
+  c.loc = cf.loc();
+  if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
+  c.expression = require_fragment(cf, "expression");
+  read_constraint_options(cf, c);
+  return c;
+}
+
 void read_table_body(Fields& f, Table& t) {
   if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
     t.columns.reserve(columns->as_array()->size());
@@ -465,15 +478,7 @@ void read_table_body(Fields& f, Table& t) {
     read_constraint_options(uf, u);
     t.constraints.push_back(u);
   });
-  each_table(f.get("checks"), f.sub("checks"), kCheckKeys, [&](Fields& cf) {
-    Constraint c;
-    c.kind = ConstraintKind::check;
-    c.loc = cf.loc();
-    if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
-    c.expression = require_fragment(cf, "expression");
-    read_constraint_options(cf, c);
-    t.constraints.push_back(c);
-  });
+  each_table(f.get("checks"), f.sub("checks"), kCheckKeys, [&](Fields& cf) { t.constraints.push_back(read_check(cf)); });
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
@@ -614,6 +619,20 @@ class Loader {
       }
       define("type", e.name.str(), f.loc());
       model_.enums[e.name] = std::move(e);
+    });
+    for_each_entry(top, "domains", kDomainKeys, [&](const std::string& name, Fields& f) {
+      Domain d;
+      d.name = read_qname(name, f.loc(), "domain");
+      d.loc = f.loc();
+      d.type = require_string(f, "type");
+      d.nullable = f.boolean("nullable").value_or(true);
+      d.default_expr = f.fragment("default");
+      d.collation = f.string("collation");
+      each_table(f.get("checks"), f.sub("checks"), kDomainCheckKeys, [&](Fields& cf) { d.checks.push_back(read_check(cf)); });
+      d.comment = f.string("comment");
+      if (auto from = f.string("renamed_from")) d.renamed_from = read_qname(*from, f.loc("renamed_from"), "domain");
+      define("type", d.name.str(), f.loc());
+      model_.domains[d.name] = std::move(d);
     });
     for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
       Sequence s = read_sequence(f);
@@ -805,6 +824,11 @@ Model Loader::finish() {
     if (owner->name.schema != name.schema)
       throw Error(s.loc, "sequence " + name.str() + " must be in the schema of the table that owns it (" + owner->name.schema + ")");
   }
+  for (auto& [name, d] : model_.domains) {
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(d.loc, "domain " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
+    if (model_.enums.count(name)) throw Error(d.loc, "domain " + name.str() + " has the name of an enum (types share a namespace)");
+  }
   for (auto& [name, e] : model_.enums) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))
       throw Error(e.loc, "enum " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
@@ -855,7 +879,7 @@ std::vector<std::pair<std::string, std::string>> read_schema_files(const std::st
 Model load_schema_dir(const std::string& dir) { return load_schema_texts(read_schema_files(dir)); }
 
 std::set<std::string> guess_managed_schemas(const std::vector<std::pair<std::string, std::string>>& files) {
-  static const std::set<std::string> kinds = {"tables", "enums", "sequences", "views", "materialized_views", "functions", "procedures"};
+  static const std::set<std::string> kinds = {"tables", "enums", "domains", "sequences", "views", "materialized_views", "functions", "procedures"};
   std::set<std::string> out;
   for (const auto& [path, text] : files) {
     std::istringstream lines(text);

@@ -48,6 +48,7 @@ std::string toml_value(const std::vector<ObjectRef>&) { return "[]"; }  // state
 std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 std::string toml_value(const std::vector<Index>& v);
 std::string toml_value(const std::vector<Trigger>& v);
+std::string toml_value(const std::vector<Constraint>& v);
 
 /// A body of code: a multi-line literal string when it can be one (written as it is), else a
 /// basic string with escapes.
@@ -153,6 +154,15 @@ std::string toml_value(const std::vector<Trigger>& v) {
   return out + "]";
 }
 
+/// A domain's checks.
+std::string toml_value(const std::vector<Constraint>& v) {
+  std::string out = "[";
+  for (const auto& c : v)
+    out += std::string(out.size() > 1 ? ", " : " ") + "{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) +
+           inline_fields(c, kConstraintShape) + " }";
+  return out + (v.empty() ? "]" : " ]");
+}
+
 std::string toml_value(const std::vector<Index>& v) {
   std::string out = "[\n";
   for (const auto& ix : v) out += "  " + index_entry(ix) + ",\n";
@@ -234,6 +244,8 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
     if (n.schema != schema) continue;
     out << "\n[enums." << qname_key(n) << "]\n" << field_lines(e);
   }
+  for (const auto& [n, d] : m.domains)
+    if (n.schema == schema) out << "\n[domains." << qname_key(n) << "]\n" << field_lines(d);
   for (const auto& [n, s] : m.sequences)
     if (n.schema == schema) write_sequence(out, s);
   for (const auto& [n, v] : m.views)
