@@ -3,8 +3,6 @@
 #include "draft.hpp"
 #include "reconcile/types.hpp"
 
-#include <algorithm>
-
 namespace reconcile {
 namespace {
 
@@ -74,8 +72,7 @@ struct HazardRules {
   Hazards operator()(const Alter<Domain>& c) const {
     bool checks = c.from.nullable && !c.to.nullable;
     for (const auto& k : c.to.checks)
-      if (std::none_of(c.from.checks.begin(), c.from.checks.end(), [&](const Constraint& f) { return f.name == k.name && f.expression == k.expression; }))
-        checks = true;
+      if (!same_check(c.from.checks, k)) checks = true;
     return checks ? Hazards{Hazard::may_fail} : Hazards{};
   }
   Hazards operator()(const Create<Sequence>&) const { return {}; }

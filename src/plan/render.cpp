@@ -392,20 +392,18 @@ struct Renderer {
       sql.push_back(head + (to.nullable ? " DROP NOT NULL;" : " SET NOT NULL;"));
       what.push_back(to.nullable ? "nullable" : "not null");
     }
-    auto same = [](const Constraint& a, const Constraint& b) { return a.name == b.name && a.expression == b.expression; };
     for (const auto& k : from.checks)
-      if (std::none_of(to.checks.begin(), to.checks.end(), [&](const Constraint& t) { return same(k, t); })) {
+      if (!same_check(to.checks, k)) {
         sql.push_back(head + " DROP CONSTRAINT " + quote_ident(k.name) + ";");
         what.push_back("drop check " + k.name);
       }
     for (const auto& k : to.checks) {
-      auto had = std::find_if(from.checks.begin(), from.checks.end(), [&](const Constraint& f) { return same(k, f); });
-      if (had == from.checks.end()) {
+      const Constraint* had = same_check(from.checks, k);
+      if (!had) {
         sql.push_back(head + " ADD " + constraint_sql(k) + " NOT VALID;");
         what.push_back("add check " + k.name);
       }
-      if (!k.not_valid && (had == from.checks.end() || had->not_valid))
-        sql.push_back(head + " VALIDATE CONSTRAINT " + quote_ident(k.name) + ";");
+      if (!k.not_valid && (!had || had->not_valid)) sql.push_back(head + " VALIDATE CONSTRAINT " + quote_ident(k.name) + ";");
     }
     if (from.comment != to.comment) {
       sql.push_back(comment_sql("DOMAIN " + to.name.sql(), to.comment));
