@@ -185,10 +185,10 @@ struct Column {
   bool same_definition(const Column& o) const;
 };
 
-enum class ConstraintKind { primary_key, unique, check, foreign_key };
+enum class ConstraintKind { primary_key, unique, check, foreign_key, exclusion };
 std::string to_string(ConstraintKind kind);
 
-/// PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY. `named` is false when the TOML left the name to
+/// PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY or EXCLUDE. `named` is false when the TOML left the name to
 /// PostgreSQL: such a constraint matches any live one with the same definition.
 struct Constraint {
   ConstraintKind kind = ConstraintKind::check;
@@ -206,8 +206,12 @@ struct Constraint {
   bool no_inherit = false;          ///< NO INHERIT (check)
   bool match_full = false;          ///< MATCH FULL (foreign key)
   bool nulls_not_distinct = false;  ///< NULLS NOT DISTINCT (unique)
+  std::string method;                 ///< exclusion only: the index method (USING gist)
+  std::vector<std::string> elements;  ///< exclusion only: "expression WITH operator", as the server prints them
+  std::vector<std::string> include;   ///< exclusion only: INCLUDE columns
+  std::string where;                  ///< exclusion only: WHERE predicate
   std::optional<std::string> comment;  ///< not part of the definition: changed in place
-  /// Read, never compared: the functions a check calls (pg_depend).
+  /// Read, never compared: the functions a check or an exclusion calls (pg_depend).
   std::vector<ObjectRef> depends_on;
   bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
@@ -221,7 +225,9 @@ struct Constraint {
                       field("deferrable", c.deferrable), field("initially_deferred", c.initially_deferred),
                       field("not_valid", c.not_valid), field("no_inherit", c.no_inherit),
                       field("match_full", c.match_full), field("nulls_not_distinct", c.nulls_not_distinct),
-                      field("comment", c.comment, FieldRole::comment), field("depends_on", c.depends_on, FieldRole::state)};
+                      field("using", c.method), field("elements", c.elements), field("include", c.include),
+                      field("where", c.where), field("comment", c.comment, FieldRole::comment),
+                      field("depends_on", c.depends_on, FieldRole::state)};
   }
   /// Same kind and definition, ignoring the name and the comment.
   bool same_definition(const Constraint& o) const;

@@ -53,6 +53,15 @@ std::vector<SqlToken> sql_tokens(std::string_view fragment);
 /// when the key is an expression.
 std::string index_key_column(std::string_view key);
 
+/// An exclusion constraint's element cut at its last `WITH`: the index key ("room", "(lower(a))",
+/// "during gist_ops") and the operator ("=", "&&"), both trimmed. Empty key and operator when the
+/// element has no WITH.
+struct ExclusionElement {
+  std::string key;
+  std::string op;
+};
+ExclusionElement split_exclusion_element(std::string_view element);
+
 /// The type a column type names, as SQL reads it: `schema.name` or `name` (schema empty), each part
 /// unquoted (`"a""b"` is a"b) or folded to lower case, without array brackets or a type modifier.
 /// Empty parts when `type` is not a plain type name (a multi-word type such as `double precision`

@@ -82,7 +82,9 @@ struct Describer {
 
 ObjectRef constraint_identity(const QName& table, const Constraint& c) {
   if (c.named) return {ObjectKind::constraint, table, c.name};
-  std::string what = c.kind == ConstraintKind::check ? c.expression : joined(c.columns);
+  std::string what = c.kind == ConstraintKind::check       ? c.expression
+                     : c.kind == ConstraintKind::exclusion ? joined(c.elements)
+                                                           : joined(c.columns);
   return {ObjectKind::constraint, table, "(" + to_string(c.kind) + " " + what + ")"};
 }
 

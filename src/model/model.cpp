@@ -89,6 +89,7 @@ std::string to_string(ConstraintKind kind) {
     case ConstraintKind::unique: return "unique";
     case ConstraintKind::check: return "check";
     case ConstraintKind::foreign_key: return "foreign key";
+    case ConstraintKind::exclusion: return "exclusion";
   }
   return "?";
 }

@@ -152,6 +152,21 @@ std::string index_key_column(std::string_view key) {
   return name;
 }
 
+ExclusionElement split_exclusion_element(std::string_view element) {
+  auto tokens = sql_tokens(element);
+  size_t at = 0, with = std::string_view::npos;
+  for (const auto& t : tokens) {
+    if (t.kind == SqlToken::word && t.value == "with") with = at;
+    at += t.text.size();
+  }
+  if (with == std::string_view::npos) return {};
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return std::string(v);
+  };
+  return {trim(element.substr(0, with)), trim(element.substr(with + 4))};
+}
 
 std::string default_object_name(std::string name1, std::string name2, const std::string& label) {
   auto cut = [](std::string& s) {

@@ -163,7 +163,8 @@ class Reader {
 };
 
 void Reader::get(ConstraintKind& kind) {
-  auto parsed = enum_named(str(), {ConstraintKind::primary_key, ConstraintKind::unique, ConstraintKind::check, ConstraintKind::foreign_key});
+  auto parsed = enum_named(str(), {ConstraintKind::primary_key, ConstraintKind::unique, ConstraintKind::check, ConstraintKind::foreign_key,
+                                   ConstraintKind::exclusion});
   if (!parsed) throw std::runtime_error("bad kind");
   kind = *parsed;
 }

@@ -273,6 +273,9 @@ struct Dependencies {
     d.uses.insert(table_ref(t));
     uses_all(c.depends_on);
     for (const auto& col : c.columns) d.uses.insert(column_ref(t, col));
+    for (const auto& e : c.elements)
+      if (auto col = index_key_column(split_exclusion_element(e).key); !col.empty()) d.uses.insert(column_ref(t, col));
+    for (const auto& col : c.include) d.uses.insert(column_ref(t, col));
     (drop ? d.drops : d.creates).insert(self);
     if (is_key(c)) (drop ? d.drops : d.creates).insert(key_columns_ref(t, c.columns));
     if (c.kind == ConstraintKind::foreign_key) {

@@ -732,6 +732,13 @@ struct Renderer {
       case ConstraintKind::unique:
         return s + "UNIQUE" + (c.nulls_not_distinct ? " NULLS NOT DISTINCT" : "") + " (" + quote_ident_list(c.columns) + ")" + deferral;
       case ConstraintKind::check: return s + "CHECK (" + c.expression + ")" + (c.no_inherit ? " NO INHERIT" : "");
+      case ConstraintKind::exclusion: {
+        std::string elements;
+        for (const auto& e : c.elements) elements += (elements.empty() ? "" : ", ") + e;
+        return s + "EXCLUDE USING " + c.method + " (" + elements + ")" +
+               (c.include.empty() ? "" : " INCLUDE (" + quote_ident_list(c.include) + ")") +
+               (c.where.empty() ? "" : " WHERE (" + c.where + ")") + deferral;
+      }
       case ConstraintKind::foreign_key: break;
     }
     s += "FOREIGN KEY (" + quote_ident_list(c.columns) + ") REFERENCES " + c.ref_table.sql() + " (" +

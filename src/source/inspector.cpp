@@ -240,6 +240,27 @@ struct TablePartRows {
   pqxx::result indexes;
 };
 
+// Key k of index i (pg_index) with method am (pg_am): the column or (expression), then a non-default
+// collation and opclass, then DESC / NULLS. A plain column is quoted as pg_get_indexdef would, and
+// the non-default opclasses are gathered once: per key, those two lookups cost 0.6 s at 15,000 indexes.
+const char* kIndexKey =
+  "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
+  "           ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a"
+  "                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END"
+  "      || coalesce((SELECT ' COLLATE ' || quote_ident(co.collname) FROM pg_collation co WHERE co.oid = i.indcollation[k - 1]"
+  "           AND co.oid <> coalesce((SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+  "               AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0), 100)), '')"
+  "      || CASE WHEN i.indclass[k - 1] = ANY ((SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)::oid[])"
+  "              THEN (SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]) ELSE '' END"
+  "      || CASE WHEN am.amname <> 'btree' THEN ''"
+  "              WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC'"
+  "              WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST'"
+  "              WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END";
+// The INCLUDE columns of index i, separated by chr(31).
+const char* kIncludeColumns =
+  "  array_to_string(ARRAY(SELECT a.attname FROM generate_series(i.indnkeyatts + 1, i.indnatts) k"
+  "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31))";
+
 pqxx::result constraint_rows(pqxx::transaction_base& tx, const char* scope) {
   return tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, con.conname, con.contype,"
@@ -252,12 +273,19 @@ pqxx::result constraint_rows(pqxx::transaction_base& tx, const char* scope) {
       "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,"
       "  NOT con.convalidated, con.connoinherit, con.confmatchtype = 'f',"
       "  coalesce((SELECT i.indnullsnotdistinct FROM pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false),"
-      "  cd.description"
+      "  cd.description, x.amname, x.elements, x.include, x.pred") +
       " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0"
-      " WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind = 'r' AND") + kSchemaFilter +
+      " LEFT JOIN LATERAL (SELECT am.amname,"
+      "    array_to_string(ARRAY(SELECT " + kIndexKey +
+      "      || ' WITH ' || (SELECT o.oprname FROM pg_operator o WHERE o.oid = con.conexclop[k])"
+      "      FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)) AS elements,"
+      "    " + kIncludeColumns + " AS include, pg_get_expr(i.indpred, i.indrelid, true) AS pred"
+      "   FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
+      "   WHERE i.indexrelid = con.conindid AND con.contype = 'x') x ON true"
+      " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind = 'r' AND" + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
 }
 
@@ -270,7 +298,8 @@ void add_constraints(const pqxx::result& rows, Model& m) {
     std::string type = r[3].c_str();
     con.kind = type == "p" ? ConstraintKind::primary_key
              : type == "u" ? ConstraintKind::unique
-             : type == "c" ? ConstraintKind::check : ConstraintKind::foreign_key;
+             : type == "c" ? ConstraintKind::check
+             : type == "x" ? ConstraintKind::exclusion : ConstraintKind::foreign_key;
     con.columns = split(r[4]);
     if (con.kind == ConstraintKind::check) con.columns.clear();
     if (con.kind == ConstraintKind::foreign_key) {
@@ -287,39 +316,29 @@ void add_constraints(const pqxx::result& rows, Model& m) {
     con.match_full = r[15].as<bool>();
     con.nulls_not_distinct = r[16].as<bool>();
     con.comment = opt(r[17]);
+    if (con.kind == ConstraintKind::exclusion) {
+      con.columns.clear();
+      con.method = r[18].c_str();
+      con.elements = split(r[19]);
+      con.include = split(r[20]);
+      con.where = str(r[21]);
+    }
     it->second.constraints.push_back(con);
   }
 }
 
 pqxx::result index_rows(pqxx::transaction_base& tx, const char* scope) {
-  // Key k: the column or (expression), then a non-default opclass, then DESC / NULLS. A plain column
-  // is quoted as pg_get_indexdef would, and the non-default opclasses are gathered once: per key,
-  // those two lookups cost 0.6 s at 15,000 indexes.
   return tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, ic.relname, i.indisunique, am.amname,"
-      "  array_to_string(ARRAY(SELECT"
-      "      CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')'"
-      "           ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a"
-      "                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END"
-      "      || coalesce((SELECT ' COLLATE ' || quote_ident(co.collname) FROM pg_collation co WHERE co.oid = i.indcollation[k - 1]"
-      "           AND co.oid <> coalesce((SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid"
-      "               AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0), 100)), '')"
-      "      || CASE WHEN i.indclass[k - 1] = ANY ((SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)::oid[])"
-      "              THEN (SELECT ' ' || oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[k - 1]) ELSE '' END"
-      "      || CASE WHEN am.amname <> 'btree' THEN ''"
-      "              WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC'"
-      "              WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST'"
-      "              WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END"
-      "    FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)),"
-      "  array_to_string(ARRAY(SELECT a.attname FROM generate_series(i.indnkeyatts + 1, i.indnatts) k"
-      "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k), chr(31)),"
+      "  array_to_string(ARRAY(SELECT") + kIndexKey +
+      "    FROM generate_series(1, i.indnkeyatts) k ORDER BY k), chr(31)), " + kIncludeColumns + ","
       "  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid, i.indnullsnotdistinct,"
       "  array_to_string(ARRAY(SELECT o FROM unnest(ic.reloptions) o ORDER BY o), chr(31)),"
       "  xd.description"
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
       " LEFT JOIN pg_description xd ON xd.objoid = i.indexrelid AND xd.classoid = 'pg_class'::regclass AND xd.objsubid = 0"
-      " WHERE c.relkind IN ('r', 'm') AND") + kSchemaFilter +
+      " WHERE c.relkind IN ('r', 'm') AND" + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid"
       "   AND x.contype IN ('p', 'u', 'x'))"
       " ORDER BY 1, 2, 3", scope);
@@ -677,7 +696,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  UNION ALL SELECT 'exclusion constraint', n.nspname, x.conname || ' on ' || c.relname,"
       "    'pg_constraint'::regclass, x.oid"
       "  FROM pg_constraint x JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE x.contype = 'x' AND" + kSchemaFilter +
+      "  WHERE x.contype = 'x' AND (c.relkind <> 'r' OR c.relispartition) AND" + kSchemaFilter +
       ")"
       " SELECT o.kind, o.nspname, o.name, dn.nspname, dc.relname, COALESCE(da.attname, '')"
       " FROM objs o"

@@ -69,6 +69,8 @@ class Checker {
         if (yes("SELECT EXISTS (SELECT 1 FROM " + t + " WHERE " + any_null + ")", c.table))
           problem("primary key (" + column_list(k.columns) + ") on " + c.table.str() + ": some rows have NULLs in it");
       }
+    } else if (k.kind == ConstraintKind::exclusion) {
+      conflicts(c.table, k);
     } else if (k.kind == ConstraintKind::check) {
       if (yes("SELECT EXISTS (SELECT 1 FROM " + t + " WHERE NOT (" + k.expression + "))", c.table))
         problem("check (" + k.expression + ") on " + c.table.str() + ": some rows violate it");
@@ -158,6 +160,24 @@ class Checker {
     if (yes("SELECT EXISTS (SELECT 1 FROM " + table.sql() + (where.empty() ? "" : " WHERE " + where) + " GROUP BY " +
                 keys + " HAVING count(*) > 1)", table))
       problem(what + " on " + table.str() + ": the table has duplicate values");
+  }
+
+  /// An exclusion constraint's check: two rows whose elements all match under their operators.
+  /// Skipped when an element's key is not a plain column or a parenthesized expression.
+  void conflicts(const QName& table, const Constraint& k) {
+    std::string project = "ctid AS r_", match;
+    for (size_t i = 0; i < k.elements.size(); ++i) {
+      auto [key, op] = split_exclusion_element(k.elements[i]);
+      std::string col = index_key_column(key);
+      std::string e = col.empty() ? key_expression(key) : quote_ident(col);
+      if (e.empty() || op.empty()) return;
+      std::string alias = "e" + std::to_string(i);
+      project += ", " + e + " AS " + alias;
+      match += " AND a." + alias + " " + op + " b." + alias;
+    }
+    std::string rows = "SELECT " + project + " FROM " + table.sql() + (k.where.empty() ? "" : " WHERE (" + k.where + ")");
+    if (yes("WITH x AS (" + rows + ") SELECT EXISTS (SELECT 1 FROM x a JOIN x b ON a.r_ < b.r_" + match + ")", table))
+      problem("exclusion constraint " + (k.named ? k.name + " " : "") + "on " + table.str() + ": some rows conflict with each other");
   }
 
   bool small(const QName& table) {

@@ -188,11 +188,14 @@ const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min"
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
-                                          "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity"};
+                                          "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
+                                          "exclusions"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
 const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", "initially_deferred", "comment"};
+const std::set<std::string> kExclusionKeys = {"name", "using", "elements", "where", "include", "deferrable",
+                                              "initially_deferred", "comment"};
 const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
 const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from"};
 const std::set<std::string> kDomainCheckKeys = {"name", "expression", "not_valid"};
@@ -392,6 +395,17 @@ std::vector<std::string> storage_parameters(const toml::node& n, const std::stri
   return out;
 }
 
+/// An index method (btree, gist, ...) at `key`, lower-cased, or `fallback` when the key is absent.
+std::string index_method(Fields& f, const std::string& key, const std::string& fallback) {
+  auto m = f.string(key);
+  if (!m) return fallback;
+  std::string method = *m;
+  std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (method.empty() || method.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+    throw Error(f.loc(key), "index method \"" + *m + "\" is not a plain name (btree, hash, gist, gin, brin, ...)");
+  return method;
+}
+
 Index read_index(Fields& f) {
   Index ix;
   ix.loc = f.loc();
@@ -399,12 +413,7 @@ Index read_index(Fields& f) {
   ix.keys = require_strings(f, "columns");
   for (const auto& k : ix.keys) check_fragment(k, f.loc("columns"));
   ix.unique = f.boolean("unique").value_or(false);
-  if (auto m = f.string("method")) {
-    ix.method = *m;
-    std::transform(ix.method.begin(), ix.method.end(), ix.method.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (ix.method.empty() || ix.method.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
-      throw Error(f.loc("method"), "index method \"" + *m + "\" is not a plain name (btree, hash, gist, gin, brin, ...)");
-  }
+  ix.method = index_method(f, "method", ix.method);
   ix.where = f.fragment("where").value_or("");
   ix.include = f.strings("include").value_or(std::vector<std::string>{});
   ix.nulls_not_distinct = f.boolean("nulls_not_distinct").value_or(false);
@@ -464,6 +473,26 @@ Constraint read_check(Fields& cf) {
   return c;
 }
 
+/// An exclusion constraint: { name, using, elements = ["room WITH =", ...], where, include, ... }.
+Constraint read_exclusion(Fields& f) {
+  Constraint x;
+  x.kind = ConstraintKind::exclusion;
+  x.loc = f.loc();
+  if (auto name = f.name("name", "constraint")) x.name = *name; else x.named = false;
+  x.method = index_method(f, "using", "btree");
+  x.elements = require_strings(f, "elements");
+  for (const auto& e : x.elements) {
+    check_fragment(e, f.loc("elements"));
+    auto parts = split_exclusion_element(e);
+    if (parts.key.empty() || parts.op.empty())
+      throw Error(f.loc("elements"), "an exclusion element is \"<column or (expression)> WITH <operator>\", not \"" + e + "\"");
+  }
+  x.where = f.fragment("where").value_or("");
+  x.include = f.strings("include").value_or(std::vector<std::string>{});
+  read_constraint_options(f, x);
+  return x;
+}
+
 void read_table_body(Fields& f, Table& t) {
   if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
     t.columns.reserve(columns->as_array()->size());
@@ -480,6 +509,7 @@ void read_table_body(Fields& f, Table& t) {
   });
   each_table(f.get("checks"), f.sub("checks"), kCheckKeys, [&](Fields& cf) { t.constraints.push_back(read_check(cf)); });
   each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
+  each_table(f.get("exclusions"), f.sub("exclusions"), kExclusionKeys, [&](Fields& xf) { t.constraints.push_back(read_exclusion(xf)); });
   each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
   each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
     Trigger g = read_trigger(gf);
@@ -749,6 +779,16 @@ void check_columns(const Table& t, const std::vector<std::string>& cols, const S
       throw Error(loc, what + " names column \"" + c + "\", which table " + t.name.str() + " does not have");
 }
 
+/// The exclusion's element columns (where an element is a plain column) and INCLUDE columns exist.
+void check_exclusion(const Table& t, const Constraint& x) {
+  for (const auto& e : x.elements) {
+    std::string col = index_key_column(split_exclusion_element(e).key);
+    if (!col.empty() && !t.find_column(col))
+      throw Error(x.loc, "exclusion element \"" + e + "\" names column \"" + col + "\", which table " + t.name.str() + " does not have");
+  }
+  check_columns(t, x.include, x.loc, "exclusion include");
+}
+
 void check_table(const Model& m, const Table& t) {
   std::set<std::string> names;
   for (const auto& c : t.columns)
@@ -757,6 +797,7 @@ void check_table(const Model& m, const Table& t) {
   for (const auto& c : t.constraints) {
     check_columns(t, c.columns, c.loc, to_string(c.kind));
     if (c.kind == ConstraintKind::primary_key) ++pks;
+    if (c.kind == ConstraintKind::exclusion) check_exclusion(t, c);
     if (c.kind != ConstraintKind::foreign_key) continue;
     const Table* ref = m.find_table(c.ref_table);
     if (!ref) throw Error(c.loc, "foreign key references table " + c.ref_table.str() + ", which is not declared");

@@ -180,7 +180,7 @@ void write_table(std::ostringstream& out, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
   if (t.prevent_destroy) out << "prevent_destroy = true\n";
   out << field_lines(t);
-  std::vector<std::string> cols, uniques, checks, fks, idx;
+  std::vector<std::string> cols, uniques, checks, fks, exclusions, idx;
   for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
     switch (c.kind) {
@@ -195,6 +195,7 @@ void write_table(std::ostringstream& out, const Table& t) {
         checks.push_back("{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) + inline_fields(c, kConstraintShape) + " }");
         break;
       case ConstraintKind::foreign_key: fks.push_back(foreign_key_entry(c)); break;
+      case ConstraintKind::exclusion: exclusions.push_back("{ " + name_part(c.name, c.named) + inline_fields(c, kConstraintShape).substr(2) + " }"); break;
     }
   }
   for (const auto& ix : t.indexes) idx.push_back(index_entry(ix));
@@ -204,6 +205,7 @@ void write_table(std::ostringstream& out, const Table& t) {
   write_array(out, "unique", uniques);
   write_array(out, "checks", checks);
   write_array(out, "foreign_keys", fks);
+  write_array(out, "exclusions", exclusions);
   write_array(out, "indexes", idx);
   write_array(out, "triggers", triggers);
 }

@@ -108,6 +108,16 @@ TEST_CASE("loader errors carry file:line:col and the key path") {
     auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nindexes = [{ columns = [\"idd DESC\"] }]\n");
     CHECK_THAT(e, Catch::Contains("names column \"idd\""));
   }
+  SECTION("exclusion element without an operator") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nexclusions = [{ elements = [\"id =\"] }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("an exclusion element is"));
+  }
+  SECTION("unknown column in an exclusion") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nexclusions = [{ elements = [\"idd WITH =\"] }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("names column \"idd\""));
+  }
   SECTION("undeclared schema") {
     auto e = load_error("[tables.\"crm.t\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
     CHECK_THAT(e, Catch::Contains("schema \"crm\", which is not declared"));

@@ -100,6 +100,13 @@ TEST_CASE("one lexer: tokens give the text back, identifiers fold or unquote the
   CHECK(index_key_column("\"Email\" COLLATE \"C\" text_pattern_ops") == "Email");
   CHECK(index_key_column("lower (email)") == "");
   CHECK(index_key_column("(a + b)") == "");
+  // An exclusion element is cut at its last WITH, so that a WITH inside the key stays there.
+  CHECK(split_exclusion_element("room WITH =").key == "room");
+  CHECK(split_exclusion_element("room WITH =").op == "=");
+  CHECK(split_exclusion_element("(tsrange(a, b, '[) with')) with &&").key == "(tsrange(a, b, '[) with'))");
+  CHECK(split_exclusion_element("(tsrange(a, b, '[) with')) with &&").op == "&&");
+  CHECK(split_exclusion_element("\"with\" gist_int4_ops With <>").key == "\"with\" gist_int4_ops");
+  CHECK(split_exclusion_element("room =").op.empty());
   CHECK(parse_type_name("Billing.\"Status\"[]").schema == "billing");
   CHECK(parse_type_name("Billing.\"Status\"[]").name == "Status");
   CHECK(parse_type_name("double precision").name == "double precision");
