@@ -42,6 +42,14 @@ struct SetConstraintComment { QName table; std::string name; std::optional<std::
 struct SetIndexComment { QName table; std::string name; std::optional<std::string> comment; std::optional<std::string> previous; };
 /// ALTER TABLE ... REPLICA IDENTITY (`value` as Table::replica_identity; "" is DEFAULT).
 struct SetReplicaIdentity { QName table; std::string value; std::string previous; };
+/// Whether a table enables row-level security, and forces it on the table's owner too.
+struct RowSecurity {
+  bool enabled = false;
+  bool forced = false;
+  auto operator<=>(const RowSecurity&) const = default;
+};
+inline RowSecurity row_security(const Table& t) { return {t.row_level_security, t.force_row_level_security}; }
+struct SetRowSecurity { QName table; RowSecurity value; RowSecurity previous; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };
@@ -90,11 +98,12 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            SetReplicaIdentity, SetRowSecurity, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
                             Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,
-                            Create<Trigger>, Drop<Trigger>, Alter<Trigger>, Create<MaterializedView>,
+                            Create<Trigger>, Drop<Trigger>, Alter<Trigger>, Create<Policy>, Drop<Policy>, Alter<Policy>,
+                            Create<MaterializedView>,
                             Drop<MaterializedView>, Alter<MaterializedView>, Rename<MaterializedView>>;
 
 struct DiffOptions {

@@ -83,6 +83,7 @@ enum class ObjectKind {
   function,    ///< name = the function, sub = its argument types as the server prints them ("integer, text")
   procedure,   ///< as function
   trigger,     ///< name = its table, sub = the trigger
+  policy,      ///< name = its table, sub = the policy
   // Facts the ordering tracks: not objects of their own, never a step's identity.
   type,         ///< a type by name (any kind of type), as a column uses it
   enum_value,   ///< name = the enum, sub = the value (a label that a new value is placed next to)
@@ -296,12 +297,40 @@ struct Trigger {
   }
 };
 
+/// A row-level security policy on a table. `roles` are sorted; "public" is PUBLIC.
+struct Policy {
+  std::string name;
+  std::string command = "all";  ///< "all", "select", "insert", "update" or "delete"
+  bool permissive = true;        ///< false: AS RESTRICTIVE
+  std::vector<std::string> roles{"public"};
+  std::string using_expr;        ///< USING (...), as the server prints it; "" when none
+  std::string with_check;        ///< WITH CHECK (...); "" when none
+  std::optional<std::string> comment;
+  /// Read, never compared: the columns, tables and functions its expressions use (pg_depend).
+  std::vector<ObjectRef> depends_on;
+  QName table;  ///< its table (set by whoever puts it there; not a field of its own)
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& p) {
+    return std::tuple{field("name", p.name, FieldRole::name), field("command", p.command), field("permissive", p.permissive),
+                      field("roles", p.roles), field("using", p.using_expr), field("with_check", p.with_check),
+                      field("comment", p.comment, FieldRole::comment), field("depends_on", p.depends_on, FieldRole::state)};
+  }
+  bool operator==(const Policy& o) const {
+    return same_fields(*this, o, [](FieldRole r) { return r != FieldRole::state; });
+  }
+};
+
 struct Table {
   QName name;
   std::vector<Column> columns;  ///< physical order
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
   std::vector<Trigger> triggers;
+  std::vector<Policy> policies;
+  bool row_level_security = false;        ///< ENABLE ROW LEVEL SECURITY
+  bool force_row_level_security = false;  ///< FORCE ROW LEVEL SECURITY (the owner too)
   std::optional<std::string> comment;
   /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
   std::string replica_identity;
@@ -316,7 +345,8 @@ struct Table {
   template <class Self>
   static auto fields(Self& t) {
     return std::tuple{field("name", t.name, FieldRole::name), field("comment", t.comment, FieldRole::comment),
-                      field("replica_identity", t.replica_identity)};
+                      field("replica_identity", t.replica_identity), field("row_level_security", t.row_level_security),
+                      field("force_row_level_security", t.force_row_level_security)};
   }
 
   const Column* find_column(const std::string& name) const;

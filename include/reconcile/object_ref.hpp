@@ -23,6 +23,7 @@ ObjectRef materialized_view_ref(const QName& name);
 /// A function (or procedure) by name and argument types, as the server prints them.
 ObjectRef function_ref(const QName& name, const std::string& signature, bool procedure = false);
 ObjectRef trigger_ref(const QName& table, const std::string& name);
+ObjectRef policy_ref(const QName& table, const std::string& name);
 /// A named index: the schema of its table and its name.
 ObjectRef index_ref(const std::string& schema, const std::string& name);
 /// The type a column type names ("order_status[]" -> public.order_status, quoted parts unquoted,
@@ -36,6 +37,7 @@ inline ObjectRef ref_of(const View& v) { return view_ref(v.name); }
 inline ObjectRef ref_of(const MaterializedView& v) { return materialized_view_ref(v.name); }
 inline ObjectRef ref_of(const Function& f) { return function_ref(f.name, f.signature, f.procedure); }
 inline ObjectRef ref_of(const Trigger& t) { return trigger_ref(t.table, t.name); }
+inline ObjectRef ref_of(const Policy& p) { return policy_ref(p.table, p.name); }
 
 /// The one string form: the kind, then each part of the name double-quoted ("" for a quote
 /// inside): `column "public"."orders"."total"`.

@@ -41,6 +41,7 @@ struct Describer {
   About operator()(const RenameTable& c) const { return {table_ref(c.table.name), "(was " + c.from.str() + ")"}; }
   About operator()(const SetTableComment& c) const { return {table_ref(c.table)}; }
   About operator()(const SetReplicaIdentity& c) const { return {table_ref(c.table)}; }
+  About operator()(const SetRowSecurity& c) const { return {table_ref(c.table)}; }
   About operator()(const AddColumn& c) const { return {column_ref(c.table, c.column.name)}; }
   About operator()(const DropColumn& c) const { return {column_ref(c.table, c.column.name)}; }
   About operator()(const AlterColumn& c) const { return {column_ref(c.table, c.to.name)}; }

@@ -183,23 +183,38 @@ class Differ {
     return affected_;
   }
 
-  /// Triggers match by name: a new one is created, a changed one replaced (CREATE OR REPLACE), one
-  /// over a column or function that the plan drops or rebuilds dropped first and created again.
-  void triggers(const std::vector<Trigger>& from, const std::vector<Trigger>& to) {
+  /// Triggers and policies match by name: a new one is created, a changed one altered in place
+  /// (CREATE OR REPLACE TRIGGER, ALTER POLICY) when `in_place` says it can be, else dropped and
+  /// created again; one over a column or function that the plan drops or rebuilds is dropped first
+  /// and created again.
+  template <class T, class InPlace>
+  void parts(const std::vector<T>& from, const std::vector<T>& to, InPlace in_place) {
     const auto& hit = affected();
     for (const auto& g : to) {
-      auto old = std::find_if(from.begin(), from.end(), [&](const Trigger& o) { return o.name == g.name; });
+      auto old = std::find_if(from.begin(), from.end(), [&](const T& o) { return o.name == g.name; });
       if (old == from.end()) {
-        out_.push_back(Create<Trigger>{g});
-      } else if (std::any_of(old->depends_on.begin(), old->depends_on.end(), [&](const ObjectRef& r) { return hit.count(r); })) {
-        out_.push_back(Drop<Trigger>{*old});
-        out_.push_back(Create<Trigger>{g});
+        out_.push_back(Create<T>{g});
+      } else if (std::any_of(old->depends_on.begin(), old->depends_on.end(), [&](const ObjectRef& r) { return hit.count(r); }) ||
+                 (!same_fields(*old, g, changed_in_place) && !in_place(*old, g))) {
+        out_.push_back(Drop<T>{*old});
+        out_.push_back(Create<T>{g});
       } else if (!same_fields(*old, g, changed_in_place)) {
-        out_.push_back(Alter<Trigger>{*old, g});
+        out_.push_back(Alter<T>{*old, g});
       }
     }
     for (const auto& g : from)
-      if (std::none_of(to.begin(), to.end(), [&](const Trigger& o) { return o.name == g.name; })) out_.push_back(Drop<Trigger>{g});
+      if (std::none_of(to.begin(), to.end(), [&](const T& o) { return o.name == g.name; })) out_.push_back(Drop<T>{g});
+  }
+  void triggers(const std::vector<Trigger>& from, const std::vector<Trigger>& to) {
+    parts(from, to, [](const Trigger&, const Trigger&) { return true; });
+  }
+  /// ALTER POLICY changes the roles and expressions, but cannot change the command or the kind, nor
+  /// take an expression away.
+  void policies(const std::vector<Policy>& from, const std::vector<Policy>& to) {
+    parts(from, to, [](const Policy& a, const Policy& b) {
+      return a.command == b.command && a.permissive == b.permissive && (a.using_expr.empty() || !b.using_expr.empty()) &&
+             (a.with_check.empty() || !b.with_check.empty());
+    });
   }
 
   /// Views: replaced in place when their columns only grow (CREATE OR REPLACE), else dropped and
@@ -376,6 +391,8 @@ class Differ {
     for (const auto& ix : t.indexes) out_.push_back(CreateIndex{t.name, ix, true});
     for (const auto& g : t.triggers) out_.push_back(Create<Trigger>{g});
     if (!t.replica_identity.empty()) out_.push_back(SetReplicaIdentity{t.name, t.replica_identity, ""});
+    if (t.row_level_security || t.force_row_level_security) out_.push_back(SetRowSecurity{t.name, row_security(t), {}});
+    for (const auto& p : t.policies) out_.push_back(Create<Policy>{p});
   }
 
   void drop_table(const Table& t) {
@@ -398,6 +415,8 @@ class Differ {
     triggers(from.triggers, to.triggers);
     if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
+    if (row_security(from) != row_security(to)) out_.push_back(SetRowSecurity{to.name, row_security(to), row_security(from)});
+    policies(from.policies, to.policies);
   }
 
   /// Whether live parts that call `uses` must go before the plan drops or rebuilds one of them

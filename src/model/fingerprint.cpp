@@ -123,6 +123,7 @@ void put_table(std::string& out, const Table& t) {
   for (const Constraint* c : by_name(t.constraints)) put_line(out, "  constraint", *c);
   for (const Index* i : by_name(t.indexes)) put_line(out, "  index", *i);
   for (const Trigger* g : by_name(t.triggers)) put_line(out, "  trigger", *g);
+  for (const Policy* p : by_name(t.policies)) put_line(out, "  policy", *p);
 }
 
 /// The model's canonical text, handed to `flush` in pieces (each time `out` has grown large, and
@@ -149,7 +150,7 @@ void write_model(const Model& m, std::string& out, Flush&& flush) {
 
 std::string table_signature(const Table& t) {
   std::vector<std::string> lines;
-  lines.reserve(t.columns.size() + t.constraints.size() + t.indexes.size() + t.triggers.size());
+  lines.reserve(t.columns.size() + t.constraints.size() + t.indexes.size() + t.triggers.size() + t.policies.size());
   auto add = [&](const char* tag, const auto& part) {
     lines.emplace_back();
     put_line(lines.back(), tag, part);
@@ -165,6 +166,7 @@ std::string table_signature(const Table& t) {
   for (const auto& c : t.constraints) add_unnamed("  constraint", c);
   for (const auto& i : t.indexes) add_unnamed("  index", i);
   for (const auto& g : t.triggers) add("  trigger", g);
+  for (const auto& p : t.policies) add("  policy", p);
   std::sort(lines.begin(), lines.end());
   std::string text;
   put_line(text, "table", t);

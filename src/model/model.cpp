@@ -252,6 +252,9 @@ void adopt_hints(Table& t, const Table& d) {
   for (auto& g : t.triggers)
     for (const auto& dg : d.triggers)
       if (dg.name == g.name) g.loc = dg.loc;
+  for (auto& p : t.policies)
+    for (const auto& dp : d.policies)
+      if (dp.name == p.name) p.loc = dp.loc;
 }
 
 namespace {

@@ -9,7 +9,7 @@
 namespace reconcile {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, const char*>, 19> kKindCodes{{
+constexpr std::array<std::pair<ObjectKind, const char*>, 20> kKindCodes{{
     {ObjectKind::schema, "schema"},
     {ObjectKind::extension, "extension"},
     {ObjectKind::enum_type, "enum"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<ObjectKind, const char*>, 19> kKindCodes{{
     {ObjectKind::function, "function"},
     {ObjectKind::procedure, "procedure"},
     {ObjectKind::trigger, "trigger"},
+    {ObjectKind::policy, "policy"},
     {ObjectKind::column_type, "column-type"},
     {ObjectKind::type, "type"},
     {ObjectKind::enum_value, "enum-value"},
@@ -83,6 +84,7 @@ ObjectRef function_ref(const QName& name, const std::string& signature, bool pro
   return {procedure ? ObjectKind::procedure : ObjectKind::function, name, signature};
 }
 ObjectRef trigger_ref(const QName& table, const std::string& name) { return {ObjectKind::trigger, table, name}; }
+ObjectRef policy_ref(const QName& table, const std::string& name) { return {ObjectKind::policy, table, name}; }
 ObjectRef index_ref(const std::string& schema, const std::string& name) { return {ObjectKind::index, {schema, name}, ""}; }
 
 ObjectRef type_ref(const std::string& column_type) {
@@ -140,7 +142,8 @@ std::string label(const ObjectRef& ref) {
       break;
     case ObjectKind::function:
     case ObjectKind::procedure: return word + " " + ref.name.str() + "(" + ref.sub + ")";
-    case ObjectKind::trigger: return word + " " + ref.sub + " on " + ref.name.str();
+    case ObjectKind::trigger:
+    case ObjectKind::policy: return word + " " + ref.sub + " on " + ref.name.str();
     default: break;
   }
   return word + " " + ref.name.str() + (ref.sub.empty() ? "" : "." + ref.sub);

@@ -243,11 +243,12 @@ std::string encode_table(const Table& t) {
   put_all(w, t.constraints);
   put_all(w, t.indexes);
   put_all(w, t.triggers);
-  return w.text("t5");
+  put_all(w, t.policies);
+  return w.text("t6");
 }
 
 std::optional<Table> decode_table(const std::string& line) {
-  if (line.rfind("t5 ", 0) != 0) return std::nullopt;
+  if (line.rfind("t6 ", 0) != 0) return std::nullopt;
   try {
     Reader r(line.substr(3));
     Table t;
@@ -257,6 +258,8 @@ std::optional<Table> decode_table(const std::string& line) {
     get_all(r, t.indexes);
     get_all(r, t.triggers);
     for (auto& g : t.triggers) g.table = t.name;
+    get_all(r, t.policies);
+    for (auto& p : t.policies) p.table = t.name;
     if (!r.done()) return std::nullopt;
     return t;
   } catch (const std::exception&) {

@@ -62,6 +62,23 @@ std::set<QName> verification_tables(const std::set<QName>& touched, const Model&
   return out;
 }
 
+/// `touched` and the tables that their policies read (a subquery), in either model, and so on: those
+/// are copied whole for verification, or the copied policies could not be built.
+std::set<QName> with_policy_reads(std::set<QName> touched, const Model& live, const Model& desired) {
+  for (std::set<QName> next = touched; !next.empty();) {
+    std::set<QName> found;
+    for (const Model* m : {&live, &desired})
+      for (const QName& name : next)
+        if (const Table* t = m->find_table(name))
+          for (const auto& p : t->policies)
+            for (const auto& r : p.depends_on)
+              if ((r.kind == ObjectKind::table || r.kind == ObjectKind::column) && m->find_table(r.name) && touched.insert(r.name).second)
+                found.insert(r.name);
+    next = std::move(found);
+  }
+  return touched;
+}
+
 /// The keys foreign keys point at, table -> the column sets referenced.
 using ReferencedKeys = std::map<QName, std::set<std::set<std::string>>>;
 
@@ -101,6 +118,8 @@ void reduce_to_keys(Table& t, const std::set<QName>& part, const std::set<std::s
   }
   std::erase_if(t.columns, [&](const Column& c) { return !keep.count(c.name); });
   t.triggers.clear();
+  t.policies.clear();
+  t.row_level_security = t.force_row_level_security = false;
   for (auto& c : t.columns) {
     c.default_expr.reset();
     c.generated.reset();
@@ -396,7 +415,8 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model after;
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
-    std::set<QName> touched = touched_tables(changes), part = verification_tables(touched, live, canonical);
+    std::set<QName> touched = with_policy_reads(touched_tables(changes), live, canonical);
+    std::set<QName> part = verification_tables(touched, live, canonical);
     std::set<QName> whole = changed_tables(touched, changes);
     ReferencedKeys keys = referenced_keys(part, live, canonical);
     Model copy = verification_part(live, part, whole, keys);

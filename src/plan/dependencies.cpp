@@ -93,6 +93,22 @@ struct Dependencies {
     d.uses.insert(schema_ref(c.table.name.schema));
   }
   void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const SetRowSecurity& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const Create<Policy>& c) {
+    d.creates.insert(self);
+    d.uses.insert(table_ref(c.object.table));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Drop<Policy>& c) {
+    d.drops.insert(self);
+    d.uses.insert(table_ref(c.object.table));
+    uses_all(c.object.depends_on);
+  }
+  void operator()(const Alter<Policy>& c) {
+    d.uses.insert(self);
+    uses_all(c.to.depends_on);
+    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+  }
   void operator()(const SetReplicaIdentity& c) {
     d.uses.insert(table_ref(c.table));
     if (c.value.rfind("using index ", 0) == 0) d.uses.insert(index_ref(c.table.schema, c.value.substr(12)));

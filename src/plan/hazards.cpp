@@ -29,6 +29,7 @@ struct HazardRules {
   Hazards operator()(const RenameTable&) const { return {}; }
   Hazards operator()(const SetTableComment&) const { return {}; }
   Hazards operator()(const SetReplicaIdentity&) const { return {}; }
+  Hazards operator()(const SetRowSecurity&) const { return {}; }
   Hazards operator()(const AddColumn& c) const {
     const Column& col = c.column;
     if (col.generated) return {Hazard::rewrite};
@@ -90,6 +91,10 @@ struct HazardRules {
   Hazards operator()(const Create<Trigger>&) const { return {}; }
   Hazards operator()(const Drop<Trigger>&) const { return {}; }
   Hazards operator()(const Alter<Trigger>&) const { return {}; }
+  // Nor do policies: they change which rows a role sees, not the rows.
+  Hazards operator()(const Create<Policy>&) const { return {}; }
+  Hazards operator()(const Drop<Policy>&) const { return {}; }
+  Hazards operator()(const Alter<Policy>&) const { return {}; }
   // A materialized view's rows are computed by its query when it is created or refreshed.
   Hazards operator()(const Create<MaterializedView>& c) const { return c.object.with_data ? Hazards{Hazard::rewrite} : Hazards{}; }
   Hazards operator()(const Drop<MaterializedView>&) const { return {}; }

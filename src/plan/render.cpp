@@ -163,6 +163,24 @@ std::string trigger_sql(const Trigger& g, bool replace) {
   return sql + " EXECUTE FUNCTION " + g.execute + ";";
 }
 
+/// A policy's roles: PUBLIC, or each role quoted.
+std::string policy_roles(const Policy& p) {
+  std::vector<std::string> roles;
+  for (const auto& r : p.roles) roles.push_back(r == "public" ? "PUBLIC" : quote_ident(r));
+  return join(roles, ", ");
+}
+
+/// CREATE POLICY.
+std::string policy_sql(const Policy& p) {
+  std::string command = p.command;
+  std::transform(command.begin(), command.end(), command.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string sql = "CREATE POLICY " + quote_ident(p.name) + " ON " + p.table.sql() + (p.permissive ? "" : " AS RESTRICTIVE") +
+                    " FOR " + command + " TO " + policy_roles(p);
+  if (!p.using_expr.empty()) sql += " USING (" + p.using_expr + ")";
+  if (!p.with_check.empty()) sql += " WITH CHECK (" + p.with_check + ")";
+  return sql + ";";
+}
+
 /// The SQL of each change, and how its step runs (rank, detail, transaction, origin).
 struct Renderer {
   const RenderOptions& options;
@@ -523,6 +541,50 @@ struct Renderer {
     if (c.object.comment) sql += "\n" + comment_sql("TRIGGER " + quote_ident(c.object.name) + " ON " + c.object.table.sql(), c.object.comment);
     auto d = draft(StepOp::create, sql, r_create_trigger);
     d.step.origin = c.object.loc;
+    return d;
+  }
+  StepDraft operator()(const Create<Policy>& c) {
+    std::string sql = policy_sql(c.object);
+    if (c.object.comment) sql += "\n" + comment_sql("POLICY " + quote_ident(c.object.name) + " ON " + c.object.table.sql(), c.object.comment);
+    auto d = draft(StepOp::create, sql, r_create_trigger);
+    d.step.origin = c.object.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<Policy>& c) {
+    return draft(StepOp::drop, "DROP POLICY " + quote_ident(c.object.name) + " ON " + c.object.table.sql() + ";", r_drop_trigger);
+  }
+  /// ALTER POLICY: its roles and expressions (the differ drops and creates it for anything else), and its comment.
+  StepDraft operator()(const Alter<Policy>& c) {
+    const Policy& p = c.to;
+    std::string on = quote_ident(p.name) + " ON " + p.table.sql();
+    std::string alter;
+    std::vector<std::string> what;
+    if (c.from.roles != p.roles) alter += " TO " + policy_roles(p), what.push_back("roles " + join(c.from.roles, ", ") + " -> " + join(p.roles, ", "));
+    if (c.from.using_expr != p.using_expr) alter += " USING (" + p.using_expr + ")", what.push_back("using changed");
+    if (c.from.with_check != p.with_check) alter += " WITH CHECK (" + p.with_check + ")", what.push_back("with_check changed");
+    std::string sql = alter.empty() ? "" : "ALTER POLICY " + on + alter + ";";
+    if (c.from.comment != p.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql("POLICY " + on, p.comment);
+      what.push_back(comment_detail(c.from.comment, p.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_create_trigger);
+    d.step.detail = join(what, "; ");
+    d.step.origin = p.loc;
+    return d;
+  }
+  StepDraft operator()(const SetRowSecurity& c) {
+    std::string sql;
+    std::vector<std::string> what;
+    if (c.value.enabled != c.previous.enabled) {
+      sql += "ALTER TABLE " + c.table.sql() + (c.value.enabled ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;";
+      what.push_back(c.value.enabled ? "row-level security enabled (a role without a policy sees no rows)" : "row-level security disabled");
+    }
+    if (c.value.forced != c.previous.forced) {
+      sql += std::string(sql.empty() ? "" : "\n") + "ALTER TABLE " + c.table.sql() + (c.value.forced ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;";
+      what.push_back(c.value.forced ? "forced on the table's owner too" : "no longer forced on the owner");
+    }
+    auto d = draft(StepOp::alter, sql, r_comment);
+    d.step.detail = join(what, "; ");
     return d;
   }
   StepDraft operator()(const Drop<Trigger>& c) {

@@ -1,5 +1,5 @@
 // Building a model in an empty shadow database: objects first, then tables in batches over two
-// connections, then foreign keys.
+// connections, then foreign keys, then views and policies.
 #include <algorithm>
 #include <future>
 #include <set>
@@ -32,8 +32,9 @@ std::string extension_schemas_sql(const Model& m) {
 
 }  // namespace
 
-Table without_foreign_keys(Table t) {
+Table without_references(Table t) {
   std::erase_if(t.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::foreign_key; });
+  t.policies.clear();
   return t;
 }
 
@@ -101,7 +102,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model halves[2] = {objects, objects};
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
-      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_foreign_keys(begin->second));
+      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_references(begin->second));
     std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
     auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
     auto failure = run_in_chunks(raw, "", steps[0]);
@@ -111,13 +112,15 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   }
   Model later = objects;
   for (const auto& [name, t] : model.tables)
-    if (uses_sequence(t)) later.tables.emplace(name, without_foreign_keys(t));
+    if (uses_sequence(t)) later.tables.emplace(name, without_references(t));
   if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
-      before.tables.emplace(begin->first, without_foreign_keys(begin->second));
-      after.tables.emplace(begin->first, begin->second);
+      before.tables.emplace(begin->first, without_references(begin->second));
+      Table keyed = begin->second;
+      keyed.policies.clear();
+      after.tables.emplace(begin->first, std::move(keyed));
     }
     run_diff(raw, "", before, after, rejected);
   }
@@ -135,7 +138,11 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   viewed.materialized_views = model.materialized_views;
   for (const auto& [ref, f] : model.functions)
     if (unbuilt.count(ref)) viewed.functions.emplace(ref, f);
-  std::vector<Step> late = plan_steps(diff(owned, viewed));
+  // Policies last: their expressions may read any table, view or function.
+  std::vector<Change> late_changes = diff(owned, viewed);
+  for (const auto& [name, t] : model.tables)
+    for (const auto& p : t.policies) late_changes.push_back(Create<Policy>{p});
+  std::vector<Step> late = plan_steps(late_changes);
   if (!run_by_trying(raw, late, tried).empty()) rejected(*tried);
 }
 

@@ -54,6 +54,20 @@ std::string sequences_text(const Model& desired) {
   return "sequences " + sha256_hex(text) + "\n";
 }
 
+/// The names a table's policies mention when they hold a subquery (a superset of the tables they
+/// read; the server says which they really use).
+static std::set<std::string> policy_reads(const Table& t) {
+  std::set<std::string> out;
+  for (const auto& p : t.policies) {
+    auto tokens = sql_tokens(p.using_expr + " " + p.with_check);
+    if (std::none_of(tokens.begin(), tokens.end(), [](const SqlToken& k) { return k.kind == SqlToken::word && k.value == "select"; }))
+      continue;
+    for (const auto& k : tokens)
+      if (k.identifier()) out.insert(k.value);
+  }
+  return out;
+}
+
 /// The cache key of a table declaration: its signature, and what its canonical form also depends
 /// on: the declarations of the tables its foreign keys point at, of the enums its columns use and
 /// of the sequences its defaults may call. `signatures`: table_signature of each desired table;
@@ -70,6 +84,11 @@ std::string declaration_key(const Table& t, const std::map<QName, std::string>& 
   // declared, conservatively all of them (`sequences`: their names, hashed once).
   bool defaults = std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) { return c.default_expr.has_value(); });
   if (defaults) text += sequences;
+  // A policy's subquery reads other tables, whose columns decide what its names mean: those whose
+  // name it mentions count too.
+  for (const auto& name : policy_reads(t))
+    for (const auto& [other, signature] : signatures)
+      if (other.name == name && other != t.name) text += signature;
   return sha256_hex(text);
 }
 
@@ -81,20 +100,24 @@ Model to_materialize(Model declared, const Model& cached) {
   for (const auto& [name, t] : declared.tables)
     for (const auto& k : t.constraints)
       if (k.kind == ConstraintKind::foreign_key && !declared.tables.count(k.ref_table)) targets.insert(k.ref_table);
-  // The views need the tables they read: those whose name a view's query mentions (a superset,
-  // for building only; the server says what each view really uses).
+  // The views and policies need the tables they read: those whose name a view's query or a
+  // policy's subquery mentions (a superset, for building only; the server says what each uses).
   std::set<std::string> mentioned;
   auto mentions = [&](const std::string& query) {
     for (const auto& token : sql_tokens(query))
       if (token.identifier()) mentioned.insert(token.value);
   };
   for (const auto& [name, v] : declared.views) mentions(v.query);
+  for (const auto& [name, t] : declared.tables) {
+    auto reads = policy_reads(t);
+    mentioned.insert(reads.begin(), reads.end());
+  }
   for (const auto& [name, v] : declared.materialized_views) mentions(v.query);
   for (const auto& [ref, f] : declared.functions) mentions(f.arguments + " " + f.returns);
   for (const auto& [name, t] : cached.tables)
     if (mentioned.count(name.name)) targets.insert(name);
   for (const auto& name : targets)
-    if (const Table* r = cached.find_table(name); r && !declared.tables.count(name)) declared.tables[name] = without_foreign_keys(*r);
+    if (const Table* r = cached.find_table(name); r && !declared.tables.count(name)) declared.tables[name] = without_references(*r);
   return declared;
 }
 

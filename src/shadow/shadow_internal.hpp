@@ -76,8 +76,8 @@ std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string&
 
 // ---- building a model in an empty database (build.cpp) ------------------------------------------
 
-/// `t` without its foreign keys.
-Table without_foreign_keys(Table t);
+/// `t` without its foreign keys and policies: the parts that may name other tables.
+Table without_references(Table t);
 /// Builds `model` in an empty shadow database over two connections; a failure goes to `rejected`,
 /// which throws.
 void build(RawConnection& raw, RawConnection& second, const Model& model,

@@ -686,7 +686,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  WHERE NOT t.tgisinternal AND (t.tgconstraint <> 0 OR c.relkind NOT IN ('r', 'v')) AND" + kSchemaFilter +
       "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
       "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE" + kSchemaFilter +
+      "  WHERE (c.relkind <> 'r' OR c.relispartition) AND" + kSchemaFilter +
       "  UNION ALL SELECT 'type', n.nspname, t.typname, 'pg_type'::regclass, t.oid"
       "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
       "  WHERE ((t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
@@ -747,7 +747,7 @@ void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "    CASE WHEN c.relrowsecurity THEN 'ROW LEVEL SECURITY' END, CASE WHEN c.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,"
       "    CASE WHEN c.reltablespace <> 0 THEN 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) END)"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND") + kSchemaFilter +
-      "   AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.relrowsecurity OR c.relforcerowsecurity OR c.reltablespace <> 0)"
+      "   AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.reltablespace <> 0)"
       " UNION ALL SELECT n.nspname, c.relname, a.attname,"
       "  concat_ws(', ', CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
       "      WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,"
@@ -778,6 +778,50 @@ void read_replica_identity(pqxx::transaction_base& tx, const char* scope, Model&
       std::string kind = r[2].c_str();
       it->second.replica_identity = kind == "f" ? "full" : kind == "n" ? "nothing" : "using index " + str(r[3]);
     }
+}
+
+/// Row-level security: which read tables enable (and force) it, and their policies with the roles
+/// they apply to (sorted, "public" for PUBLIC), their expressions and what those use (pg_depend).
+void read_row_security(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto flags = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity) AND") + kSchemaFilter, scope);
+  for (const auto& r : flags)
+    if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end()) {
+      it->second.row_level_security = r[2].as<bool>();
+      it->second.force_row_level_security = r[3].as<bool>();
+    }
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,"
+      "  array_to_string(ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE (SELECT a.rolname FROM pg_roles a WHERE a.oid = r.oid) END"
+      "    FROM unnest(p.polroles) r(oid) ORDER BY 1), chr(31)),"
+      "  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), pd.description"
+      " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_description pd ON pd.objoid = p.oid AND pd.classoid = 'pg_policy'::regclass AND pd.objsubid = 0"
+      " WHERE c.relkind = 'r' AND") + kSchemaFilter + " ORDER BY 1, 2, 3", scope);
+  for (const auto& r : rows) {
+    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.tables.end()) continue;
+    Policy p;
+    p.table = it->first;
+    p.name = r[2].c_str();
+    char cmd = r[3].c_str()[0];
+    p.command = cmd == 'r' ? "select" : cmd == 'a' ? "insert" : cmd == 'w' ? "update" : cmd == 'd' ? "delete" : "all";
+    p.permissive = r[4].as<bool>();
+    p.roles = split(r[5]);
+    p.using_expr = str(r[6]);
+    p.with_check = str(r[7]);
+    p.comment = opt(r[8]);
+    it->second.policies.push_back(p);
+  }
+  for (const auto& [owner, ref] : read_dependencies(tx, scope,
+           "SELECT p.oid, 'pg_policy'::regclass, n.nspname, c.relname, p.polname, c.oid"
+           " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE")) {
+    if (auto it = m.tables.find(owner.name); it != m.tables.end())
+      for (auto& p : it->second.policies)
+        if (p.name == owner.sub) p.depends_on.push_back(ref);
+  }
 }
 
 /// Which read tables inherit from which (parents in any schema).
@@ -821,6 +865,7 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_part_dependencies(tx, param, m);
   drop_serial_sequences(m);
   read_triggers(tx, param, m);
+  read_row_security(tx, param, m);
   read_inheritance(tx, param, m);
   read_replica_identity(tx, param, m);
   read_uncarried(tx, param, m);

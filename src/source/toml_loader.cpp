@@ -180,6 +180,7 @@ const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "inde
 const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
                                              "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
 const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from"};
+const std::set<std::string> kPolicyKeys = {"name", "command", "permissive", "roles", "using", "with_check", "comment"};
 const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_of", "for_each", "when", "execute", "comment"};
 const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from",
                                          "triggers"};
@@ -189,7 +190,7 @@ const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default"
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
-                                          "exclusions"};
+                                          "exclusions", "policies", "row_level_security", "force_row_level_security"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -473,6 +474,30 @@ Constraint read_check(Fields& cf) {
   return c;
 }
 
+/// A row-level security policy: { name, command, permissive, roles, using, with_check, comment }.
+Policy read_policy(Fields& f) {
+  Policy p;
+  p.loc = f.loc();
+  p.name = require_string(f, "name");
+  check_name(p.name, f.loc("name"), "policy");
+  p.command = one_of(f, "command", {"all", "select", "insert", "update", "delete"}, "all");
+  p.permissive = f.boolean("permissive").value_or(true);
+  if (auto roles = f.strings("roles")) {
+    if (roles->empty()) throw Error(f.loc("roles"), "\"roles\" must not be empty (leave it out for PUBLIC)");
+    for (const auto& r : *roles) check_name(r, f.loc("roles"), "role");
+    std::set<std::string> sorted(roles->begin(), roles->end());
+    p.roles.assign(sorted.begin(), sorted.end());
+  }
+  p.using_expr = f.fragment("using").value_or("");
+  p.with_check = f.fragment("with_check").value_or("");
+  if (p.command == "insert" && !p.using_expr.empty())
+    throw Error(f.loc("using"), "a policy for insert takes only with_check (the rows it may add), not using");
+  if ((p.command == "select" || p.command == "delete") && !p.with_check.empty())
+    throw Error(f.loc("with_check"), "a policy for " + p.command + " takes only using (the rows it may see), not with_check");
+  p.comment = f.string("comment");
+  return p;
+}
+
 /// An exclusion constraint: { name, using, elements = ["room WITH =", ...], where, include, ... }.
 Constraint read_exclusion(Fields& f) {
   Constraint x;
@@ -518,6 +543,15 @@ void read_table_body(Fields& f, Table& t) {
       if (other.name == g.name) throw Error(gf.loc("name"), "trigger \"" + g.name + "\" is declared twice on table " + t.name.str());
     t.triggers.push_back(g);
   });
+  each_table(f.get("policies"), f.sub("policies"), kPolicyKeys, [&](Fields& pf) {
+    Policy p = read_policy(pf);
+    p.table = t.name;
+    for (const auto& other : t.policies)
+      if (other.name == p.name) throw Error(pf.loc("name"), "policy \"" + p.name + "\" is declared twice on table " + t.name.str());
+    t.policies.push_back(p);
+  });
+  t.row_level_security = f.boolean("row_level_security").value_or(false);
+  t.force_row_level_security = f.boolean("force_row_level_security").value_or(false);
   t.comment = f.string("comment");
   if (auto ri = f.string("replica_identity")) {
     if (*ri == "default") ri = "";

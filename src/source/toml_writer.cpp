@@ -199,8 +199,9 @@ void write_table(std::ostringstream& out, const Table& t) {
     }
   }
   for (const auto& ix : t.indexes) idx.push_back(index_entry(ix));
-  std::vector<std::string> triggers;
+  std::vector<std::string> triggers, policies;
   for (const auto& g : t.triggers) triggers.push_back(trigger_entry(g));
+  for (const auto& p : t.policies) policies.push_back("{ name = " + quote_double(p.name) + inline_fields(p, {}) + " }");
   write_array(out, "columns", cols);
   write_array(out, "unique", uniques);
   write_array(out, "checks", checks);
@@ -208,6 +209,7 @@ void write_table(std::ostringstream& out, const Table& t) {
   write_array(out, "exclusions", exclusions);
   write_array(out, "indexes", idx);
   write_array(out, "triggers", triggers);
+  write_array(out, "policies", policies);
 }
 
 /// A function's or procedure's section; [[functions.NAME]] when the name is overloaded.

@@ -118,6 +118,17 @@ TEST_CASE("loader errors carry file:line:col and the key path") {
     CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
     CHECK_THAT(e, Catch::Contains("names column \"idd\""));
   }
+  SECTION("policy clause its command cannot take") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "policies = [{ name = \"p\", command = \"insert\", using = \"id > 0\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("a policy for insert takes only with_check"));
+  }
+  SECTION("policy with an unknown command") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\npolicies = [{ name = \"p\", command = \"read\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("command"));
+  }
   SECTION("undeclared schema") {
     auto e = load_error("[tables.\"crm.t\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
     CHECK_THAT(e, Catch::Contains("schema \"crm\", which is not declared"));

@@ -1,0 +1,1 @@
+INSERT INTO documents VALUES (1, 'ann', 'plan', true), (2, 'bob', 'notes', false);
