@@ -50,6 +50,9 @@ struct RowSecurity {
 };
 inline RowSecurity row_security(const Table& t) { return {t.row_level_security, t.force_row_level_security}; }
 struct SetRowSecurity { QName table; RowSecurity value; RowSecurity previous; };
+/// ALTER TABLE parent ATTACH PARTITION table bound / DETACH PARTITION table.
+struct AttachPartition { QName table; QName parent; std::string bound; };
+struct DetachPartition { QName table; QName parent; std::string bound; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
 struct CreateIndex { QName table; Index index; bool new_table = false; };
@@ -98,7 +101,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity, SetRowSecurity, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            SetReplicaIdentity, SetRowSecurity, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
                             Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,

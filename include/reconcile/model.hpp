@@ -331,6 +331,12 @@ struct Table {
   std::vector<Policy> policies;
   bool row_level_security = false;        ///< ENABLE ROW LEVEL SECURITY
   bool force_row_level_security = false;  ///< FORCE ROW LEVEL SECURITY (the owner too)
+  std::string partition_by;  ///< PARTITION BY, as the server prints it ("RANGE (created_at)"); "" when not partitioned
+  /// The partitioned table this one is a partition of (empty when none). A partition's columns are
+  /// its parent's (copied by whoever reads it), and what it inherits from its parent (keys, checks,
+  /// foreign keys, indexes, triggers) is not among its parts: those are its own.
+  QName partition_of;
+  std::string bound;  ///< a partition's FOR VALUES ... or DEFAULT
   std::optional<std::string> comment;
   /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
   std::string replica_identity;
@@ -346,8 +352,10 @@ struct Table {
   static auto fields(Self& t) {
     return std::tuple{field("name", t.name, FieldRole::name), field("comment", t.comment, FieldRole::comment),
                       field("replica_identity", t.replica_identity), field("row_level_security", t.row_level_security),
-                      field("force_row_level_security", t.force_row_level_security)};
+                      field("force_row_level_security", t.force_row_level_security), field("partition_by", t.partition_by),
+                      field("partition_of", t.partition_of), field("bound", t.bound)};
   }
+  bool is_partition() const { return !partition_of.name.empty(); }
 
   const Column* find_column(const std::string& name) const;
   Column* find_column(const std::string& name);

@@ -405,11 +405,22 @@ class Differ {
       if (first) out_.push_back(DropConstraint{t.name, c});
       return first;
     });
+    // A partition is detached first: a foreign key to its parent reaches it too.
+    if (t.is_partition()) out_.push_back(DetachPartition{t.name, t.partition_of, t.bound});
     out_.push_back(DropTable{gone});
   }
 
   void alter_table(const Table& from, const Table& to) {
-    columns(from, to);
+    if (from.partition_by != to.partition_by)
+      throw Error(to.loc, "table " + to.name.str() + ": changing how a table is partitioned (partition_by " +
+                              (from.partition_by.empty() ? "none" : from.partition_by) + " -> " +
+                              (to.partition_by.empty() ? "none" : to.partition_by) +
+                              ") is not supported: create a new table under another name and move the rows");
+    bool moved = from.partition_of != to.partition_of || from.bound != to.bound;
+    if (moved && from.is_partition()) out_.push_back(DetachPartition{from.name, from.partition_of, from.bound});
+    // A partition's columns are its parent's: they change with the parent, unless it is detached
+    // meanwhile (it is attached again after).
+    if (!from.is_partition() || moved) columns(from, to);
     constraints(from, to);
     indexes(from, to);
     triggers(from.triggers, to.triggers);
@@ -417,6 +428,7 @@ class Differ {
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
     if (row_security(from) != row_security(to)) out_.push_back(SetRowSecurity{to.name, row_security(to), row_security(from)});
     policies(from.policies, to.policies);
+    if (moved && to.is_partition()) out_.push_back(AttachPartition{to.name, to.partition_of, to.bound});
   }
 
   /// Whether live parts that call `uses` must go before the plan drops or rebuilds one of them

@@ -14,6 +14,15 @@ void rename_in_table(Table& t, const std::string& from, const std::string& to) {
   for (auto& c : t.constraints) {
     std::replace(c.columns.begin(), c.columns.end(), from, to);
     if (!c.expression.empty()) c.expression = rename_identifier(c.expression, from, to);
+    for (auto& e : c.elements) e = rename_identifier(e, from, to);
+    std::replace(c.include.begin(), c.include.end(), from, to);
+    if (!c.where.empty()) c.where = rename_identifier(c.where, from, to);
+  }
+  for (auto& p : t.policies) {
+    if (!p.using_expr.empty()) p.using_expr = rename_identifier(p.using_expr, from, to);
+    if (!p.with_check.empty()) p.with_check = rename_identifier(p.with_check, from, to);
+    for (auto& r : p.depends_on)
+      if (r.kind == ObjectKind::column && r.name == t.name && r.sub == from) r.sub = to;
   }
   for (auto& ix : t.indexes) {
     for (auto& k : ix.keys) k = rename_identifier(k, from, to);
@@ -44,11 +53,14 @@ std::vector<Change> rename_tables(Model& cur, const Model& des) {
     node.key() = name;
     node.mapped().name = name;
     for (auto& g : node.mapped().triggers) g.table = name;
+    for (auto& p : node.mapped().policies) p.table = name;
     out.push_back(RenameTable{old, node.mapped()});
     cur.tables.insert(std::move(node));
-    for (auto& [n, other] : cur.tables)
+    for (auto& [n, other] : cur.tables) {
       for (auto& c : other.constraints)
         if (c.kind == ConstraintKind::foreign_key && c.ref_table == old) c.ref_table = name;
+      if (other.partition_of == old) other.partition_of = name;
+    }
   }
   return out;
 }

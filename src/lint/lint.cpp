@@ -46,7 +46,7 @@ std::string join(const std::vector<std::string>& v) {
 
 void lint_table(const Table& t, std::vector<Finding>& out) {
   std::string obj = "table " + t.name.str();
-  if (!t.primary_key()) out.push_back({"table-without-primary-key", obj, "table " + t.name.str() + " has no primary key", t.loc});
+  if (!t.primary_key() && !t.is_partition()) out.push_back({"table-without-primary-key", obj, "table " + t.name.str() + " has no primary key", t.loc});
   for (const auto& c : t.columns) {
     std::string type = lower(c.type);
     if (type.rfind("timestamp", 0) == 0 && type.find("tz") == std::string::npos && type.find("with time zone") == std::string::npos)

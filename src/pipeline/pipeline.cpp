@@ -62,21 +62,34 @@ std::set<QName> verification_tables(const std::set<QName>& touched, const Model&
   return out;
 }
 
-/// `touched` and the tables that their policies read (a subquery), in either model, and so on: those
-/// are copied whole for verification, or the copied policies could not be built.
-std::set<QName> with_policy_reads(std::set<QName> touched, const Model& live, const Model& desired) {
-  for (std::set<QName> next = touched; !next.empty();) {
+/// The tables that must be copied along with `name` in `m` for it to be built and for what a
+/// change to it reaches: the tables its policies read (a subquery), its partitioned parent and its
+/// partitions (a change to a parent's column reaches them).
+std::set<QName> family(const Model& m, const QName& name) {
+  std::set<QName> out;
+  const Table* t = m.find_table(name);
+  if (!t) return out;
+  for (const auto& p : t->policies)
+    for (const auto& r : p.depends_on)
+      if ((r.kind == ObjectKind::table || r.kind == ObjectKind::column) && m.find_table(r.name)) out.insert(r.name);
+  if (t->is_partition()) out.insert(t->partition_of);
+  if (!t->partition_by.empty())
+    for (const auto& [other, o] : m.tables)
+      if (o.partition_of == name) out.insert(other);
+  return out;
+}
+
+/// `tables` and their families (family()) in either model, and theirs, and so on.
+std::set<QName> with_families(std::set<QName> tables, const Model& live, const Model& desired) {
+  for (std::set<QName> next = tables; !next.empty();) {
     std::set<QName> found;
     for (const Model* m : {&live, &desired})
       for (const QName& name : next)
-        if (const Table* t = m->find_table(name))
-          for (const auto& p : t->policies)
-            for (const auto& r : p.depends_on)
-              if ((r.kind == ObjectKind::table || r.kind == ObjectKind::column) && m->find_table(r.name) && touched.insert(r.name).second)
-                found.insert(r.name);
+        for (const QName& other : family(*m, name))
+          if (tables.insert(other).second) found.insert(other);
     next = std::move(found);
   }
-  return touched;
+  return tables;
 }
 
 /// The keys foreign keys point at, table -> the column sets referenced.
@@ -136,7 +149,7 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   static const std::set<std::set<std::string>> none;
   Model out = m.with_tables(part);
   for (auto& [name, t] : out.tables)
-    if (!whole.count(name)) {
+    if (!whole.count(name) && t.partition_by.empty() && !t.is_partition()) {  // a partition key needs its columns
       auto k = keys.find(name);
       reduce_to_keys(t, part, k == keys.end() ? none : k->second);
     }
@@ -415,8 +428,8 @@ PlanOutcome make_plan(const PlanRequest& req) {
   Model after;
   if (req.verify && !plan.steps.empty()) {
     // Only the part of the schema the plan touches is copied and replayed: cost follows the change.
-    std::set<QName> touched = with_policy_reads(touched_tables(changes), live, canonical);
-    std::set<QName> part = verification_tables(touched, live, canonical);
+    std::set<QName> touched = with_families(touched_tables(changes), live, canonical);
+    std::set<QName> part = with_families(verification_tables(touched, live, canonical), live, canonical);
     std::set<QName> whole = changed_tables(touched, changes);
     ReferencedKeys keys = referenced_keys(part, live, canonical);
     Model copy = verification_part(live, part, whole, keys);

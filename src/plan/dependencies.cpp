@@ -59,6 +59,7 @@ struct Dependencies {
     const Table& t = c.table;
     d.creates.insert(self);
     d.uses.insert(schema_ref(t.name.schema));
+    if (t.is_partition()) d.uses.insert(table_ref(t.partition_of));
     for (const auto& col : t.columns) {
       d.creates.insert(column_ref(t.name, col.name));
       d.uses.insert(type_ref(col.type));
@@ -71,6 +72,7 @@ struct Dependencies {
   }
   void operator()(const DropTable& c) {
     d.drops.insert(self);
+    if (c.table.is_partition()) d.uses.insert(table_ref(c.table.partition_of));
     for (const auto& col : c.table.columns) {
       d.drops.insert(column_ref(c.table.name, col.name));
       d.uses.insert(type_ref(col.type));
@@ -94,6 +96,14 @@ struct Dependencies {
   }
   void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetRowSecurity& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const AttachPartition& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(table_ref(c.parent));
+  }
+  void operator()(const DetachPartition& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(table_ref(c.parent));
+  }
   void operator()(const Create<Policy>& c) {
     d.creates.insert(self);
     d.uses.insert(table_ref(c.object.table));

@@ -30,6 +30,9 @@ struct HazardRules {
   Hazards operator()(const SetTableComment&) const { return {}; }
   Hazards operator()(const SetReplicaIdentity&) const { return {}; }
   Hazards operator()(const SetRowSecurity&) const { return {}; }
+  // Attaching scans the table (its rows must fit the bound); detaching locks the parent.
+  Hazards operator()(const AttachPartition&) const { return {Hazard::may_fail, Hazard::locks}; }
+  Hazards operator()(const DetachPartition&) const { return {Hazard::locks}; }
   Hazards operator()(const AddColumn& c) const {
     const Column& col = c.column;
     if (col.generated) return {Hazard::rewrite};

@@ -572,6 +572,16 @@ struct Renderer {
     d.step.origin = p.loc;
     return d;
   }
+  StepDraft operator()(const AttachPartition& c) {
+    auto d = draft(StepOp::alter, "ALTER TABLE " + c.parent.sql() + " ATTACH PARTITION " + c.table.sql() + " " + c.bound + ";", r_add_fk);
+    d.step.detail = c.bound;
+    return d;
+  }
+  StepDraft operator()(const DetachPartition& c) {
+    auto d = draft(StepOp::alter, "ALTER TABLE " + c.parent.sql() + " DETACH PARTITION " + c.table.sql() + ";", r_drop_constraint);
+    d.step.detail = "was " + c.bound;
+    return d;
+  }
   StepDraft operator()(const SetRowSecurity& c) {
     std::string sql;
     std::vector<std::string> what;
@@ -818,12 +828,15 @@ struct Renderer {
 StepDraft Renderer::operator()(const CreateTable& c) {
   const Table& t = c.table;
   std::vector<SqlOrigin> origins{{0, t.loc}};
-  std::string sql = "CREATE TABLE " + t.name.sql() + " (";
+  // A partition takes its parent's columns: its list holds only its own constraints, if any.
+  bool partition = t.is_partition();
+  std::string sql = "CREATE TABLE " + t.name.sql() + (partition ? " PARTITION OF " + t.partition_of.sql() : "") + " (";
   const char* sep = "\n  ";
-  for (const auto& col : t.columns) {
-    sql += std::exchange(sep, ",\n  ");
-    sql += column_sql(col, sql.size(), origins);
-  }
+  if (!partition)
+    for (const auto& col : t.columns) {
+      sql += std::exchange(sep, ",\n  ");
+      sql += column_sql(col, sql.size(), origins);
+    }
   // CREATE TABLE folds a key on the same columns as an earlier one into it; such a key is added by
   // its own statement, so that every declared constraint exists.
   std::set<std::vector<std::string>> keys;
@@ -838,7 +851,11 @@ StepDraft Renderer::operator()(const CreateTable& c) {
     origins.push_back({sql.size(), k.loc});
     sql += constraint_sql(k);
   }
-  sql += "\n);";
+  if (partition && sql.back() == '(') sql.resize(sql.size() - 2);  // no list
+  else sql += "\n)";
+  if (partition) sql += " " + t.bound;
+  if (!t.partition_by.empty()) sql += " PARTITION BY " + t.partition_by;
+  sql += ";";
   for (const Constraint* k : later) {
     sql += "\n";
     origins.push_back({sql.size(), k->loc});
@@ -848,7 +865,7 @@ StepDraft Renderer::operator()(const CreateTable& c) {
     if (k.comment && std::find(later.begin(), later.end(), &k) == later.end()) sql += "\n" + constraint_comment_sql(t.name, k.name, k.comment);
   if (t.comment) sql += "\n" + comment_sql("TABLE " + t.name.sql(), t.comment);
   for (const auto& col : t.columns)
-    if (col.comment) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);
+    if (col.comment && !partition) sql += "\n" + comment_sql("COLUMN " + t.name.sql() + "." + quote_ident(col.name), col.comment);
   auto d = draft(StepOp::create, sql, r_create_table);
   d.step.sql_origins = origins;
   d.step.origin = t.loc;

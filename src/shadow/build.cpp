@@ -93,16 +93,17 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   std::vector<Step> function_steps = plan_steps(diff(objects, with_functions));
   for (const Step* s : run_by_trying(raw, function_steps, tried))
     if (s->ref) unbuilt.insert(*s->ref);
-  // A default that calls nextval() may name another table's sequence: such tables come after the
-  // others, on one connection.
-  auto uses_sequence = [](const Table& t) {
-    return std::any_of(t.columns.begin(), t.columns.end(),
-                       [](const Column& c) { return c.default_expr && c.default_expr->find("nextval(") != std::string::npos; });
+  // A default that calls nextval() may name another table's sequence, and a partition needs its
+  // parent: such tables come after the others, on one connection.
+  auto later_table = [](const Table& t) {
+    return t.is_partition() || std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) {
+             return c.default_expr && c.default_expr->find("nextval(") != std::string::npos;
+           });
   };
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model halves[2] = {objects, objects};
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
-      if (!uses_sequence(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_references(begin->second));
+      if (!later_table(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_references(begin->second));
     std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
     auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
     auto failure = run_in_chunks(raw, "", steps[0]);
@@ -112,7 +113,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   }
   Model later = objects;
   for (const auto& [name, t] : model.tables)
-    if (uses_sequence(t)) later.tables.emplace(name, without_references(t));
+    if (later_table(t)) later.tables.emplace(name, without_references(t));
   if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;

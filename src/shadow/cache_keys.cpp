@@ -93,8 +93,8 @@ std::string declaration_key(const Table& t, const std::map<QName, std::string>& 
 }
 
 /// What `materialize` must build: the `declared` tables (those not taken from the cache) and, for
-/// their foreign keys, the tables those point at that came from the cache (`cached`, canonical
-/// already), without their own foreign keys.
+/// their foreign keys, views, policies and partitions, the tables those need that came from the
+/// cache (`cached`, canonical already), without their own foreign keys and policies.
 Model to_materialize(Model declared, const Model& cached) {
   std::set<QName> targets;
   for (const auto& [name, t] : declared.tables)
@@ -116,6 +116,10 @@ Model to_materialize(Model declared, const Model& cached) {
   for (const auto& [ref, f] : declared.functions) mentions(f.arguments + " " + f.returns);
   for (const auto& [name, t] : cached.tables)
     if (mentioned.count(name.name)) targets.insert(name);
+  // A partition needs its parent, and that its own.
+  for (const auto& [name, t] : declared.tables)
+    for (const Table* p = &t; p && p->is_partition(); p = cached.find_table(p->partition_of))
+      if (!declared.tables.count(p->partition_of)) targets.insert(p->partition_of);
   for (const auto& name : targets)
     if (const Table* r = cached.find_table(name); r && !declared.tables.count(name)) declared.tables[name] = without_references(*r);
   return declared;

@@ -171,7 +171,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
       " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
       " LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0"
-      " WHERE c.relkind = 'r' AND NOT c.relispartition AND") + kSchemaFilter + " AND" + kNotExtensionMember +
+      " WHERE c.relkind IN ('r', 'p') AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       " ORDER BY 1, 2, a.attnum", scope);
   // The rows come table by table: each table is looked up once, and its columns are counted
   // first (a vector grown one column at a time moves every column it holds, again and again).
@@ -285,7 +285,8 @@ pqxx::result constraint_rows(pqxx::transaction_base& tx, const char* scope) {
       "    " + kIncludeColumns + " AS include, pg_get_expr(i.indpred, i.indrelid, true) AS pred"
       "   FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
       "   WHERE i.indexrelid = con.conindid AND con.contype = 'x') x ON true"
-      " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind = 'r' AND" + kSchemaFilter +
+      " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')"
+      "   AND con.conparentid = 0 AND (con.conislocal OR NOT c.relispartition) AND" + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
 }
 
@@ -338,7 +339,7 @@ pqxx::result index_rows(pqxx::transaction_base& tx, const char* scope) {
       " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam"
       " LEFT JOIN pg_description xd ON xd.objoid = i.indexrelid AND xd.classoid = 'pg_class'::regclass AND xd.objsubid = 0"
-      " WHERE c.relkind IN ('r', 'm') AND" + kSchemaFilter +
+      " WHERE c.relkind IN ('r', 'm', 'p') AND NOT ic.relispartition AND" + kSchemaFilter +
       " AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid"
       "   AND x.contype IN ('p', 'u', 'x'))"
       " ORDER BY 1, 2, 3", scope);
@@ -455,7 +456,7 @@ void read_part_dependencies(pqxx::transaction_base& tx, const char* scope, Model
       " LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid AND con.contype = 'c'"
       " LEFT JOIN pg_index i ON d.classid = 'pg_class'::regclass AND i.indexrelid = d.objid"
       " LEFT JOIN pg_class ic ON ic.oid = i.indexrelid"
-      " JOIN pg_class c ON c.oid = COALESCE(ad.adrelid, con.conrelid, i.indrelid) AND c.relkind IN ('r', 'm')"
+      " JOIN pg_class c ON c.oid = COALESCE(ad.adrelid, con.conrelid, i.indrelid) AND c.relkind IN ('r', 'm', 'p')"
       " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_namespace rn ON rn.oid = d.rns"
       " WHERE rn.nspname <> 'information_schema' AND") + kSchemaFilter + " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8", scope);
   for (const auto& r : rows) {
@@ -564,7 +565,7 @@ void read_triggers(pqxx::transaction_base& tx, const char* scope, Model& m) {
       " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " JOIN pg_proc p ON p.oid = g.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace"
       " LEFT JOIN pg_description gd ON gd.objoid = g.oid AND gd.classoid = 'pg_trigger'::regclass AND gd.objsubid = 0"
-      " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND c.relkind IN ('r', 'v') AND") + kSchemaFilter +
+      " WHERE NOT g.tgisinternal AND g.tgconstraint = 0 AND g.tgparentid = 0 AND c.relkind IN ('r', 'v', 'p') AND") + kSchemaFilter +
       " ORDER BY 1, 2, 3", scope);
   for (const auto& r : rows) {
     std::vector<Trigger>* on = triggers_of(m, QName{r[0].c_str(), r[1].c_str()});
@@ -667,11 +668,9 @@ void drop_serial_sequences(Model& m) {
 void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "WITH objs AS ("
-      "  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
-      "    WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,"
-      "    n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
+      "  SELECT 'foreign table' AS kind, n.nspname, c.relname AS name, 'pg_class'::regclass AS classid, c.oid"
       "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE (c.relkind IN ('f', 'p') OR (c.relkind = 'r' AND c.relispartition))"
+      "  WHERE c.relkind = 'f'"
       "    AND") + kSchemaFilter + " AND" + kNotExtensionMember +
       "  UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,"
       "    n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
@@ -683,10 +682,10 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "      AND e.deptype = 'e')"
       "  UNION ALL SELECT 'trigger', n.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid"
       "  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE NOT t.tgisinternal AND (t.tgconstraint <> 0 OR c.relkind NOT IN ('r', 'v')) AND" + kSchemaFilter +
+      "  WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (t.tgconstraint <> 0 OR c.relkind NOT IN ('r', 'v', 'p')) AND" + kSchemaFilter +
       "  UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname, 'pg_policy'::regclass, p.oid"
       "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE (c.relkind <> 'r' OR c.relispartition) AND" + kSchemaFilter +
+      "  WHERE c.relkind NOT IN ('r', 'p') AND" + kSchemaFilter +
       "  UNION ALL SELECT 'type', n.nspname, t.typname, 'pg_type'::regclass, t.oid"
       "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
       "  WHERE ((t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
@@ -696,7 +695,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  UNION ALL SELECT 'exclusion constraint', n.nspname, x.conname || ' on ' || c.relname,"
       "    'pg_constraint'::regclass, x.oid"
       "  FROM pg_constraint x JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-      "  WHERE x.contype = 'x' AND (c.relkind <> 'r' OR c.relispartition) AND" + kSchemaFilter +
+      "  WHERE x.contype = 'x' AND c.relkind NOT IN ('r', 'p') AND" + kSchemaFilter +
       ")"
       " SELECT o.kind, o.nspname, o.name, dn.nspname, dc.relname, COALESCE(da.attname, '')"
       " FROM objs o"
@@ -704,7 +703,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       " LEFT JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid <> o.oid AND d.deptype = 'n'"
       "   AND ((d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid)"
       "     OR (d.classid = o.classid AND d.objid = o.oid AND o.classid <> 'pg_class'::regclass))"
-      " LEFT JOIN pg_class dc ON dc.oid = d.refobjid AND dc.relkind = 'r'"
+      " LEFT JOIN pg_class dc ON dc.oid = d.refobjid AND dc.relkind IN ('r', 'p')"
       " LEFT JOIN pg_namespace dn ON dn.oid = dc.relnamespace"
       " LEFT JOIN pg_attribute da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid AND d.refobjsubid > 0"
       " ORDER BY 1, 2, 3, 4, 5, 6", scope);
@@ -766,32 +765,37 @@ void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
-/// REPLICA IDENTITY of the read tables that do not keep the default.
-void read_replica_identity(pqxx::transaction_base& tx, const char* scope, Model& m) {
+/// The options of the read tables that are not the default: REPLICA IDENTITY, row-level
+/// security, the partition key of a partitioned table, and the parent and bound of a partition.
+void read_table_options(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, c.relreplident,"
-      "  (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident)"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relreplident <> 'd' AND") +
-      kSchemaFilter, scope);
-  for (const auto& r : rows)
-    if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end()) {
-      std::string kind = r[2].c_str();
-      it->second.replica_identity = kind == "f" ? "full" : kind == "n" ? "nothing" : "using index " + str(r[3]);
-    }
+      "  (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident),"
+      "  c.relrowsecurity, c.relforcerowsecurity, CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+      "  pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid)"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid"
+      " LEFT JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+      " WHERE c.relkind IN ('r', 'p')"
+      "   AND (c.relreplident <> 'd' OR c.relrowsecurity OR c.relforcerowsecurity OR c.relkind = 'p' OR c.relispartition)"
+      "   AND") + kSchemaFilter, scope);
+  for (const auto& r : rows) {
+    auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
+    if (it == m.tables.end()) continue;
+    Table& t = it->second;
+    std::string identity = r[2].c_str();
+    if (identity != "d") t.replica_identity = identity == "f" ? "full" : identity == "n" ? "nothing" : "using index " + str(r[3]);
+    t.row_level_security = r[4].as<bool>();
+    t.force_row_level_security = r[5].as<bool>();
+    t.partition_by = str(r[6]);
+    if (!r[8].is_null()) t.partition_of = QName{r[7].c_str(), r[8].c_str()};
+    t.bound = str(r[9]);
+  }
 }
 
-/// Row-level security: which read tables enable (and force) it, and their policies with the roles
-/// they apply to (sorted, "public" for PUBLIC), their expressions and what those use (pg_depend).
-void read_row_security(pqxx::transaction_base& tx, const char* scope, Model& m) {
-  auto flags = tx.exec_params(std::string(
-      "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " WHERE c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity) AND") + kSchemaFilter, scope);
-  for (const auto& r : flags)
-    if (auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()}); it != m.tables.end()) {
-      it->second.row_level_security = r[2].as<bool>();
-      it->second.force_row_level_security = r[3].as<bool>();
-    }
+/// The policies of the read tables, with the roles they apply to (sorted, "public" for PUBLIC),
+/// their expressions and what those use (pg_depend).
+void read_policies(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,"
       "  array_to_string(ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE (SELECT a.rolname FROM pg_roles a WHERE a.oid = r.oid) END"
@@ -799,7 +803,7 @@ void read_row_security(pqxx::transaction_base& tx, const char* scope, Model& m) 
       "  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), pd.description"
       " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_description pd ON pd.objoid = p.oid AND pd.classoid = 'pg_policy'::regclass AND pd.objsubid = 0"
-      " WHERE c.relkind = 'r' AND") + kSchemaFilter + " ORDER BY 1, 2, 3", scope);
+      " WHERE c.relkind IN ('r', 'p') AND") + kSchemaFilter + " ORDER BY 1, 2, 3", scope);
   for (const auto& r : rows) {
     auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
     if (it == m.tables.end()) continue;
@@ -865,9 +869,9 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_part_dependencies(tx, param, m);
   drop_serial_sequences(m);
   read_triggers(tx, param, m);
-  read_row_security(tx, param, m);
+  read_policies(tx, param, m);
   read_inheritance(tx, param, m);
-  read_replica_identity(tx, param, m);
+  read_table_options(tx, param, m);
   read_uncarried(tx, param, m);
   read_unmanaged(tx, param, m);
   return m;

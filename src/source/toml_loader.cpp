@@ -1,5 +1,6 @@
 // TOML desired state (format 1) -> model. Strict: every error names file:line:col and key path.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <filesystem>
 #include <fstream>
@@ -190,7 +191,8 @@ const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default"
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
-                                          "exclusions", "policies", "row_level_security", "force_row_level_security"};
+                                          "exclusions", "policies", "row_level_security", "force_row_level_security",
+                                          "partition_by", "partition_of", "bound"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -518,7 +520,27 @@ Constraint read_exclusion(Fields& f) {
   return x;
 }
 
+/// partition_by, or partition_of with its bound: a partition's columns are its parent's.
+void read_partitioning(Fields& f, Table& t) {
+  t.partition_by = f.fragment("partition_by").value_or("");
+  if (auto of = f.string("partition_of")) {
+    t.partition_of = read_qname(*of, f.loc("partition_of"), "table");
+    if (f.get("columns"))
+      throw Error(f.loc("columns"), "a partition's columns are those of its parent (" + t.partition_of.str() + "): leave columns out");
+    t.bound = f.fragment("bound").value_or("");
+    if (t.bound.empty())
+      throw Error(f.loc("partition_of"), "a partition needs bound = \"FOR VALUES ...\" or \"DEFAULT\"");
+    std::string upper = t.bound;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (upper != "DEFAULT" && upper.rfind("FOR VALUES ", 0) != 0)
+      throw Error(f.loc("bound"), "bound is \"FOR VALUES IN (...)\", \"FOR VALUES FROM (...) TO (...)\", \"FOR VALUES WITH (MODULUS m, REMAINDER r)\" or \"DEFAULT\"");
+  } else if (f.get("bound")) {
+    throw Error(f.loc("bound"), "bound needs partition_of (the partitioned table it is a partition of)");
+  }
+}
+
 void read_table_body(Fields& f, Table& t) {
+  read_partitioning(f, t);
   if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
     t.columns.reserve(columns->as_array()->size());
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
@@ -855,6 +877,24 @@ void check_table(const Model& m, const Table& t) {
   }
 }
 
+/// Each partition gets its parent's columns (a parent that is itself a partition first).
+void copy_partition_columns(Model& m) {
+  std::set<QName> done;
+  std::function<void(Table&, size_t)> copy = [&](Table& t, size_t depth) {
+    if (!t.is_partition() || done.count(t.name)) return;
+    auto parent = m.tables.find(t.partition_of);
+    if (parent == m.tables.end())
+      throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which is not declared");
+    if (parent->second.partition_by.empty())
+      throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which has no partition_by");
+    if (depth > m.tables.size()) throw Error(t.loc, "table " + t.name.str() + " is, through its parents, a partition of itself");
+    copy(parent->second, depth + 1);
+    t.columns = parent->second.columns;
+    done.insert(t.name);
+  };
+  for (auto& [name, t] : m.tables) copy(t, 0);
+}
+
 Model Loader::finish() {
   for (auto& [name, t] : model_.tables) {
     // Primary-key columns are never nullable, and a referenced key defaults to the primary key.
@@ -862,6 +902,7 @@ Model Loader::finish() {
       for (auto& c : t.columns)
         if (std::find(pk->columns.begin(), pk->columns.end(), c.name) != pk->columns.end()) c.nullable = false;
   }
+  copy_partition_columns(model_);
   for (auto& [name, t] : model_.tables) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))
       throw Error(t.loc, "table " + name.str() + " is in schema \"" + name.schema + "\", which is not declared (add [schemas." + name.schema + "])");

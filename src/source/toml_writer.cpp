@@ -181,7 +181,8 @@ void write_table(std::ostringstream& out, const Table& t) {
   if (t.prevent_destroy) out << "prevent_destroy = true\n";
   out << field_lines(t);
   std::vector<std::string> cols, uniques, checks, fks, exclusions, idx;
-  for (const auto& c : t.columns) cols.push_back(column_entry(c));
+  if (!t.is_partition())  // a partition's columns are its parent's
+    for (const auto& c : t.columns) cols.push_back(column_entry(c));
   for (const auto& c : t.constraints) {
     switch (c.kind) {
       case ConstraintKind::primary_key:

@@ -212,7 +212,7 @@ TEST_CASE("a plan reads the catalog in a fixed number of queries, whatever the n
   INFO("statements for 5 tables: " << small << ", for 120 tables: " << large);
   CHECK(small > 0);
   CHECK(large == small);
-  CHECK(large < 40);
+  CHECK(large < 45);  // one query per kind (or a few), never per table
 }
 
 TEST_CASE("a shadow database given with --shadow-url is emptied and used, and left alone by a plan that needs none") {

@@ -129,6 +129,26 @@ TEST_CASE("loader errors carry file:line:col and the key path") {
     CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
     CHECK_THAT(e, Catch::Contains("command"));
   }
+  SECTION("partition with columns of its own") {
+    auto e = load_error("[tables.p]\npartition_by = \"range (id)\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "[tables.c]\npartition_of = \"p\"\nbound = \"DEFAULT\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:7:"));
+    CHECK_THAT(e, Catch::Contains("a partition's columns are those of its parent"));
+  }
+  SECTION("partition of a table that is not partitioned") {
+    auto e = load_error("[tables.p]\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "[tables.c]\npartition_of = \"p\"\nbound = \"DEFAULT\"\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("public.p, which has no partition_by"));
+  }
+  SECTION("partition without a bound, and a bound without a parent") {
+    auto e = load_error("[tables.p]\npartition_by = \"list (id)\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "[tables.c]\npartition_of = \"p\"\n");
+    CHECK_THAT(e, Catch::Contains("a partition needs bound"));
+    e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\nbound = \"DEFAULT\"\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:3:"));
+    CHECK_THAT(e, Catch::Contains("bound needs partition_of"));
+  }
   SECTION("undeclared schema") {
     auto e = load_error("[tables.\"crm.t\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n");
     CHECK_THAT(e, Catch::Contains("schema \"crm\", which is not declared"));
