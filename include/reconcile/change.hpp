@@ -50,6 +50,8 @@ struct RowSecurity {
 };
 inline RowSecurity row_security(const Table& t) { return {t.row_level_security, t.force_row_level_security}; }
 struct SetRowSecurity { QName table; RowSecurity value; RowSecurity previous; };
+/// ALTER TABLE SET LOGGED / UNLOGGED, SET (storage parameters) / RESET (...).
+struct SetTableStorage { QName table; bool unlogged; std::vector<std::string> with; bool was_unlogged; std::vector<std::string> previous_with; };
 /// ALTER TABLE parent ATTACH PARTITION table bound / DETACH PARTITION table.
 struct AttachPartition { QName table; QName parent; std::string bound; };
 struct DetachPartition { QName table; QName parent; std::string bound; };
@@ -101,7 +103,8 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity, SetRowSecurity, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            SetReplicaIdentity, SetRowSecurity, SetTableStorage, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
                             Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,

@@ -73,6 +73,7 @@ enum class ObjectKind {
   extension,   ///< name.name = the extension
   enum_type,   ///< name = the enum
   domain,      ///< name = the domain
+  composite,   ///< name = the composite type
   table,       ///< name = the table
   column,      ///< name = its table, sub = the column
   constraint,  ///< name = its table, sub = the constraint's name (or "(kind what)" when unnamed)
@@ -337,6 +338,8 @@ struct Table {
   /// foreign keys, indexes, triggers) is not among its parts: those are its own.
   QName partition_of;
   std::string bound;  ///< a partition's FOR VALUES ... or DEFAULT
+  bool unlogged = false;
+  std::vector<std::string> with;  ///< storage parameters, "name=value" as the server stores them, sorted
   std::optional<std::string> comment;
   /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
   std::string replica_identity;
@@ -353,7 +356,8 @@ struct Table {
     return std::tuple{field("name", t.name, FieldRole::name), field("comment", t.comment, FieldRole::comment),
                       field("replica_identity", t.replica_identity), field("row_level_security", t.row_level_security),
                       field("force_row_level_security", t.force_row_level_security), field("partition_by", t.partition_by),
-                      field("partition_of", t.partition_of), field("bound", t.bound)};
+                      field("partition_of", t.partition_of), field("bound", t.bound), field("unlogged", t.unlogged),
+                      field("with", t.with)};
   }
   bool is_partition() const { return !partition_of.name.empty(); }
 
@@ -447,6 +451,36 @@ struct Domain {
     return std::tuple{field("name", d.name, FieldRole::name), field("type", d.type), field("nullable", d.nullable),
                       field("default", d.default_expr), field("collation", d.collation), field("checks", d.checks),
                       field("comment", d.comment, FieldRole::comment), field("depends_on", d.depends_on, FieldRole::state)};
+  }
+};
+
+/// An attribute of a composite type.
+struct TypeAttribute {
+  std::string name;
+  std::string type;
+  std::optional<std::string> collation;  ///< when not the type's default
+
+  template <class Self>
+  static auto fields(Self& a) {
+    return std::tuple{field("name", a.name, FieldRole::name), field("type", a.type), field("collation", a.collation)};
+  }
+  bool operator==(const TypeAttribute& o) const { return name == o.name && type == o.type && collation == o.collation; }
+};
+
+/// A composite type (CREATE TYPE ... AS (...)), SPEC §11 [types.NAME].
+struct CompositeType {
+  QName name;
+  std::vector<TypeAttribute> attributes;
+  std::optional<std::string> comment;
+  /// Read, never compared: the types its attributes use (pg_depend).
+  std::vector<ObjectRef> depends_on;
+  std::optional<QName> renamed_from;  ///< hint: the type's previous name
+  SourceLoc loc;
+
+  template <class Self>
+  static auto fields(Self& t) {
+    return std::tuple{field("name", t.name, FieldRole::name), field("attributes", t.attributes),
+                      field("comment", t.comment, FieldRole::comment), field("depends_on", t.depends_on, FieldRole::state)};
   }
 };
 
@@ -550,6 +584,7 @@ struct Model {
   std::map<std::string, Extension> extensions;
   std::map<QName, Enum> enums;
   std::map<QName, Domain> domains;
+  std::map<QName, CompositeType> types;  ///< composite types
   std::map<QName, Table> tables;
   std::map<QName, Sequence> sequences;
   std::map<QName, View> views;
@@ -577,6 +612,13 @@ struct Model {
 /// Copies the hints and source locations of declaration `from` onto table `to` (Model::adopt_hints
 /// for one table).
 void adopt_hints(Table& to, const Table& from);
+
+/// Tables outside `scope` that the foreign keys of `part`'s tables point at (a lookup table in a
+/// schema the files do not manage, such as Supabase's auth.users), added to `part` as stubs: the
+/// referenced columns, typed like the columns that reference them, under a unique key, in their
+/// schema. They make a verification copy or a shadow build whole, and are never read back. `also`:
+/// another model whose foreign keys the stubs must serve too (the desired side of a copy).
+void add_reference_stubs(Model& part, const std::set<std::string>& scope, const Model* also = nullptr);
 
 /// SHA-256 over a canonical serialization of the model ("sha256:<hex>"). Source locations and the
 /// physical column order do not count.

@@ -15,6 +15,7 @@ ObjectRef schema_ref(const std::string& schema);
 ObjectRef extension_ref(const std::string& extension);
 ObjectRef enum_ref(const QName& name);
 ObjectRef domain_ref(const QName& name);
+ObjectRef composite_ref(const QName& name);
 ObjectRef table_ref(const QName& name);
 ObjectRef column_ref(const QName& table, const std::string& column);
 ObjectRef sequence_ref(const QName& name);
@@ -32,6 +33,7 @@ ObjectRef type_ref(const std::string& column_type);
 
 /// Each kind's identity.
 inline ObjectRef ref_of(const Domain& d) { return domain_ref(d.name); }
+inline ObjectRef ref_of(const CompositeType& t) { return composite_ref(t.name); }
 inline ObjectRef ref_of(const Sequence& s) { return sequence_ref(s.name); }
 inline ObjectRef ref_of(const View& v) { return view_ref(v.name); }
 inline ObjectRef ref_of(const MaterializedView& v) { return materialized_view_ref(v.name); }

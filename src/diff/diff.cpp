@@ -24,6 +24,7 @@ class Differ {
     schemas();
     enums();
     domains();
+    types();
     sequences();
     functions();
     tables();
@@ -93,6 +94,70 @@ class Differ {
           s.owned_by->column = r->to;
       }
     }
+  }
+
+  /// Composite types change in place (ALTER TYPE) when the attributes kept stay in their order and
+  /// new ones come last: attributes are added, dropped, or given a new type or collation. Any other
+  /// change creates the type again, which a table column of the type does not allow.
+  void types() {
+    for (const auto& [n, t] : des_.types) {
+      auto it = cur_.types.find(n);
+      if (it == cur_.types.end()) {
+        out_.push_back(Create<CompositeType>{t});
+      } else if (!same_fields(it->second, t, changed_in_place)) {
+        if (attributes_alterable(it->second.attributes, t.attributes)) {
+          if (auto user = column_of_type(n); user && retyped(it->second.attributes, t.attributes))
+            throw Error(t.loc, "type " + n.str() + ": an attribute's type or collation changes, which the server refuses while column " +
+                                   *user + " uses the type; change it by hand");
+          out_.push_back(Alter<CompositeType>{it->second, t});
+        } else {
+          if (auto user = column_of_type(n))
+            throw Error(t.loc, "type " + n.str() + ": its attributes change order, so it would be created again, but column " +
+                                   *user + " uses it; add new attributes at the end, or change it by hand");
+          out_.push_back(Drop<CompositeType>{it->second});
+          out_.push_back(Create<CompositeType>{t});
+        }
+      }
+    }
+    for (const auto& [n, t] : cur_.types)
+      if (!des_.types.count(n)) out_.push_back(Drop<CompositeType>{t});
+  }
+
+  /// Whether ALTER TYPE turns `from` into `to`: the attributes both have are in the same order, and
+  /// those only `to` has come after them.
+  static bool attributes_alterable(const std::vector<TypeAttribute>& from, const std::vector<TypeAttribute>& to) {
+    auto in = [](const std::vector<TypeAttribute>& v, const std::string& name) {
+      return std::any_of(v.begin(), v.end(), [&](const TypeAttribute& a) { return a.name == name; });
+    };
+    std::vector<std::string> kept_from, kept_to;
+    for (const auto& a : from)
+      if (in(to, a.name)) kept_from.push_back(a.name);
+    bool added = false;
+    for (const auto& a : to) {
+      if (!in(from, a.name)) {
+        added = true;
+        continue;
+      }
+      if (added) return false;  // an old attribute after a new one
+      kept_to.push_back(a.name);
+    }
+    return kept_from == kept_to;
+  }
+
+  /// Whether an attribute both have gets a new type or collation.
+  static bool retyped(const std::vector<TypeAttribute>& from, const std::vector<TypeAttribute>& to) {
+    for (const auto& a : from)
+      for (const auto& b : to)
+        if (a.name == b.name && !(a == b)) return true;
+    return false;
+  }
+
+  /// "table.column" of a live table column whose type is the composite type `name`, if any.
+  std::optional<std::string> column_of_type(const QName& name) {
+    for (const auto& [tn, t] : cur_.tables)
+      for (const auto& c : t.columns)
+        if (type_ref(c.type).name == name) return tn.str() + "." + c.name;
+    return std::nullopt;
   }
 
   /// Domains change in place (default, nullability, checks, comment); a new base type or collation
@@ -428,6 +493,8 @@ class Differ {
     if (from.replica_identity != to.replica_identity) out_.push_back(SetReplicaIdentity{to.name, to.replica_identity, from.replica_identity});
     if (row_security(from) != row_security(to)) out_.push_back(SetRowSecurity{to.name, row_security(to), row_security(from)});
     policies(from.policies, to.policies);
+    if (from.unlogged != to.unlogged || from.with != to.with)
+      out_.push_back(SetTableStorage{to.name, to.unlogged, to.with, from.unlogged, from.with});
     if (moved && to.is_partition()) out_.push_back(AttachPartition{to.name, to.partition_of, to.bound});
   }
 

@@ -68,6 +68,7 @@ void put(std::string& out, const std::map<std::string, std::string>& m) {
   out += '}';
 }
 void put(std::string& out, const std::vector<Index>& v);
+void put(std::string& out, const std::vector<TypeAttribute>& v);
 void put(std::string& out, const std::vector<Trigger>& v);
 void put(std::string& out, const std::vector<Constraint>& v);
 
@@ -104,6 +105,7 @@ void put_lines(std::string& out, const char* tag, const std::vector<T>& v) {
   out += ']';
 }
 void put(std::string& out, const std::vector<Index>& v) { put_lines(out, "index", v); }
+void put(std::string& out, const std::vector<TypeAttribute>& v) { put_lines(out, "attribute", v); }
 void put(std::string& out, const std::vector<Trigger>& v) { put_lines(out, "trigger", v); }
 void put(std::string& out, const std::vector<Constraint>& v) { put_lines(out, "check", v); }
 
@@ -135,6 +137,7 @@ void write_model(const Model& m, std::string& out, Flush&& flush) {
   for (const auto& [n, s] : m.schemas) put_line(out, "schema", s);
   for (const auto& [n, e] : m.enums) put_line(out, "enum", e);
   for (const auto& [n, d] : m.domains) put_line(out, "domain", d);
+  for (const auto& [n, t] : m.types) put_line(out, "type", t);
   for (const auto& [n, s] : m.sequences) put_line(out, "sequence", s);
   for (const auto& [n, v] : m.views) put_line(out, "view", v);
   for (const auto& [n, v] : m.materialized_views) put_line(out, "materialized_view", v);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "reconcile/sql.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 
@@ -159,6 +160,7 @@ std::set<std::string> Model::managed_schemas() const {
   for (const auto& [name, s] : schemas) out.insert(name);
   for (const auto& [name, e] : enums) out.insert(name.schema);
   for (const auto& [name, d] : domains) out.insert(name.schema);
+  for (const auto& [name, t] : types) out.insert(name.schema);
   for (const auto& [name, t] : tables) out.insert(name.schema);
   for (const auto& [name, s] : sequences) out.insert(name.schema);
   for (const auto& [name, v] : views) out.insert(name.schema);
@@ -172,6 +174,7 @@ void Model::keep_schemas(const std::set<std::string>& keep) {
   std::erase_if(schemas, [&](const auto& e) { return !keep.count(e.first); });
   std::erase_if(enums, [&](const auto& e) { return outside(e.first); });
   std::erase_if(domains, [&](const auto& e) { return outside(e.first); });
+  std::erase_if(types, [&](const auto& e) { return outside(e.first); });
   std::erase_if(tables, [&](const auto& e) { return outside(e.first); });
   std::erase_if(sequences, [&](const auto& e) { return outside(e.first); });
   std::erase_if(views, [&](const auto& e) { return outside(e.first); });
@@ -190,6 +193,8 @@ Model Model::restricted_to(const std::set<std::string>& keep) const {
     if (keep.count(n.schema)) out.enums.emplace(n, e);
   for (const auto& [n, d] : domains)
     if (keep.count(n.schema)) out.domains.emplace(n, d);
+  for (const auto& [n, t] : types)
+    if (keep.count(n.schema)) out.types.emplace(n, t);
   for (const auto& [n, t] : tables)
     if (keep.count(n.schema)) out.tables.emplace(n, t);
   for (const auto& [n, s] : sequences)
@@ -211,6 +216,7 @@ Model Model::with_tables(const std::set<QName>& keep) const {
   out.extensions = extensions;
   out.enums = enums;
   out.domains = domains;
+  out.types = types;
   out.sequences = sequences;
   out.views = views;
   out.functions = functions;
@@ -308,6 +314,11 @@ void Model::adopt_hints(const Model& from) {
       d.loc = it->second.loc;
       d.renamed_from = it->second.renamed_from;
     }
+  for (auto& [name, t] : types)
+    if (auto it = from.types.find(name); it != from.types.end()) {
+      t.loc = it->second.loc;
+      t.renamed_from = it->second.renamed_from;
+    }
   for (auto& [name, s] : sequences)
     if (auto it = from.sequences.find(name); it != from.sequences.end()) {
       s.loc = it->second.loc;
@@ -321,6 +332,37 @@ void Model::adopt_hints(const Model& from) {
       e.loc = it->second.loc;
       e.renamed_values = it->second.renamed_values;
     }
+}
+
+void add_reference_stubs(Model& part, const std::set<std::string>& scope, const Model* also) {
+  std::map<QName, Table> stubs;
+  std::vector<const Table*> referencing;
+  for (const Model* m : {static_cast<const Model*>(&part), also})
+    if (m)
+      for (const auto& [name, t] : m->tables) referencing.push_back(&t);
+  for (const Table* tp : referencing)
+    for (const auto& k : tp->constraints) {
+      const Table& t = *tp;
+      if (k.kind != ConstraintKind::foreign_key || part.tables.count(k.ref_table) || scope.count(k.ref_table.schema)) continue;
+      Table& stub = stubs[k.ref_table];
+      stub.name = k.ref_table;
+      for (size_t i = 0; i < k.ref_columns.size() && i < k.columns.size(); ++i) {
+        const Column* from = t.find_column(k.columns[i]);
+        if (stub.find_column(k.ref_columns[i]) || !from) continue;
+        Column c;
+        c.name = k.ref_columns[i];
+        c.type = stored_type(from->type);
+        stub.columns.push_back(c);
+      }
+      Constraint key;
+      key.kind = ConstraintKind::unique;
+      key.named = false;
+      key.columns = k.ref_columns;
+      if (std::none_of(stub.constraints.begin(), stub.constraints.end(), [&](const Constraint& c) { return c.columns == key.columns; }))
+        stub.constraints.push_back(key);
+      if (k.ref_table.schema != "public") part.schemas.emplace(k.ref_table.schema, Schema{k.ref_table.schema, std::nullopt, {}});
+    }
+  for (auto& [name, stub] : stubs) part.tables.emplace(name, std::move(stub));
 }
 
 }  // namespace reconcile

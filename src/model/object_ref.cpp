@@ -9,11 +9,12 @@
 namespace reconcile {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, const char*>, 20> kKindCodes{{
+constexpr std::array<std::pair<ObjectKind, const char*>, 21> kKindCodes{{
     {ObjectKind::schema, "schema"},
     {ObjectKind::extension, "extension"},
     {ObjectKind::enum_type, "enum"},
     {ObjectKind::domain, "domain"},
+    {ObjectKind::composite, "composite-type"},
     {ObjectKind::table, "table"},
     {ObjectKind::column, "column"},
     {ObjectKind::constraint, "constraint"},
@@ -68,6 +69,7 @@ std::string to_string(ObjectKind kind) {
   if (kind == ObjectKind::key_columns) return "key columns";
   if (kind == ObjectKind::column_type) return "column type";
   if (kind == ObjectKind::materialized_view) return "materialized view";
+  if (kind == ObjectKind::composite) return "type";
   return kind_code(kind);
 }
 
@@ -75,6 +77,7 @@ ObjectRef schema_ref(const std::string& schema) { return {ObjectKind::schema, {"
 ObjectRef extension_ref(const std::string& extension) { return {ObjectKind::extension, {"", extension}, ""}; }
 ObjectRef enum_ref(const QName& name) { return {ObjectKind::enum_type, name, ""}; }
 ObjectRef domain_ref(const QName& name) { return {ObjectKind::domain, name, ""}; }
+ObjectRef composite_ref(const QName& name) { return {ObjectKind::composite, name, ""}; }
 ObjectRef table_ref(const QName& name) { return {ObjectKind::table, name, ""}; }
 ObjectRef column_ref(const QName& table, const std::string& column) { return {ObjectKind::column, table, column}; }
 ObjectRef sequence_ref(const QName& name) { return {ObjectKind::sequence, name, ""}; }

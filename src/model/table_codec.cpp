@@ -206,22 +206,24 @@ std::string encode_objects(const Model& m) {
   put_all(w, m.schemas);
   put_all(w, m.enums);
   put_all(w, m.domains);
+  put_all(w, m.types);
   put_all(w, m.extensions);
   put_all(w, m.sequences);
   put_all(w, m.views);
   put_all(w, m.functions);
   put_all(w, m.materialized_views);
-  return w.text("o9");
+  return w.text("o10");
 }
 
 std::optional<Model> decode_objects(const std::string& line) {
-  if (line.rfind("o9 ", 0) != 0) return std::nullopt;
+  if (line.rfind("o10 ", 0) != 0) return std::nullopt;
   try {
-    Reader r(line.substr(3));
+    Reader r(line.substr(4));
     Model m;
     get_all(r, m.schemas);
     get_all(r, m.enums);
     get_all(r, m.domains);
+    get_all(r, m.types);
     get_all(r, m.extensions);
     get_all(r, m.sequences);
     get_all(r, m.views);

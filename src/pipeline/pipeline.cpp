@@ -177,36 +177,6 @@ Model verification_part(const Model& m, const std::set<QName>& part, const std::
   return out;
 }
 
-/// Tables outside the managed scope that the copied tables' foreign keys point at (a lookup table in
-/// a schema reconcile does not manage), as stubs: the referenced columns, typed like the columns
-/// that reference them, under a unique key, in their schema. They make the copy whole in the shadow
-/// and are never read back (replay reads only the managed schemas).
-void add_reference_stubs(Model& part, const std::set<std::string>& scope) {
-  std::map<QName, Table> stubs;
-  for (const auto& [name, t] : part.tables)
-    for (const auto& k : t.constraints) {
-      if (k.kind != ConstraintKind::foreign_key || part.tables.count(k.ref_table) || scope.count(k.ref_table.schema)) continue;
-      Table& stub = stubs[k.ref_table];
-      stub.name = k.ref_table;
-      for (size_t i = 0; i < k.ref_columns.size() && i < k.columns.size(); ++i) {
-        const Column* from = t.find_column(k.columns[i]);
-        if (stub.find_column(k.ref_columns[i]) || !from) continue;
-        Column c;
-        c.name = k.ref_columns[i];
-        c.type = stored_type(from->type);
-        stub.columns.push_back(c);
-      }
-      Constraint key;
-      key.kind = ConstraintKind::unique;
-      key.named = false;
-      key.columns = k.ref_columns;
-      if (std::none_of(stub.constraints.begin(), stub.constraints.end(), [&](const Constraint& c) { return c.columns == key.columns; }))
-        stub.constraints.push_back(key);
-      if (k.ref_table.schema != "public") part.schemas.emplace(k.ref_table.schema, Schema{k.ref_table.schema, std::nullopt, {}});
-    }
-  for (auto& [name, stub] : stubs) part.tables.emplace(name, std::move(stub));
-}
-
 /// The touched tables that verification copies whole: all but the ones the plan drops, unless a
 /// view or function that the plan drops or changes uses them (it is built in the copy first).
 std::set<QName> changed_tables(const std::set<QName>& touched, const std::vector<Change>& changes) {
@@ -433,8 +403,8 @@ PlanOutcome make_plan(const PlanRequest& req) {
     std::set<QName> whole = changed_tables(touched, changes);
     ReferencedKeys keys = referenced_keys(part, live, canonical);
     Model copy = verification_part(live, part, whole, keys);
-    add_reference_stubs(copy, scope);
     Model wanted = verification_part(canonical, part, whole, keys);
+    add_reference_stubs(copy, scope, &wanted);
     // The tables the plan does not touch are as they are today, but for what the renames change in
     // them (a foreign key follows its table's new name): the same rules the differ used. Without
     // renames they are the live ones, uncopied.

@@ -96,6 +96,7 @@ struct Dependencies {
   }
   void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetRowSecurity& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const SetTableStorage& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const AttachPartition& c) {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(table_ref(c.parent));
@@ -173,6 +174,22 @@ struct Dependencies {
   void operator()(const DropIndex& c) { index(c.table, c.index, true); }
   void operator()(const SetIndexComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const RenameObject& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const Create<CompositeType>& c) {
+    d.creates.insert(self);
+    d.creates.insert(type_named(c.object.name));
+    d.uses.insert(schema_ref(c.object.name.schema));
+    for (const auto& a : c.object.attributes) d.uses.insert(type_ref(a.type));
+  }
+  void operator()(const Drop<CompositeType>& c) {
+    d.drops.insert(self);
+    d.drops.insert(type_named(c.object.name));
+    for (const auto& a : c.object.attributes) d.uses.insert(type_ref(a.type));
+  }
+  void operator()(const Alter<CompositeType>& c) {
+    d.uses.insert(self);
+    for (const auto& a : c.to.attributes) d.uses.insert(type_ref(a.type));
+    for (const auto& a : c.from.attributes) d.releases.insert(type_ref(a.type));
+  }
   void operator()(const Create<Domain>& c) {
     d.creates.insert(self);
     d.creates.insert(type_named(c.object.name));

@@ -1,5 +1,7 @@
 // Why a change deserves a reviewer's attention. One exhaustive visitor: a new change kind does
 // not compile until it says what it risks.
+#include <algorithm>
+
 #include "draft.hpp"
 #include "reconcile/types.hpp"
 
@@ -30,6 +32,10 @@ struct HazardRules {
   Hazards operator()(const SetTableComment&) const { return {}; }
   Hazards operator()(const SetReplicaIdentity&) const { return {}; }
   Hazards operator()(const SetRowSecurity&) const { return {}; }
+  /// SET LOGGED / UNLOGGED writes the table anew; storage parameters apply to new rows only.
+  Hazards operator()(const SetTableStorage& c) const {
+    return c.unlogged != c.was_unlogged ? Hazards{Hazard::rewrite, Hazard::locks} : Hazards{};
+  }
   // Attaching scans the table (its rows must fit the bound); detaching locks the parent.
   Hazards operator()(const AttachPartition&) const { return {Hazard::may_fail, Hazard::locks}; }
   Hazards operator()(const DetachPartition&) const { return {Hazard::locks}; }
@@ -69,6 +75,18 @@ struct HazardRules {
   Hazards operator()(const DropIndex&) const { return {}; }
   Hazards operator()(const SetIndexComment&) const { return {}; }
   Hazards operator()(const RenameObject&) const { return {}; }
+  Hazards operator()(const Create<CompositeType>&) const { return {}; }
+  Hazards operator()(const Drop<CompositeType>&) const { return {}; }  // refused by the server while a column uses it
+  /// A dropped attribute loses its values in the columns of the type; a new attribute type must fit them.
+  Hazards operator()(const Alter<CompositeType>& c) const {
+    Hazards out;
+    for (const auto& a : c.from.attributes) {
+      auto kept = std::find_if(c.to.attributes.begin(), c.to.attributes.end(), [&](const TypeAttribute& b) { return b.name == a.name; });
+      if (kept == c.to.attributes.end()) out.insert(Hazard::destructive);
+      else if (!(*kept == a)) out.insert(Hazard::may_fail);
+    }
+    return out;
+  }
   Hazards operator()(const Create<Domain>&) const { return {}; }
   Hazards operator()(const Rename<Domain>&) const { return {}; }
   Hazards operator()(const Drop<Domain>&) const { return {}; }  // refused by the server while a column uses it

@@ -327,6 +327,27 @@ struct Renderer {
     }
     return join(parts, ", ");
   }
+  StepDraft operator()(const SetTableStorage& c) {
+    std::vector<std::string> sql, what;
+    std::string alter = "ALTER TABLE " + c.table.sql();
+    if (c.unlogged != c.was_unlogged) {
+      sql.push_back(alter + (c.unlogged ? " SET UNLOGGED;" : " SET LOGGED;"));
+      what.push_back(c.unlogged ? "unlogged" : "logged");
+    }
+    auto name_of = [](const std::string& w) { return w.substr(0, w.find('=')); };
+    std::vector<std::string> set, reset;
+    for (const auto& w : c.with)
+      if (std::find(c.previous_with.begin(), c.previous_with.end(), w) == c.previous_with.end()) set.push_back(w);
+    for (const auto& w : c.previous_with)
+      if (std::none_of(c.with.begin(), c.with.end(), [&](const std::string& n) { return name_of(n) == name_of(w); }))
+        reset.push_back(quote_ident(name_of(w)));
+    if (!set.empty()) sql.push_back(alter + " SET (" + storage_sql(set) + ");");
+    if (!reset.empty()) sql.push_back(alter + " RESET (" + join(reset, ", ") + ");");
+    if (c.with != c.previous_with) what.push_back("storage parameters (" + join(c.previous_with, ", ") + ") -> (" + join(c.with, ", ") + ")");
+    auto d = draft(StepOp::alter, join(sql, "\n"), r_alter_column);
+    d.step.detail = join(what, "; ");
+    return d;
+  }
   StepDraft operator()(const SetReplicaIdentity& c) {
     std::string how = c.value.empty() ? "DEFAULT" : c.value == "full" ? "FULL" : c.value == "nothing" ? "NOTHING"
                                                                           : "USING INDEX " + quote_ident(c.value.substr(12));
@@ -387,6 +408,52 @@ struct Renderer {
     if (dm.comment) sql += "\n" + comment_sql("DOMAIN " + dm.name.sql(), dm.comment);
     auto d = draft(StepOp::create, sql, r_create_enum);
     d.step.origin = dm.loc;
+    return d;
+  }
+  static std::string attribute_sql(const TypeAttribute& a) {
+    return quote_ident(a.name) + " " + a.type + (a.collation ? " COLLATE " + quote_ident(*a.collation) : "");
+  }
+  StepDraft operator()(const Create<CompositeType>& c) {
+    const CompositeType& t = c.object;
+    std::vector<std::string> attributes;
+    for (const auto& a : t.attributes) attributes.push_back(attribute_sql(a));
+    std::string sql = "CREATE TYPE " + t.name.sql() + " AS (" + join(attributes, ", ") + ");";
+    if (t.comment) sql += "\n" + comment_sql("TYPE " + t.name.sql(), t.comment);
+    auto d = draft(StepOp::create, sql, r_create_enum);
+    d.step.origin = t.loc;
+    return d;
+  }
+  StepDraft operator()(const Drop<CompositeType>& c) {
+    return draft(StepOp::drop, "DROP TYPE " + c.object.name.sql() + ";", r_drop_enum);
+  }
+  /// ALTER TYPE: attributes dropped, changed and added (the differ keeps the order), and the comment.
+  StepDraft operator()(const Alter<CompositeType>& c) {
+    auto find = [](const std::vector<TypeAttribute>& v, const std::string& name) -> const TypeAttribute* {
+      for (const auto& a : v)
+        if (a.name == name) return &a;
+      return nullptr;
+    };
+    std::vector<std::string> actions, what;
+    for (const auto& a : c.from.attributes)
+      if (!find(c.to.attributes, a.name)) actions.push_back("DROP ATTRIBUTE " + quote_ident(a.name)), what.push_back("- " + a.name);
+    for (const auto& a : c.to.attributes) {
+      const TypeAttribute* old = find(c.from.attributes, a.name);
+      if (!old) {
+        actions.push_back("ADD ATTRIBUTE " + attribute_sql(a));
+        what.push_back("+ " + a.name);
+      } else if (!(*old == a)) {
+        actions.push_back("ALTER ATTRIBUTE " + quote_ident(a.name) + " TYPE " + a.type + (a.collation ? " COLLATE " + quote_ident(*a.collation) : ""));
+        what.push_back(a.name + " " + old->type + " -> " + a.type);
+      }
+    }
+    std::string sql = actions.empty() ? "" : "ALTER TYPE " + c.to.name.sql() + " " + join(actions, ", ") + ";";
+    if (c.from.comment != c.to.comment) {
+      sql += (sql.empty() ? "" : "\n") + comment_sql("TYPE " + c.to.name.sql(), c.to.comment);
+      what.push_back(comment_detail(c.from.comment, c.to.comment));
+    }
+    auto d = draft(StepOp::alter, sql, r_create_enum);
+    d.step.detail = join(what, "; ");
+    d.step.origin = c.to.loc;
     return d;
   }
   StepDraft operator()(const Drop<Domain>& c) {
@@ -830,7 +897,8 @@ StepDraft Renderer::operator()(const CreateTable& c) {
   std::vector<SqlOrigin> origins{{0, t.loc}};
   // A partition takes its parent's columns: its list holds only its own constraints, if any.
   bool partition = t.is_partition();
-  std::string sql = "CREATE TABLE " + t.name.sql() + (partition ? " PARTITION OF " + t.partition_of.sql() : "") + " (";
+  std::string sql = std::string(t.unlogged ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + t.name.sql() +
+                    (partition ? " PARTITION OF " + t.partition_of.sql() : "") + " (";
   const char* sep = "\n  ";
   if (!partition)
     for (const auto& col : t.columns) {
@@ -855,6 +923,7 @@ StepDraft Renderer::operator()(const CreateTable& c) {
   else sql += "\n)";
   if (partition) sql += " " + t.bound;
   if (!t.partition_by.empty()) sql += " PARTITION BY " + t.partition_by;
+  if (!t.with.empty()) sql += " WITH (" + storage_sql(t.with) + ")";
   sql += ";";
   for (const Constraint* k : later) {
     sql += "\n";

@@ -224,6 +224,7 @@ Model Shadow::canonicalize(Model desired) {
   canonical.schemas = std::move(objects->schemas);
   canonical.enums = std::move(objects->enums);
   canonical.domains = std::move(objects->domains);
+  canonical.types = std::move(objects->types);
   canonical.extensions = std::move(objects->extensions);
   canonical.sequences = std::move(objects->sequences);
   canonical.views = std::move(objects->views);
@@ -240,6 +241,7 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   std::set<QName> declared;
   for (const auto& [name, t] : desired.tables) declared.insert(name);
   Model marked = to_materialize(std::move(desired), cached);
+  add_reference_stubs(marked, scope);  // a foreign key into a schema the files do not manage
   mark_unnamed(marked);
   dirty_ = true;
   RawConnection second(conninfo_);

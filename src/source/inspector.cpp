@@ -101,6 +101,30 @@ void read_enums(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
+/// Composite types (not a table's row type) with their attributes in order (one row per attribute;
+/// a type without attributes gives one row of NULLs), and what they use.
+void read_types(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, t.typname, d.description, a.attname, format_type(a.atttypid, a.atttypmod),"
+      "  CASE WHEN a.attcollation <> at.typcollation THEN co.collname END"
+      " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+      " JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'"
+      " LEFT JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped"
+      " LEFT JOIN pg_type at ON at.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+      " LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0"
+      " WHERE t.typtype = 'c' AND") + kSchemaFilter +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid"
+      "   AND x.deptype = 'e')"
+      " ORDER BY 1, 2, a.attnum", scope);
+  for (const auto& r : rows) {
+    QName q{r[0].c_str(), r[1].c_str()};
+    CompositeType& t = m.types[q];
+    t.name = q;
+    t.comment = opt(r[2]);
+    if (!r[3].is_null()) t.attributes.push_back(TypeAttribute{r[3].c_str(), r[4].c_str(), opt(r[5])});
+  }
+}
+
 /// Domains with their checks (one row per check; a domain without checks gives one row of NULLs).
 void read_domains(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
@@ -688,8 +712,7 @@ void read_unmanaged(pqxx::transaction_base& tx, const char* scope, Model& m) {
       "  WHERE c.relkind NOT IN ('r', 'p') AND" + kSchemaFilter +
       "  UNION ALL SELECT 'type', n.nspname, t.typname, 'pg_type'::regclass, t.oid"
       "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-      "  WHERE ((t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
-      "    AND r.relkind = 'c')) OR t.typtype = 'r') AND" + kSchemaFilter +
+      "  WHERE t.typtype = 'r' AND" + kSchemaFilter +
       "    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid"
       "      AND e.deptype = 'e')"
       "  UNION ALL SELECT 'exclusion constraint', n.nspname, x.conname || ' on ' || c.relname,"
@@ -741,12 +764,9 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired) {
 void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, NULL::text,"
-      "  concat_ws(', ', CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED' END,"
-      "    CASE WHEN c.reloptions IS NOT NULL THEN 'WITH (' || array_to_string(c.reloptions, ', ') || ')' END,"
-      "    CASE WHEN c.relrowsecurity THEN 'ROW LEVEL SECURITY' END, CASE WHEN c.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,"
-      "    CASE WHEN c.reltablespace <> 0 THEN 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) END)"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND") + kSchemaFilter +
-      "   AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.reltablespace <> 0)"
+      "  'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND") + kSchemaFilter +
+      "   AND c.reltablespace <> 0"
       " UNION ALL SELECT n.nspname, c.relname, a.attname,"
       "  concat_ws(', ', CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
       "      WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,"
@@ -766,18 +786,21 @@ void read_uncarried(pqxx::transaction_base& tx, const char* scope, Model& m) {
 }
 
 /// The options of the read tables that are not the default: REPLICA IDENTITY, row-level
-/// security, the partition key of a partitioned table, and the parent and bound of a partition.
+/// security, the partition key of a partitioned table, the parent and bound of a partition,
+/// UNLOGGED and storage parameters.
 void read_table_options(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, c.relreplident,"
       "  (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident),"
       "  c.relrowsecurity, c.relforcerowsecurity, CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
-      "  pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid)"
+      "  pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.relpersistence = 'u',"
+      "  array_to_string(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), chr(31))"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid"
       " LEFT JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace"
       " WHERE c.relkind IN ('r', 'p')"
-      "   AND (c.relreplident <> 'd' OR c.relrowsecurity OR c.relforcerowsecurity OR c.relkind = 'p' OR c.relispartition)"
+      "   AND (c.relreplident <> 'd' OR c.relrowsecurity OR c.relforcerowsecurity OR c.relkind = 'p' OR c.relispartition"
+      "     OR c.relpersistence = 'u' OR c.reloptions IS NOT NULL)"
       "   AND") + kSchemaFilter, scope);
   for (const auto& r : rows) {
     auto it = m.tables.find(QName{r[0].c_str(), r[1].c_str()});
@@ -790,6 +813,8 @@ void read_table_options(pqxx::transaction_base& tx, const char* scope, Model& m)
     t.partition_by = str(r[6]);
     if (!r[8].is_null()) t.partition_of = QName{r[7].c_str(), r[8].c_str()};
     t.bound = str(r[9]);
+    t.unlogged = r[10].as<bool>();
+    t.with = split(r[11]);
   }
 }
 
@@ -859,6 +884,7 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_extensions(tx, m);
   read_enums(tx, param, m);
   read_domains(tx, param, m);
+  read_types(tx, param, m);
   read_columns(tx, param, m, scope.exclude);
   read_sequences(tx, param, m);
   read_views(tx, param, m);

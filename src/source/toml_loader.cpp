@@ -176,7 +176,7 @@ class Fields {
   std::string path_;
 };
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "domains", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
+const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "domains", "types", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
 const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy"};
 const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
                                              "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
@@ -192,7 +192,7 @@ const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default"
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
                                           "exclusions", "policies", "row_level_security", "force_row_level_security",
-                                          "partition_by", "partition_of", "bound"};
+                                          "partition_by", "partition_of", "bound", "unlogged", "with"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -201,6 +201,8 @@ const std::set<std::string> kExclusionKeys = {"name", "using", "elements", "wher
                                               "initially_deferred", "comment"};
 const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
 const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from"};
+const std::set<std::string> kTypeKeys = {"attributes", "comment", "renamed_from"};
+const std::set<std::string> kAttributeKeys = {"name", "type", "collation"};
 const std::set<std::string> kDomainCheckKeys = {"name", "expression", "not_valid"};
 const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include", "nulls_not_distinct", "with",
                                           "comment"};
@@ -572,6 +574,8 @@ void read_table_body(Fields& f, Table& t) {
       if (other.name == p.name) throw Error(pf.loc("name"), "policy \"" + p.name + "\" is declared twice on table " + t.name.str());
     t.policies.push_back(p);
   });
+  t.unlogged = f.boolean("unlogged").value_or(false);
+  if (const toml::node* with = f.get("with")) t.with = storage_parameters(*with, f.sub("with"));
   t.row_level_security = f.boolean("row_level_security").value_or(false);
   t.force_row_level_security = f.boolean("force_row_level_security").value_or(false);
   t.comment = f.string("comment");
@@ -720,6 +724,25 @@ class Loader {
       define("type", d.name.str(), f.loc());
       model_.domains[d.name] = std::move(d);
     });
+    for_each_entry(top, "types", kTypeKeys, [&](const std::string& name, Fields& f) {
+      CompositeType t;
+      t.name = read_qname(name, f.loc(), "type");
+      t.loc = f.loc();
+      std::set<std::string> names;
+      each_table(f.get("attributes"), f.sub("attributes"), kAttributeKeys, [&](Fields& af) {
+        TypeAttribute a;
+        a.name = require_string(af, "name");
+        check_name(a.name, af.loc("name"), "attribute");
+        if (!names.insert(a.name).second) throw Error(af.loc("name"), "attribute \"" + a.name + "\" is declared twice in type " + t.name.str());
+        a.type = require_fragment(af, "type");
+        a.collation = af.string("collation");
+        t.attributes.push_back(std::move(a));
+      });
+      t.comment = f.string("comment");
+      if (auto from = f.string("renamed_from")) t.renamed_from = read_qname(*from, f.loc("renamed_from"), "type");
+      define("type", t.name.str(), f.loc());
+      model_.types[t.name] = std::move(t);
+    });
     for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
       Sequence s = read_sequence(f);
       s.name = read_qname(name, f.loc(), "sequence");
@@ -845,7 +868,9 @@ void check_exclusion(const Table& t, const Constraint& x) {
   check_columns(t, x.include, x.loc, "exclusion include");
 }
 
-void check_table(const Model& m, const Table& t) {
+/// `managed`: the schemas the files manage; a foreign key may point into another one (Supabase's
+/// auth.users), which reconcile never reads or changes, when it names the columns it references.
+void check_table(const Model& m, const Table& t, const std::set<std::string>& managed) {
   std::set<std::string> names;
   for (const auto& c : t.columns)
     if (!names.insert(c.name).second) throw Error(c.loc, "column \"" + c.name + "\" is defined twice in table " + t.name.str());
@@ -856,6 +881,14 @@ void check_table(const Model& m, const Table& t) {
     if (c.kind == ConstraintKind::exclusion) check_exclusion(t, c);
     if (c.kind != ConstraintKind::foreign_key) continue;
     const Table* ref = m.find_table(c.ref_table);
+    if (!ref && !managed.count(c.ref_table.schema) && c.ref_table.schema != "public") {
+      if (c.ref_columns.empty())
+        throw Error(c.loc, "foreign key references table " + c.ref_table.str() + " in schema \"" + c.ref_table.schema +
+                               "\", which the files do not manage: name the columns it references");
+      if (c.ref_columns.size() != c.columns.size())
+        throw Error(c.loc, "foreign key has " + std::to_string(c.columns.size()) + " columns but references " + std::to_string(c.ref_columns.size()));
+      continue;
+    }
     if (!ref) throw Error(c.loc, "foreign key references table " + c.ref_table.str() + ", which is not declared");
     if (c.ref_columns.empty()) {
       const Constraint* pk = ref->primary_key();
@@ -903,10 +936,11 @@ Model Loader::finish() {
         if (std::find(pk->columns.begin(), pk->columns.end(), c.name) != pk->columns.end()) c.nullable = false;
   }
   copy_partition_columns(model_);
+  std::set<std::string> managed = model_.managed_schemas();
   for (auto& [name, t] : model_.tables) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))
       throw Error(t.loc, "table " + name.str() + " is in schema \"" + name.schema + "\", which is not declared (add [schemas." + name.schema + "])");
-    check_table(model_, t);
+    check_table(model_, t, managed);
     for (auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key && c.ref_columns.empty())
         c.ref_columns = model_.find_table(c.ref_table)->primary_key()->columns;
@@ -940,6 +974,9 @@ Model Loader::finish() {
     if (owner->name.schema != name.schema)
       throw Error(s.loc, "sequence " + name.str() + " must be in the schema of the table that owns it (" + owner->name.schema + ")");
   }
+  for (auto& [name, t] : model_.types)
+    if (name.schema != "public" && !model_.schemas.count(name.schema))
+      throw Error(t.loc, "type " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
   for (auto& [name, d] : model_.domains) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))
       throw Error(d.loc, "domain " + name.str() + " is in schema \"" + name.schema + "\", which is not declared");
@@ -995,7 +1032,7 @@ std::vector<std::pair<std::string, std::string>> read_schema_files(const std::st
 Model load_schema_dir(const std::string& dir) { return load_schema_texts(read_schema_files(dir)); }
 
 std::set<std::string> guess_managed_schemas(const std::vector<std::pair<std::string, std::string>>& files) {
-  static const std::set<std::string> kinds = {"tables", "enums", "domains", "sequences", "views", "materialized_views", "functions", "procedures"};
+  static const std::set<std::string> kinds = {"tables", "enums", "domains", "types", "sequences", "views", "materialized_views", "functions", "procedures"};
   std::set<std::string> out;
   for (const auto& [path, text] : files) {
     std::istringstream lines(text);

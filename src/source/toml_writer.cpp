@@ -49,6 +49,7 @@ std::string toml_value(FkAction a) { return quote_double(to_string(a)); }
 std::string toml_value(const std::vector<Index>& v);
 std::string toml_value(const std::vector<Trigger>& v);
 std::string toml_value(const std::vector<Constraint>& v);
+std::string toml_value(const std::vector<TypeAttribute>& v);
 
 /// A body of code: a multi-line literal string when it can be one (written as it is), else a
 /// basic string with escapes.
@@ -163,6 +164,13 @@ std::string toml_value(const std::vector<Constraint>& v) {
   return out + (v.empty() ? "]" : " ]");
 }
 
+/// A composite type's attributes, one per line.
+std::string toml_value(const std::vector<TypeAttribute>& v) {
+  std::string out = "[\n";
+  for (const auto& a : v) out += "  { name = " + quote_double(a.name) + inline_fields(a, {}) + " },\n";
+  return out + "]";
+}
+
 std::string toml_value(const std::vector<Index>& v) {
   std::string out = "[\n";
   for (const auto& ix : v) out += "  " + index_entry(ix) + ",\n";
@@ -251,6 +259,8 @@ void write_header(std::ostringstream& out, const Model& m, const std::string& sc
   }
   for (const auto& [n, d] : m.domains)
     if (n.schema == schema) out << "\n[domains." << qname_key(n) << "]\n" << field_lines(d);
+  for (const auto& [n, t] : m.types)
+    if (n.schema == schema) out << "\n[types." << qname_key(n) << "]\n" << field_lines(t);
   for (const auto& [n, s] : m.sequences)
     if (n.schema == schema) write_sequence(out, s);
   for (const auto& [n, v] : m.views)

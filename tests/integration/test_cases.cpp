@@ -8,6 +8,8 @@
 //                 database exactly as it was and leave no shadow database behind (optional)
 //   expect_plan   lines that must appear, in this order, in the plan output (optional)
 //   check.sql     one query per line, each must return true after apply (optional)
+// and the case directory may hold outside.sql: objects outside the managed schemas (a schema the
+// files only point into), made before the first phase and in each round trip's empty database.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -52,7 +54,7 @@ std::string sorted_lines(const std::string& text) {
 
 /// What `inspect` writes of the database, the loader accepts; planning it against the same database
 /// finds nothing; applied to an empty database, it builds the same schema (pg_dump equal).
-void round_trip(const TestDb& db, const TempDir& tmp) {
+void round_trip(const TestDb& db, const TempDir& tmp, const fs::path& outside) {
   std::string dir = tmp.path() + "/inspected";
   fs::remove_all(dir);
   CliResult inspect = run_cli({"inspect", "--database", db.url(), "--out", dir});
@@ -63,6 +65,7 @@ void round_trip(const TestDb& db, const TempDir& tmp) {
   INFO("plan of the inspected files:\n" << same.out << same.err);
   CHECK(same.code == 0);
   TestDb copy("round_trip");
+  if (fs::exists(outside)) copy.exec(slurp(outside));
   CliResult plan = run_cli({"plan", "--database", copy.url(), "--schema-dir", dir, "--out", tmp.path() + "/copy.toml"});
   INFO("plan on an empty database:\n" << plan.out << plan.err);
   REQUIRE(plan.code == 0);
@@ -72,7 +75,7 @@ void round_trip(const TestDb& db, const TempDir& tmp) {
   CHECK(sorted_lines(copy.dump()) == sorted_lines(db.dump()));
 }
 
-void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
+void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp, const fs::path& outside) {
   INFO("phase " << phase.string());
   if (fs::exists(phase / "before.sql")) db.exec(slurp(phase / "before.sql"));
   std::vector<std::string> args = {"plan", "--database", db.url(), "--schema-dir", (phase / "schema").string(),
@@ -107,7 +110,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp) {
   INFO("re-plan stdout:\n" << again.out << "\nre-plan stderr:\n" << again.err);
   CHECK(again.code == 0);
   CHECK_THAT(again.out, Catch::Contains("No changes"));
-  round_trip(db, tmp);
+  round_trip(db, tmp, outside);
 }
 
 }  // namespace
@@ -125,7 +128,8 @@ TEST_CASE("data-driven cases", "[.cases]") {
       for (const auto& e : fs::directory_iterator(dir))
         if (e.is_directory()) phases.push_back(e.path());
       std::sort(phases.begin(), phases.end());
-      for (const auto& p : phases) run_phase(db, p, tmp);
+      if (fs::exists(dir / "outside.sql")) db.exec(slurp(dir / "outside.sql"));
+      for (const auto& p : phases) run_phase(db, p, tmp, dir / "outside.sql");
     }
   }
 }

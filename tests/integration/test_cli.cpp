@@ -420,8 +420,8 @@ TEST_CASE("properties reconcile does not carry yet are named, by plan and by ins
   INFO(plan.out << plan.err);
   CHECK(plan.code == 0);
   CHECK_THAT(plan.err, Catch::Contains("properties reconcile does not carry yet") &&
-                           Catch::Contains("table public.scratch (UNLOGGED, WITH (fillfactor=70), ROW LEVEL SECURITY)") &&
                            Catch::Contains("column public.scratch.body (STORAGE EXTERNAL)"));
+  CHECK_THAT(plan.err, !Catch::Contains("UNLOGGED") && !Catch::Contains("fillfactor"));  // carried now: planned
   CliResult inspect = run_cli({"inspect", "--database", db.url()});
-  CHECK_THAT(inspect.err, Catch::Contains("table public.scratch (UNLOGGED"));
+  CHECK_THAT(inspect.err, Catch::Contains("column public.scratch.body (STORAGE EXTERNAL)"));
 }
