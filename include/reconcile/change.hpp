@@ -50,6 +50,16 @@ struct RowSecurity {
 };
 inline RowSecurity row_security(const Table& t) { return {t.row_level_security, t.force_row_level_security}; }
 struct SetRowSecurity { QName table; RowSecurity value; RowSecurity previous; };
+/// GRANT and REVOKE on one object (`target`: "TABLE \"public\".\"t\"", "SCHEMA \"s\"", ...), from the
+/// privileges `from` to `to`. `depends_on`: what the object uses (a view's tables), for verification.
+struct SetGrants {
+  ObjectRef on;
+  std::string target;
+  std::vector<Grant> from;
+  std::vector<Grant> to;
+  std::vector<ObjectRef> depends_on;
+  SourceLoc loc;  ///< the object's declaration
+};
 /// ALTER TABLE SET LOGGED / UNLOGGED, SET (storage parameters) / RESET (...).
 struct SetTableStorage { QName table; bool unlogged; std::vector<std::string> with; bool was_unlogged; std::vector<std::string> previous_with; };
 /// ALTER TABLE parent ATTACH PARTITION table bound / DETACH PARTITION table.
@@ -103,7 +113,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity, SetRowSecurity, SetTableStorage, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            SetReplicaIdentity, SetRowSecurity, SetTableStorage, SetGrants, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
                             Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
@@ -115,6 +125,8 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
 struct DiffOptions {
   /// Drop extensions that `desired` does not declare (reverse plans); forward plans never do.
   bool drop_extensions = false;
+  /// Give and revoke privileges (manage = ["grants"]); without it grants are never compared.
+  bool grants = false;
 };
 
 /// Changes that turn `current` into `desired`. Both models must be canonical (spelled by the

@@ -35,6 +35,7 @@ struct InspectScope {
   std::set<std::string> schemas;
   std::vector<std::string> exclude;  ///< "schema.table" or "schema.*" patterns
   bool all = false;
+  bool grants = false;  ///< read privileges too (manage = ["grants"])
 };
 
 /// Reads the live schema into the model with a fixed number of bulk catalog queries, in its own
@@ -79,9 +80,9 @@ class Shadow {
     Model result;
   };
   /// Replays `steps` on a copy of `live` as apply would: the transactional ones in one
-  /// transaction, then the others one by one (scope: `schemas`). A failing step throws Error
-  /// naming the step.
-  Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas);
+  /// transaction, then the others one by one (scope: `schemas`, and the privileges when `grants`).
+  /// A failing step throws Error naming the step.
+  Replay replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas, bool grants = false);
 
   /// Drops the temporary database (or empties the user's) on another thread, once nothing more is
   /// to be done in it: the destructor waits for it; a later use opens the shadow again.

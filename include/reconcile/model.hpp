@@ -298,6 +298,38 @@ struct Trigger {
   }
 };
 
+/// Privileges a role holds on an object (SPEC §11 grants; managed only with manage = ["grants"]).
+/// Kept canonical (canonical_grants): one entry per role, grant option and column set, privileges
+/// and columns sorted, "public" for PUBLIC; `columns` empty for the whole object.
+struct Grant {
+  std::string role;
+  std::vector<std::string> privileges;  ///< lower case: "select", "insert", "usage", "execute", ...
+  std::vector<std::string> columns;
+  bool with_grant_option = false;
+
+  template <class Self>
+  static auto fields(Self& g) {
+    return std::tuple{field("role", g.role), field("privileges", g.privileges), field("columns", g.columns),
+                      field("with_grant_option", g.with_grant_option)};
+  }
+  auto operator<=>(const Grant&) const = default;
+};
+
+/// One privilege of one role (on a column, or "" for the whole object): what GRANT and REVOKE act on.
+struct PrivilegeAtom {
+  std::string role, privilege, column;
+  bool with_grant_option = false;
+  auto operator<=>(const PrivilegeAtom&) const = default;
+};
+std::set<PrivilegeAtom> privilege_atoms(const std::vector<Grant>& grants);
+struct Model;
+/// Whether any object of `m` has grants; drop_grants takes them all out and says whether there were.
+bool has_grants(const Model& m);
+bool drop_grants(Model& m);
+/// `grants` (or atoms) in canonical form: each role's privileges grouped per grant option and
+/// column set, sorted.
+std::vector<Grant> canonical_grants(const std::set<PrivilegeAtom>& atoms);
+
 /// A row-level security policy on a table. `roles` are sorted; "public" is PUBLIC.
 struct Policy {
   std::string name;
@@ -340,6 +372,7 @@ struct Table {
   std::string bound;  ///< a partition's FOR VALUES ... or DEFAULT
   bool unlogged = false;
   std::vector<std::string> with;  ///< storage parameters, "name=value" as the server stores them, sorted
+  std::vector<Grant> grants;      ///< on the table and its columns
   std::optional<std::string> comment;
   /// REPLICA IDENTITY: "" (the default: the primary key), "full", "nothing" or "using index NAME".
   std::string replica_identity;
@@ -357,7 +390,7 @@ struct Table {
                       field("replica_identity", t.replica_identity), field("row_level_security", t.row_level_security),
                       field("force_row_level_security", t.force_row_level_security), field("partition_by", t.partition_by),
                       field("partition_of", t.partition_of), field("bound", t.bound), field("unlogged", t.unlogged),
-                      field("with", t.with)};
+                      field("with", t.with), field("grants", t.grants, FieldRole::part)};
   }
   bool is_partition() const { return !partition_of.name.empty(); }
 
@@ -383,11 +416,13 @@ struct Enum {
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
+  std::vector<Grant> grants;
   SourceLoc loc;
 
   template <class Self>
   static auto fields(Self& s) {
-    return std::tuple{field("name", s.name, FieldRole::name), field("comment", s.comment, FieldRole::comment)};
+    return std::tuple{field("name", s.name, FieldRole::name), field("comment", s.comment, FieldRole::comment),
+                      field("grants", s.grants, FieldRole::part)};
   }
 };
 
@@ -419,6 +454,7 @@ struct Sequence {
   std::map<std::string, std::string> options;
   std::optional<ColumnRef> owned_by;  ///< OWNED BY: dropped with that column
   std::optional<std::string> comment;
+  std::vector<Grant> grants;
   std::optional<QName> renamed_from;  ///< hint: the sequence's previous name
   bool prevent_destroy = false;       ///< hint: never drop it (its current value would be lost)
   SourceLoc loc;
@@ -426,7 +462,8 @@ struct Sequence {
   template <class Self>
   static auto fields(Self& s) {
     return std::tuple{field("name", s.name, FieldRole::name), field("type", s.type), field("options", s.options),
-                      field("owned_by", s.owned_by), field("comment", s.comment, FieldRole::comment)};
+                      field("owned_by", s.owned_by), field("comment", s.comment, FieldRole::comment),
+                      field("grants", s.grants, FieldRole::part)};
   }
 };
 
@@ -498,6 +535,7 @@ struct View {
   std::vector<std::string> columns;
   std::vector<ObjectRef> depends_on;
   std::vector<Trigger> triggers;  ///< INSTEAD OF (and other) triggers on the view
+  std::vector<Grant> grants;
   std::optional<QName> renamed_from;  ///< hint: the view's previous name
   SourceLoc loc;
 
@@ -507,7 +545,7 @@ struct View {
                       field("security_barrier", v.security_barrier), field("security_invoker", v.security_invoker),
                       field("check_option", v.check_option), field("comment", v.comment, FieldRole::comment),
                       field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state),
-                      field("triggers", v.triggers, FieldRole::part)};
+                      field("triggers", v.triggers, FieldRole::part), field("grants", v.grants, FieldRole::part)};
   }
 };
 
@@ -517,6 +555,7 @@ struct MaterializedView {
   QName name;
   std::string query;
   bool with_data = true;  ///< false: created WITH NO DATA (not populated)
+  std::vector<Grant> grants;
   std::vector<Index> indexes;
   std::optional<std::string> comment;
   /// Read, never compared: its columns ("name type") and the objects it uses.
@@ -530,7 +569,8 @@ struct MaterializedView {
   static auto fields(Self& v) {
     return std::tuple{field("name", v.name, FieldRole::name), field("query", v.query), field("with_data", v.with_data),
                       field("indexes", v.indexes), field("comment", v.comment, FieldRole::comment),
-                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state)};
+                      field("columns", v.columns, FieldRole::state), field("depends_on", v.depends_on, FieldRole::state),
+                      field("grants", v.grants, FieldRole::part)};
   }
 };
 
@@ -556,6 +596,7 @@ struct Function {
   std::optional<std::string> comment;
   /// Read, never compared: the types, tables and functions it uses (pg_depend).
   std::vector<ObjectRef> depends_on;
+  std::vector<Grant> grants;
   std::optional<QName> renamed_from;  ///< hint: the function's previous name
   SourceLoc loc;
 
@@ -567,7 +608,8 @@ struct Function {
                       field("strict", f.strict), field("security_definer", f.security_definer),
                       field("leakproof", f.leakproof), field("parallel", f.parallel), field("cost", f.cost),
                       field("rows", f.rows), field("set", f.set), field("body", f.body),
-                      field("comment", f.comment, FieldRole::comment), field("depends_on", f.depends_on, FieldRole::state)};
+                      field("comment", f.comment, FieldRole::comment), field("depends_on", f.depends_on, FieldRole::state),
+                      field("grants", f.grants, FieldRole::part)};
   }
 };
 

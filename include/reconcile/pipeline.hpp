@@ -14,6 +14,7 @@ struct PlanRequest {
   bool allow_destructive = false;
   bool verify = true;
   std::vector<std::string> exclude;
+  bool manage_grants = false;  ///< manage = ["grants"]: privileges are read, compared, given and revoked
   RenderOptions render;  ///< --concurrently, --batch-size
   std::string version = "0.1.0";
 };

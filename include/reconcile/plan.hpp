@@ -90,6 +90,7 @@ struct Plan {
   std::string transaction_fingerprint;
   std::vector<std::string> managed_schemas;
   std::vector<std::string> exclude;           ///< tables left out of the plan (and of its fingerprints)
+  std::vector<std::string> manage;            ///< optional kinds managed ("grants"): read for the fingerprints too
   std::vector<std::string> protected_tables;  ///< prevent_destroy tables ("schema.table") to record
   /// prevent_destroy sequences and materialized views to record, by label ("sequence public.s").
   std::vector<std::string> protected_objects;

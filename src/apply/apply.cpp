@@ -56,6 +56,7 @@ std::string live_fingerprint(pqxx::transaction_base& tx, const Plan& plan) {
   InspectScope scope;
   scope.schemas.insert(plan.managed_schemas.begin(), plan.managed_schemas.end());
   scope.exclude = plan.exclude;
+  scope.grants = std::find(plan.manage.begin(), plan.manage.end(), "grants") != plan.manage.end();
   return fingerprint(inspect(tx, scope).restricted_to(scope.schemas));
 }
 

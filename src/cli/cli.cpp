@@ -51,6 +51,7 @@ void add_plan_flags(CLI::App* cmd, cli::PlanOptions& o) {
   cmd->add_option("--shadow-url", o.shadow_url, "Shadow database (default: a temporary database on the target server)")
       ->envname("RECONCILE_SHADOW_URL");
   cmd->add_option("--exclude", o.exclude, "Table never to touch: schema.table, schema.* or *.table (repeatable)");
+  cmd->add_option("--manage", o.manage, "Also manage these optional kinds: grants (repeatable)")->check(CLI::IsMember({"grants"}));
   cmd->add_flag("--allow-destructive", o.allow_destructive, "Allow steps that drop tables, columns, enums or schemas");
   cmd->add_flag("--no-verify", o.no_verify, "Skip replaying the plan in the shadow database");
   cmd->add_flag("--concurrently", o.concurrently,
@@ -98,6 +99,7 @@ void plan_from_config(CLI::App* cmd, cli::PlanOptions& o, const cli::Config& c) 
   from_config(cmd, "--plan-dir", o.plan_dir, c.plan_dir);
   from_config(cmd, "--shadow-url", o.shadow_url, c.shadow_url);
   from_config(cmd, "--exclude", o.exclude, c.exclude);
+  from_config(cmd, "--manage", o.manage, c.manage);
 }
 
 }  // namespace
@@ -150,6 +152,7 @@ int run(int argc, char** argv) {
   inspect_cmd->add_option("--out", inspect.out_dir, "Directory for the TOML files (default: stdout)");
   inspect_cmd->add_flag("--split", inspect.split, "One file per table");
   inspect_cmd->add_option("--exclude", inspect.exclude, "Table to leave out: schema.table, schema.* or *.table (repeatable)");
+  inspect_cmd->add_option("--manage", inspect.manage, "Also write these optional kinds: grants (repeatable)")->check(CLI::IsMember({"grants"}));
 
   auto* history_cmd = app.add_subcommand("history", "List the plans applied to the database");
 
@@ -213,6 +216,7 @@ int run(int argc, char** argv) {
       plan_from_config(apply_cmd, apply.plan, cfg);
       plan_from_config(lint_cmd, lint.plan, cfg);
       from_config(inspect_cmd, "--exclude", inspect.exclude, cfg.exclude);
+      from_config(inspect_cmd, "--manage", inspect.manage, cfg.manage);
       lint.config_disable = cfg.lint_disable;
       plan_from_config(controller_cmd, controller.plan, cfg);
       from_config(controller_cmd, "--interval", controller.interval_s, cfg.interval_s);

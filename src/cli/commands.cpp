@@ -119,6 +119,7 @@ PlanRequest request_of(const Global& g, const PlanOptions& o) {
   r.schema_dir = o.schema_dir;
   r.shadow_url = o.shadow_url;
   r.exclude = o.exclude;
+  r.manage_grants = std::find(o.manage.begin(), o.manage.end(), "grants") != o.manage.end();
   r.allow_destructive = o.allow_destructive;
   r.verify = !o.no_verify;
   r.render.concurrently = o.concurrently;
@@ -198,6 +199,7 @@ int cmd_inspect(const Global& g, const InspectOptions& o) {
   scope.all = true;
   scope.exclude = bookkeeping_excludes(Model{});
   scope.exclude.insert(scope.exclude.end(), o.exclude.begin(), o.exclude.end());
+  scope.grants = std::find(o.manage.begin(), o.manage.end(), "grants") != o.manage.end();
   Model live = inspect_database(g.database, scope);
   if (auto w = unmanaged_warning(live); !w.empty()) spdlog::warn("{}", w);
   // The protection the last applied plan recorded is part of what the files said: keep it.

@@ -19,6 +19,7 @@ struct PlanOptions {
   std::string out;
   std::string shadow_url;
   std::vector<std::string> exclude;  ///< "schema.table", "schema.*" or "*.table" patterns
+  std::vector<std::string> manage;   ///< optional kinds to manage: "grants"
   bool allow_destructive = false;
   bool detailed_exitcode = false;
   bool no_verify = false;
@@ -48,6 +49,7 @@ struct InspectOptions {
   std::string out_dir;
   bool split = false;
   std::vector<std::string> exclude;
+  std::vector<std::string> manage;
 };
 
 struct LintOptions {

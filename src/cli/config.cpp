@@ -57,6 +57,13 @@ struct Reader {
     for (const auto& el : *n.as_array()) out.push_back(string(el, key));
     return out;
   }
+  /// The optional kinds to manage: "grants" is the one there is.
+  std::vector<std::string> manage(const toml::node& n, const std::string& key) const {
+    auto kinds = strings(n, key);
+    for (const auto& k : kinds)
+      if (k != "grants") throw Error(loc_of(path, n, key), "unknown kind \"" + k + "\" to manage (expected \"grants\")");
+    return kinds;
+  }
   long duration_ms(const toml::node& n, const std::string& key) const {
     if (n.is_integer()) {
       int64_t ms = n.as_integer()->get();
@@ -119,13 +126,14 @@ struct Reader {
       else if (key == "database") c.database = string(v, key);
       else if (key == "shadow_url") c.shadow_url = string(v, key);
       else if (key == "exclude") c.exclude = strings(v, key);
+      else if (key == "manage") c.manage = manage(v, key);
       else if (key == "lock_timeout") c.lock_timeout_ms = duration_ms(v, key);
       else if (key == "statement_timeout") c.statement_timeout_ms = duration_ms(v, key);
       else if (key == "lint") lint(table(v, key), c);
       else if (key == "controller") controller(table(v, key), c);
       else
         unknown(v, key,
-                "schema_dir, plan_dir, database, shadow_url, exclude, lock_timeout, statement_timeout, [lint], [controller]");
+                "schema_dir, plan_dir, database, shadow_url, exclude, manage, lock_timeout, statement_timeout, [lint], [controller]");
     }
     return c;
   }
@@ -183,6 +191,7 @@ plan_dir = "plans"
 
 # Tables that reconcile must never touch, as "schema.table", "schema.*" or "*.table".
 # exclude = ["public.spatial_ref_sys", "audit.*"]
+# manage = ["grants"]   # also give and revoke privileges to match the files (roles differ between environments)
 
 # apply: how long a step may wait for a lock, and how long a statement may run ("0" = no limit).
 lock_timeout = "5s"

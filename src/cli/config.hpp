@@ -13,6 +13,7 @@ struct Config {
   std::string path;  ///< the file read ("" when there was none)
   std::optional<std::string> schema_dir, plan_dir, database, shadow_url;
   std::optional<std::vector<std::string>> exclude;
+  std::optional<std::vector<std::string>> manage;  ///< optional kinds to manage: "grants"
   std::optional<long> lock_timeout_ms, statement_timeout_ms;
   std::set<std::string> lint_disable;
   // [controller]

@@ -9,6 +9,11 @@
 namespace reconcile {
 namespace {
 
+template <class T>
+struct is_create : std::false_type {};
+template <class T>
+struct is_create<Create<T>> : std::true_type {};
+
 class Differ {
  public:
   Differ(const Model& cur, const Model& des, const DiffOptions& opt)
@@ -29,6 +34,7 @@ class Differ {
     functions();
     tables();
     views();
+    if (opt_.grants) grants();
     return std::move(out_);
   }
 
@@ -94,6 +100,46 @@ class Differ {
           s.owned_by->column = r->to;
       }
     }
+  }
+
+  /// Privileges, for each desired object: from what it has today (nothing when the plan creates it,
+  /// or drops and creates it again) to what the files say. Both sides are empty unless grants are
+  /// managed (the live side is read without them, the files' are left out).
+  void grants() {
+    std::set<ObjectRef> created;
+    for (const auto& c : out_)
+      std::visit(
+          [&](const auto& ch) {
+            using T = std::decay_t<decltype(ch)>;
+            if constexpr (std::is_same_v<T, CreateTable>) created.insert(table_ref(ch.table.name));
+            else if constexpr (std::is_same_v<T, CreateSchema>) created.insert(schema_ref(ch.schema.name));
+            else if constexpr (is_create<T>::value) {
+              if constexpr (requires { ch.object.grants; }) created.insert(ref_of(ch.object));
+            }
+          },
+          c);
+    // A new object holds its kind's default privileges: none for others than its owner, but
+    // EXECUTE for PUBLIC on a function or procedure.
+    auto each = [&](const auto& wanted, const auto& live, auto ref, auto target, std::vector<Grant> fresh = {}) {
+      for (const auto& [key, o] : wanted) {
+        auto it = live.find(key);
+        const auto& from = it == live.end() || created.count(ref(o)) ? fresh : it->second.grants;
+        std::vector<ObjectRef> uses;
+        if constexpr (requires { o.depends_on; }) uses = o.depends_on;
+        if (from != o.grants) out_.push_back(SetGrants{ref(o), target(o), from, o.grants, uses, o.loc});
+      }
+    };
+    each(des_.schemas, cur_.schemas, [](const Schema& s) { return schema_ref(s.name); },
+         [](const Schema& s) { return "SCHEMA " + quote_ident(s.name); });
+    each(des_.tables, cur_.tables, [](const Table& t) { return table_ref(t.name); }, [](const Table& t) { return "TABLE " + t.name.sql(); });
+    each(des_.views, cur_.views, [](const View& v) { return ref_of(v); }, [](const View& v) { return "TABLE " + v.name.sql(); });
+    each(des_.materialized_views, cur_.materialized_views, [](const MaterializedView& v) { return ref_of(v); },
+         [](const MaterializedView& v) { return "TABLE " + v.name.sql(); });
+    each(des_.sequences, cur_.sequences, [](const Sequence& s) { return ref_of(s); }, [](const Sequence& s) { return "SEQUENCE " + s.name.sql(); });
+    each(
+        des_.functions, cur_.functions, [](const Function& f) { return ref_of(f); },
+        [](const Function& f) { return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + f.name.sql() + "(" + f.signature + ")"; },
+        {Grant{"public", {"execute"}, {}, false}});
   }
 
   /// Composite types change in place (ALTER TYPE) when the attributes kept stay in their order and

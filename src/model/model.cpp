@@ -246,6 +246,7 @@ void adopt_hints(Table& t, const Table& d) {
   t.loc = d.loc;
   t.renamed_from = d.renamed_from;
   t.prevent_destroy = d.prevent_destroy;
+  t.grants = d.grants;  // given as declared: the shadow checks the roles exist, and is not read for them
   for (auto& c : t.columns) {
     const Column* dc = d.find_column(c.name);
     if (!dc) continue;
@@ -293,22 +294,28 @@ const Function* declared_as(const Model& declared, const Model& canonical, const
 }  // namespace
 
 void Model::adopt_hints(const Model& from) {
+  // Grants too: the shadow gives them (so a missing role is an error there) but is read without them.
   for (auto& [name, v] : materialized_views)
     if (auto it = from.materialized_views.find(name); it != from.materialized_views.end()) {
       v.loc = it->second.loc;
       v.renamed_from = it->second.renamed_from;
       v.prevent_destroy = it->second.prevent_destroy;
+      v.grants = it->second.grants;
     }
   for (auto& [ref, f] : functions)
     if (const Function* d = declared_as(from, *this, f)) {
       f.loc = d->loc;
       f.renamed_from = d->renamed_from;
+      f.grants = d->grants;
     }
   for (auto& [name, v] : views)
     if (auto it = from.views.find(name); it != from.views.end()) {
       v.loc = it->second.loc;
       v.renamed_from = it->second.renamed_from;
+      v.grants = it->second.grants;
     }
+  for (auto& [name, s] : schemas)
+    if (auto it = from.schemas.find(name); it != from.schemas.end()) s.grants = it->second.grants;
   for (auto& [name, d] : domains)
     if (auto it = from.domains.find(name); it != from.domains.end()) {
       d.loc = it->second.loc;
@@ -324,6 +331,7 @@ void Model::adopt_hints(const Model& from) {
       s.loc = it->second.loc;
       s.renamed_from = it->second.renamed_from;
       s.prevent_destroy = it->second.prevent_destroy;
+      s.grants = it->second.grants;
     }
   for (auto& [name, t] : tables)
     if (const Table* d = from.find_table(name)) reconcile::adopt_hints(t, *d);
@@ -332,6 +340,68 @@ void Model::adopt_hints(const Model& from) {
       e.loc = it->second.loc;
       e.renamed_values = it->second.renamed_values;
     }
+}
+
+namespace {
+
+/// Calls `f` on the grants of every object of `m` that has them.
+template <class M, class F>
+void each_grants(M& m, F f) {
+  for (auto& [n, s] : m.schemas) f(s.grants);
+  for (auto& [n, t] : m.tables) f(t.grants);
+  for (auto& [n, v] : m.views) f(v.grants);
+  for (auto& [n, v] : m.materialized_views) f(v.grants);
+  for (auto& [n, s] : m.sequences) f(s.grants);
+  for (auto& [r, fn] : m.functions) f(fn.grants);
+}
+
+}  // namespace
+
+bool has_grants(const Model& m) {
+  bool any = false;
+  each_grants(m, [&](const std::vector<Grant>& g) { any = any || !g.empty(); });
+  return any;
+}
+
+bool drop_grants(Model& m) {
+  bool any = has_grants(m);
+  each_grants(m, [](std::vector<Grant>& g) { g.clear(); });
+  return any;
+}
+
+std::set<PrivilegeAtom> privilege_atoms(const std::vector<Grant>& grants) {
+  std::set<PrivilegeAtom> out;
+  for (const auto& g : grants)
+    for (const auto& p : g.privileges) {
+      if (g.columns.empty()) out.insert({g.role, p, "", g.with_grant_option});
+      for (const auto& c : g.columns) out.insert({g.role, p, c, g.with_grant_option});
+    }
+  for (auto it = out.begin(); it != out.end();)  // with the grant option, not also without
+    it = !it->with_grant_option && out.count({it->role, it->privilege, it->column, true}) ? out.erase(it) : std::next(it);
+  return out;
+}
+
+std::vector<Grant> canonical_grants(const std::set<PrivilegeAtom>& atoms) {
+  // role, option, privilege -> its columns ("" for the whole object); then one entry per column set.
+  // A privilege held with the grant option is not also listed without it.
+  std::map<std::tuple<std::string, bool, std::string>, std::vector<std::string>> columns;
+  for (const auto& a : atoms)
+    if (a.with_grant_option || !atoms.count({a.role, a.privilege, a.column, true}))
+      columns[{a.role, a.with_grant_option, a.privilege}].push_back(a.column);
+  std::map<std::tuple<std::string, bool, std::vector<std::string>>, std::vector<std::string>> grouped;
+  for (auto& [key, cols] : columns) {
+    auto& [role, option, privilege] = key;
+    bool whole = std::find(cols.begin(), cols.end(), "") != cols.end();
+    if (whole) grouped[{role, option, {}}].push_back(privilege);
+    std::erase(cols, "");
+    if (!cols.empty()) grouped[{role, option, cols}].push_back(privilege);
+  }
+  std::vector<Grant> out;
+  for (auto& [key, privileges] : grouped) {
+    auto& [role, option, cols] = key;
+    out.push_back(Grant{role, privileges, cols, option});
+  }
+  return out;
 }
 
 void add_reference_stubs(Model& part, const std::set<std::string>& scope, const Model* also) {

@@ -36,9 +36,9 @@ void refuse_destructive(const Plan& plan) {
 
 /// Replays the steps on a copy of the live schema; the result must equal the desired model.
 Shadow::Replay verify(Shadow& shadow, const Model& live, const Model& desired, const std::vector<Step>& steps,
-                      const std::set<std::string>& scope) {
-  Shadow::Replay replay = shadow.replay(live, steps, scope);
-  auto left = diff(replay.result, desired);
+                      const std::set<std::string>& scope, bool grants) {
+  Shadow::Replay replay = shadow.replay(live, steps, scope, grants);
+  auto left = diff(replay.result, desired, DiffOptions{false, grants});
   if (!left.empty()) {
     std::string what;
     for (const auto& c : left) what += "\n  - " + describe(c);
@@ -336,11 +336,14 @@ PlanOutcome make_plan(const PlanRequest& req) {
     AppliedState applied = read_applied_state(req.conninfo);
     std::set<std::string> read = guess;
     read.insert(applied.managed_schemas.begin(), applied.managed_schemas.end());
-    Model live = inspect_database(req.conninfo, InspectScope{read, guess_exclude, false});
+    Model live = inspect_database(req.conninfo, InspectScope{read, guess_exclude, false, req.manage_grants});
     return std::tuple{std::move(applied), std::move(read), std::move(live)};
   });
   Model desired = load_schema_texts(files);
   files = {};
+  if (!req.manage_grants && drop_grants(desired))
+    out.warnings.push_back("the files declare grants, which are left alone: grants are managed only with manage = [\"grants\"] "
+                           "in reconcile.toml (or --manage grants)");
   phase("loaded the schema files");
   std::set<std::string> scope = desired.managed_schemas();
   std::vector<std::string> exclude = req.exclude;
@@ -356,14 +359,14 @@ PlanOutcome make_plan(const PlanRequest& req) {
   if (exclude == guess_exclude && std::includes(read.begin(), read.end(), scope.begin(), scope.end())) {
     live.keep_schemas(scope);
   } else {
-    live = inspect_database(req.conninfo, InspectScope{scope, exclude, false});
+    live = inspect_database(req.conninfo, InspectScope{scope, exclude, false, req.manage_grants});
   }
   if (auto w = unmanaged_warning(live); !w.empty()) out.warnings.push_back(w);
   phase("inspected the database");
   // The server waits while the plan is diffed and checked: the live model's fingerprint is taken
   // meanwhile, on the other core.
   auto source_fingerprint = std::async(std::launch::async, [&live] { return fingerprint(live); });
-  auto changes = diff(live, canonical);
+  auto changes = diff(live, canonical, DiffOptions{false, req.manage_grants});
   phase("diffed");
   check_unmanaged_blockers(changes, live);
   check_inheritance(changes, live);
@@ -389,6 +392,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.database = redact_conninfo(req.conninfo);
   plan.managed_schemas.assign(scope.begin(), scope.end());
   plan.exclude = exclude;
+  if (req.manage_grants) plan.manage = {"grants"};
   plan.protection_changed = plan.protected_tables != applied.protected_tables || plan.protected_objects != applied.protected_objects;
   plan.source_fingerprint = source_fingerprint.get();
   plan.steps = plan_steps(changes, req.render);
@@ -416,7 +420,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
     }
     const Model& untouched = renames ? renamed : live;
     canonical = Model{};  // what verification needs of it is in `wanted`: not held through the replay
-    Shadow::Replay replay = verify(shadow, copy, wanted, plan.steps, scope);
+    Shadow::Replay replay = verify(shadow, copy, wanted, plan.steps, scope, req.manage_grants);
     shadow.release();  // dropped while the result is merged and the reverse planned
     wanted = Model{};
     copy.tables.clear();  // merging needs only which views and functions it copied
@@ -433,7 +437,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.tables = sketch_tables(changes, live, after);
   if (changes.empty()) return out;  // nothing to reverse
   try {
-    plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(std::move(live), changes), DiffOptions{true}));
+    plan.reverse_steps = plan_steps(diff(after, with_reverse_hints(std::move(live), changes), DiffOptions{true, req.manage_grants}));
     mark_irreversible(plan.steps, plan.reverse_steps);
     phase("planned the reverse");
   } catch (const Error& e) {

@@ -97,6 +97,7 @@ struct Dependencies {
   void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetRowSecurity& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetTableStorage& c) { d.uses.insert(table_ref(c.table)); }
+  void operator()(const SetGrants& c) { d.uses.insert(c.on); }
   void operator()(const AttachPartition& c) {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(table_ref(c.parent));

@@ -32,6 +32,7 @@ struct HazardRules {
   Hazards operator()(const SetTableComment&) const { return {}; }
   Hazards operator()(const SetReplicaIdentity&) const { return {}; }
   Hazards operator()(const SetRowSecurity&) const { return {}; }
+  Hazards operator()(const SetGrants&) const { return {}; }
   /// SET LOGGED / UNLOGGED writes the table anew; storage parameters apply to new rows only.
   Hazards operator()(const SetTableStorage& c) const {
     return c.unlogged != c.was_unlogged ? Hazards{Hazard::rewrite, Hazard::locks} : Hazards{};

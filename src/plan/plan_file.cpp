@@ -233,6 +233,7 @@ std::string write_plan_file(const Plan& p) {
     out << "transaction_fingerprint = " << quote_double(p.transaction_fingerprint) << "\n";
   out << "managed_schemas = " << string_list(p.managed_schemas) << "\n";
   out << "exclude = " << string_list(p.exclude) << "\n";
+  if (!p.manage.empty()) out << "manage = " << string_list(p.manage) << "\n";
   out << "protected_tables = " << string_list(p.protected_tables) << "\n";
   if (!p.protected_objects.empty()) out << "protected_objects = " << string_list(p.protected_objects) << "\n";
   if (p.protection_changed) out << "protection_changed = true\n";
@@ -266,8 +267,8 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   // tables would skip a safety check instead of failing it.
   check_keys(doc,
              {"format", "reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint",
-              "transaction_fingerprint", "managed_schemas", "exclude", "protected_tables", "protected_objects", "protection_changed",
-              "hazards", "summary", "steps", "reverse_steps", "tables", "verified"},
+              "transaction_fingerprint", "managed_schemas", "exclude", "manage", "protected_tables", "protected_objects",
+              "protection_changed", "hazards", "summary", "steps", "reverse_steps", "tables", "verified"},
              {"reconcile_version", "created_at", "database", "source_fingerprint", "target_fingerprint", "managed_schemas",
               "exclude", "protected_tables", "hazards", "summary"},
              path, "");
@@ -287,6 +288,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   if (p.transaction_fingerprint.empty()) p.transaction_fingerprint = p.target_fingerprint;
   p.managed_schemas = get_strings(doc, "managed_schemas", path);
   p.exclude = get_strings(doc, "exclude", path);
+  if (doc.contains("manage")) p.manage = get_strings(doc, "manage", path);
   p.protected_tables = get_strings(doc, "protected_tables", path);
   p.protected_objects = get_strings(doc, "protected_objects", path);
   p.protection_changed = get_bool(doc, "protection_changed", path);

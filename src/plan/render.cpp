@@ -327,6 +327,44 @@ struct Renderer {
     }
     return join(parts, ", ");
   }
+  /// GRANT what `to` has and `from` lacks, REVOKE the rest (a grant option alone: REVOKE GRANT
+  /// OPTION FOR), grouped per role: a table's privileges in one statement, a column's per privilege.
+  StepDraft operator()(const SetGrants& c) {
+    auto from = privilege_atoms(c.from), to = privilege_atoms(c.to);
+    auto held = [](const std::set<PrivilegeAtom>& atoms, const PrivilegeAtom& a, bool option) {
+      return atoms.count({a.role, a.privilege, a.column, option}) > 0;
+    };
+    // (statement head, role, grant option, column) -> privileges
+    std::map<std::tuple<int, std::string, bool, std::string>, std::vector<std::string>> groups;
+    enum { grant = 0, revoke_option = 1, revoke = 2 };
+    for (const auto& a : from) {
+      if (to.count(a)) continue;
+      bool kept_plain = a.with_grant_option && held(to, a, false);
+      if (!a.with_grant_option && held(to, a, true)) continue;  // the option is added below
+      groups[{kept_plain ? revoke_option : revoke, a.role, false, a.column}].push_back(a.privilege);
+    }
+    for (const auto& a : to)
+      if (!from.count(a)) groups[{grant, a.role, a.with_grant_option, a.column}].push_back(a.privilege);
+    std::vector<std::string> sql, what;
+    for (const auto& [key, privileges] : groups) {
+      const auto& [kind, role, option, column] = key;
+      std::string list;
+      for (const auto& p : privileges) {
+        std::string upper = p;
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+        list += (list.empty() ? "" : ", ") + upper + (column.empty() ? "" : " (" + quote_ident(column) + ")");
+      }
+      std::string who = role == "public" ? "PUBLIC" : quote_ident(role);
+      if (kind == grant) sql.push_back("GRANT " + list + " ON " + c.target + " TO " + who + (option ? " WITH GRANT OPTION" : "") + ";");
+      else sql.push_back(std::string("REVOKE ") + (kind == revoke_option ? "GRANT OPTION FOR " : "") + list + " ON " + c.target + " FROM " + who + ";");
+      what.push_back((kind == grant ? "+ " : "- ") + role + ": " + join(privileges, ", ") + (column.empty() ? "" : " (" + column + ")") +
+                     (kind == revoke_option ? " grant option" : option ? " with grant option" : ""));
+    }
+    auto d = draft(StepOp::alter, join(sql, "\n"), r_comment);
+    d.step.detail = join(what, "; ");
+    d.step.origin = c.loc;
+    return d;
+  }
   StepDraft operator()(const SetTableStorage& c) {
     std::vector<std::string> sql, what;
     std::string alter = "ALTER TABLE " + c.table.sql();

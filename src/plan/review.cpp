@@ -33,6 +33,10 @@ void touched(const Change& change, std::set<QName>& out) {
           if constexpr (requires { o.table.schema; }) out.insert(o.table);
         };
         if constexpr (requires { c.object; }) uses(c.object);
+        if constexpr (std::is_same_v<std::decay_t<decltype(c)>, SetGrants>) {  // a table's, or a view's tables
+          if (c.on.kind == ObjectKind::table) out.insert(c.on.name);
+          uses(c);
+        }
         if constexpr (requires { c.to.depends_on; }) uses(c.from), uses(c.to);
       },
       change);

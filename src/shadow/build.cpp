@@ -41,9 +41,9 @@ Table without_references(Table t) {
 namespace {
 
 /// Runs the steps from `from` to `to` on `raw`; a failure goes to `rejected` (which throws).
-void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to,
+void run_diff(RawConnection& raw, const std::string& prelude, const Model& from, const Model& to, const DiffOptions& options,
               const std::function<void(const ChunkFailure&)>& rejected) {
-  std::vector<Step> steps = plan_steps(diff(from, to));  // the failure points into them
+  std::vector<Step> steps = plan_steps(diff(from, to, options));  // the failure points into them
   if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
 }
 
@@ -75,22 +75,23 @@ std::vector<const Step*> run_by_trying(RawConnection& raw, const std::vector<Ste
 /// foreign keys, on one connection (two could deadlock on the tables a key joins). One batch's
 /// changes and steps are held at a time, not a copy of the whole schema. A failure goes to
 /// `rejected`, which throws.
-void build(RawConnection& raw, RawConnection& second, const Model& model,
+void build(RawConnection& raw, RawConnection& second, const Model& model, bool grants,
            const std::function<void(const ChunkFailure&)>& rejected) {
+  const DiffOptions options{false, grants};
   // Sequences first without their owners: the columns that own them come later.
   Model objects = model.with_tables({});
   for (auto& [name, s] : objects.sequences) s.owned_by.reset();
   objects.views.clear();  // last, over the tables
   objects.materialized_views.clear();
   objects.functions.clear();
-  run_diff(raw, extension_schemas_sql(model), empty_database(), objects, rejected);
+  run_diff(raw, extension_schemas_sql(model), empty_database(), objects, options, rejected);
   // Functions before the tables whose defaults, checks and triggers call them; those that need a
   // table (its row type) once the tables are there.
   Model with_functions = objects;
   with_functions.functions = model.functions;
   std::optional<ChunkFailure> tried;
   std::set<ObjectRef> unbuilt;
-  std::vector<Step> function_steps = plan_steps(diff(objects, with_functions));
+  std::vector<Step> function_steps = plan_steps(diff(objects, with_functions, options));
   for (const Step* s : run_by_trying(raw, function_steps, tried))
     if (s->ref) unbuilt.insert(*s->ref);
   // A default that calls nextval() may name another table's sequence, and a partition needs its
@@ -104,7 +105,8 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
     Model halves[2] = {objects, objects};
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++begin)
       if (!later_table(begin->second)) halves[n++ % 2].tables.emplace(begin->first, without_references(begin->second));
-    std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0])), plan_steps(diff(objects, halves[1]))};
+    std::vector<Step> steps[2] = {plan_steps(diff(objects, halves[0], options)),
+                                  plan_steps(diff(objects, halves[1], options))};
     auto other = std::async(std::launch::async, [&] { return run_in_chunks(second, "", steps[1]); });
     auto failure = run_in_chunks(raw, "", steps[0]);
     auto other_failure = other.get();
@@ -114,7 +116,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
   Model later = objects;
   for (const auto& [name, t] : model.tables)
     if (later_table(t)) later.tables.emplace(name, without_references(t));
-  if (!later.tables.empty()) run_diff(raw, "", objects, later, rejected);
+  if (!later.tables.empty()) run_diff(raw, "", objects, later, options, rejected);
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {
@@ -123,7 +125,7 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
       keyed.policies.clear();
       after.tables.emplace(begin->first, std::move(keyed));
     }
-    run_diff(raw, "", before, after, rejected);
+    run_diff(raw, "", before, after, options, rejected);
   }
   // Then their owners, those built here (not a table taken from the cache, nor a column that a copy
   // for verification left out).
@@ -133,14 +135,14 @@ void build(RawConnection& raw, RawConnection& second, const Model& model,
     const Table* t = owner ? model.find_table(owner->table) : nullptr;
     if (t && t->find_column(owner->column)) s.owned_by = owner;
   }
-  run_diff(raw, "", objects, owned, rejected);
+  run_diff(raw, "", objects, owned, options, rejected);
   Model viewed = owned;
   viewed.views = model.views;
   viewed.materialized_views = model.materialized_views;
   for (const auto& [ref, f] : model.functions)
     if (unbuilt.count(ref)) viewed.functions.emplace(ref, f);
   // Policies last: their expressions may read any table, view or function.
-  std::vector<Change> late_changes = diff(owned, viewed);
+  std::vector<Change> late_changes = diff(owned, viewed, options);
   for (const auto& [name, t] : model.tables)
     for (const auto& p : t.policies) late_changes.push_back(Create<Policy>{p});
   std::vector<Step> late = plan_steps(late_changes);

@@ -245,7 +245,7 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   mark_unnamed(marked);
   dirty_ = true;
   RawConnection second(conninfo_);
-  build(raw, second, marked, [](const ChunkFailure& f) {
+  build(raw, second, marked, has_grants(marked), [](const ChunkFailure& f) {
     SourceLoc loc = f.step ? f.step->origin_at(f.offset) : SourceLoc{};
     std::string where = f.step ? f.step->object : std::string("the desired schema");
     throw Error(loc, where + ": the server rejected it: " + f.message);
@@ -263,14 +263,14 @@ Model Shadow::materialize(Model desired, const Model& cached) {
   return canonical;
 }
 
-Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas) {
+Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps, const std::set<std::string>& schemas, bool grants) {
   open();
   dirty_ = true;
   spdlog::debug("replay: copying {} table(s) of the live schema", live.tables.size());
   RawConnection raw(conninfo_);
   {
     RawConnection second(conninfo_);
-    build(raw, second, live, [](const ChunkFailure& f) {
+    build(raw, second, live, grants, [](const ChunkFailure& f) {
       throw Error("cannot copy the live schema into the shadow database: " + f.message);
     });
   }
@@ -301,7 +301,7 @@ Shadow::Replay Shadow::replay(const Model& live, const std::vector<Step>& steps,
   raw.run("COMMIT");
   spdlog::debug("replay: ran the plan");
   Replay out;
-  InspectScope scope{schemas, {}, false};
+  InspectScope scope{schemas, {}, false, grants};
   if (!outside.empty()) out.after_transaction = inspect_database(conninfo_, scope);
   for (const auto& s : outside)
     if (auto failure = raw.run(s.sql)) fail(&s, failure->byte_offset, failure->message);

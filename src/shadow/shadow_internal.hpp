@@ -78,9 +78,9 @@ std::optional<ChunkFailure> run_in_chunks(RawConnection& raw, const std::string&
 
 /// `t` without its foreign keys and policies: the parts that may name other tables.
 Table without_references(Table t);
-/// Builds `model` in an empty shadow database over two connections; a failure goes to `rejected`,
-/// which throws.
-void build(RawConnection& raw, RawConnection& second, const Model& model,
+/// Builds `model` in an empty shadow database over two connections, with its privileges when
+/// `grants`; a failure goes to `rejected`, which throws.
+void build(RawConnection& raw, RawConnection& second, const Model& model, bool grants,
            const std::function<void(const ChunkFailure&)>& rejected);
 
 // ---- the canonicalization cache's keys (cache_keys.cpp) -----------------------------------------

@@ -853,6 +853,54 @@ void read_policies(pqxx::transaction_base& tx, const char* scope, Model& m) {
   }
 }
 
+/// The privileges roles other than the owner hold on the read tables, views, sequences, columns,
+/// functions and schemas (an object never granted on has its kind's defaults: EXECUTE for PUBLIC
+/// on a function), in canonical form.
+void read_grants(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  const char* who = "CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END, lower(a.privilege_type), a.is_grantable";
+  auto rows = tx.exec_params(std::string(
+      "SELECT 'r', n.nspname, c.relname, '', ") + who +
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,"
+      "  aclexplode(coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner))) a"
+      " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND a.grantee <> c.relowner AND" + kSchemaFilter +
+      " UNION ALL SELECT 'c', n.nspname, c.relname, t.attname, " + who +
+      " FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace,"
+      "  aclexplode(t.attacl) a"
+      " WHERE t.attacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner AND" + kSchemaFilter +
+      " UNION ALL SELECT p.prokind::text, n.nspname, p.proname, oidvectortypes(p.proargtypes), " + who +
+      " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(coalesce(p.proacl, acldefault('f'::\"char\", p.proowner))) a"
+      " WHERE p.prokind IN ('f', 'p') AND a.grantee <> p.proowner AND" + kSchemaFilter +
+      " UNION ALL SELECT 'n', n.nspname, '', '', " + who +
+      " FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a"
+      " WHERE a.grantee <> n.nspowner AND" + kSchemaFilter, scope);
+  std::map<std::vector<std::string>, std::set<PrivilegeAtom>> atoms;  // kind, schema, name, signature -> atoms
+  for (const auto& r : rows) {
+    std::string kind = r[0].c_str();
+    std::string column = kind == "c" ? r[3].c_str() : "";
+    std::string signature = kind == "f" || kind == "p" ? r[3].c_str() : "";
+    if (kind == "c") kind = "r";
+    atoms[{kind, r[1].c_str(), r[2].c_str(), signature}].insert({r[4].c_str(), r[5].c_str(), column, r[6].as<bool>()});
+  }
+  for (const auto& [key, set] : atoms) {
+    QName q{key[1], key[2]};
+    std::vector<Grant>* grants = nullptr;
+    if (key[0] == "n") {
+      if (auto it = m.schemas.find(key[1]); it != m.schemas.end()) grants = &it->second.grants;
+    } else if (key[0] == "f" || key[0] == "p") {
+      if (auto it = m.functions.find(function_ref(q, key[3], key[0] == "p")); it != m.functions.end()) grants = &it->second.grants;
+    } else if (auto t = m.tables.find(q); t != m.tables.end()) {
+      grants = &t->second.grants;
+    } else if (auto v = m.views.find(q); v != m.views.end()) {
+      grants = &v->second.grants;
+    } else if (auto mv = m.materialized_views.find(q); mv != m.materialized_views.end()) {
+      grants = &mv->second.grants;
+    } else if (auto s = m.sequences.find(q); s != m.sequences.end()) {
+      grants = &s->second.grants;
+    }
+    if (grants) *grants = canonical_grants(set);
+  }
+}
+
 /// Which read tables inherit from which (parents in any schema).
 void read_inheritance(pqxx::transaction_base& tx, const char* scope, Model& m) {
   auto rows = tx.exec_params(std::string(
@@ -898,6 +946,7 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_policies(tx, param, m);
   read_inheritance(tx, param, m);
   read_table_options(tx, param, m);
+  if (scope.grants) read_grants(tx, param, m);
   read_uncarried(tx, param, m);
   read_unmanaged(tx, param, m);
   return m;

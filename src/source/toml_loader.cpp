@@ -177,22 +177,23 @@ class Fields {
 };
 
 const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "domains", "types", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
-const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy"};
+const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy",
+                                                     "grants"};
 const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
-                                             "parallel", "cost", "rows", "set", "body", "comment", "renamed_from"};
-const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from"};
+                                             "parallel", "cost", "rows", "set", "body", "comment", "renamed_from", "grants"};
+const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from", "grants"};
 const std::set<std::string> kPolicyKeys = {"name", "command", "permissive", "roles", "using", "with_check", "comment"};
 const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_of", "for_each", "when", "execute", "comment"};
 const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from",
-                                         "triggers"};
+                                         "triggers", "grants"};
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
-                                             "renamed_from", "prevent_destroy"};
+                                             "renamed_from", "prevent_destroy", "grants"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
                                            "collation", "comment", "renamed_from", "using", "backfill"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
                                           "exclusions", "policies", "row_level_security", "force_row_level_security",
-                                          "partition_by", "partition_of", "bound", "unlogged", "with"};
+                                          "partition_by", "partition_of", "bound", "unlogged", "with", "grants"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -478,6 +479,44 @@ Constraint read_check(Fields& cf) {
   return c;
 }
 
+const std::set<std::string> kGrantKeys = {"role", "privileges", "columns", "with_grant_option"};
+const std::vector<std::string> kTablePrivileges = {"select", "insert", "update", "delete", "truncate", "references", "trigger"};
+const std::vector<std::string> kSchemaPrivileges = {"usage", "create"};
+
+/// `grants = [{ role, privileges, columns, with_grant_option }]` of an object whose privileges are
+/// `allowed` ("all" stands for all of them); `columns` only where `columns_ok` (a table's). In
+/// canonical form (canonical_grants).
+std::vector<Grant> read_grants(Fields& f, const std::vector<std::string>& allowed, bool columns_ok) {
+  std::set<PrivilegeAtom> atoms;
+  each_table(f.get("grants"), f.sub("grants"), kGrantKeys, [&](Fields& gf) {
+    Grant g;
+    g.role = require_string(gf, "role");
+    check_name(g.role, gf.loc("role"), "role");
+    if (g.role == "PUBLIC") g.role = "public";
+    for (auto p : require_strings(gf, "privileges")) {
+      std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (p == "all" || p == "all privileges") {
+        g.privileges.insert(g.privileges.end(), allowed.begin(), allowed.end());
+      } else if (std::find(allowed.begin(), allowed.end(), p) == allowed.end()) {
+        std::string list;
+        for (const auto& a : allowed) list += a + ", ";
+        throw Error(gf.loc("privileges"), "privilege \"" + p + "\" does not apply here (it takes " + list + "or all)");
+      } else {
+        g.privileges.push_back(p);
+      }
+    }
+    g.columns = gf.strings("columns").value_or(std::vector<std::string>{});
+    if (!g.columns.empty() && !columns_ok) throw Error(gf.loc("columns"), "column grants are for tables and views");
+    for (const auto& p : g.privileges)
+      if (!g.columns.empty() && p != "select" && p != "insert" && p != "update" && p != "references")
+        throw Error(gf.loc("privileges"), "privilege \"" + p + "\" is not granted on columns (select, insert, update, references are)");
+    g.with_grant_option = gf.boolean("with_grant_option").value_or(false);
+    auto mine = privilege_atoms({g});
+    atoms.insert(mine.begin(), mine.end());
+  });
+  return canonical_grants(atoms);
+}
+
 /// A row-level security policy: { name, command, permissive, roles, using, with_check, comment }.
 Policy read_policy(Fields& f) {
   Policy p;
@@ -574,6 +613,7 @@ void read_table_body(Fields& f, Table& t) {
       if (other.name == p.name) throw Error(pf.loc("name"), "policy \"" + p.name + "\" is declared twice on table " + t.name.str());
     t.policies.push_back(p);
   });
+  t.grants = read_grants(f, kTablePrivileges, true);
   t.unlogged = f.boolean("unlogged").value_or(false);
   if (const toml::node* with = f.get("with")) t.with = storage_parameters(*with, f.sub("with"));
   t.row_level_security = f.boolean("row_level_security").value_or(false);
@@ -601,6 +641,7 @@ void read_table_body(Fields& f, Table& t) {
 Sequence read_sequence(Fields& f) {
   Sequence s;
   s.loc = f.loc();
+  s.grants = read_grants(f, {"usage", "select", "update"}, false);
   if (auto type = f.fragment("type")) s.type = *type;
   for (const char* key : {"start", "increment", "min", "max", "cache"}) {
     const toml::node* n = f.get(key);
@@ -689,10 +730,10 @@ class Loader {
       define("extension", name, f.loc());
       model_.extensions[name] = std::move(e);
     });
-    for_each_entry(top, "schemas", {"comment"}, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "schemas", {"comment", "grants"}, [&](const std::string& name, Fields& f) {
       check_name(name, f.loc(), "schema");
       define("schema", name, f.loc());
-      model_.schemas[name] = Schema{name, f.string("comment"), f.loc()};
+      model_.schemas[name] = Schema{name, f.string("comment"), read_grants(f, kSchemaPrivileges, false), f.loc()};
     });
     for_each_entry(top, "enums", {"values", "comment", "renamed_values"}, [&](const std::string& name, Fields& f) {
       Enum e;
@@ -769,6 +810,7 @@ class Loader {
         g.table = v.name;
         v.triggers.push_back(g);
       });
+      v.grants = read_grants(f, kTablePrivileges, true);
       define("view", v.name.str(), f.loc());
       model_.views[v.name] = std::move(v);
     });
@@ -782,6 +824,7 @@ class Loader {
       v.comment = f.string("comment");
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "materialized view");
       v.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
+      v.grants = read_grants(f, kTablePrivileges, true);
       define("view", v.name.str(), f.loc());
       model_.materialized_views[v.name] = std::move(v);
     });
@@ -789,6 +832,7 @@ class Loader {
       const char* section = procedure ? "procedures" : "functions";
       for_each_entry_or_array(top, section, procedure ? kProcedureKeys : kFunctionKeys, [&](const std::string& name, Fields& f) {
         Function fn = read_function(f, procedure);
+        fn.grants = read_grants(f, {"execute"}, false);
         fn.name = read_qname(name, f.loc(), procedure ? "procedure" : "function");
         define("routine", fn.name.str() + "(" + fn.arguments + ")", f.loc());
         model_.functions[ref_of(fn)] = std::move(fn);
@@ -900,6 +944,7 @@ void check_table(const Model& m, const Table& t, const std::set<std::string>& ma
     }
   }
   if (pks > 1) throw Error(t.loc, "table " + t.name.str() + " has more than one primary key");
+  for (const auto& g : t.grants) check_columns(t, g.columns, t.loc, "grant to " + g.role);
   for (const auto& ix : t.indexes) {
     for (const auto& k : ix.keys) {
       std::string col = index_key_column(k);

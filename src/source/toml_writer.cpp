@@ -50,6 +50,7 @@ std::string toml_value(const std::vector<Index>& v);
 std::string toml_value(const std::vector<Trigger>& v);
 std::string toml_value(const std::vector<Constraint>& v);
 std::string toml_value(const std::vector<TypeAttribute>& v);
+std::string toml_value(const std::vector<Grant>& v);
 
 /// A body of code: a multi-line literal string when it can be one (written as it is), else a
 /// basic string with escapes.
@@ -162,6 +163,13 @@ std::string toml_value(const std::vector<Constraint>& v) {
     out += std::string(out.size() > 1 ? ", " : " ") + "{ " + name_part(c.name, c.named) + "expression = " + quote_double(c.expression) +
            inline_fields(c, kConstraintShape) + " }";
   return out + (v.empty() ? "]" : " ]");
+}
+
+/// An object's grants, one per line.
+std::string toml_value(const std::vector<Grant>& v) {
+  std::string out = "[\n";
+  for (const auto& g : v) out += "  { " + inline_fields(g, {}).substr(2) + " },\n";
+  return out + "]";
 }
 
 /// A composite type's attributes, one per line.

@@ -54,19 +54,24 @@ std::string sorted_lines(const std::string& text) {
 
 /// What `inspect` writes of the database, the loader accepts; planning it against the same database
 /// finds nothing; applied to an empty database, it builds the same schema (pg_dump equal).
-void round_trip(const TestDb& db, const TempDir& tmp, const fs::path& outside) {
+/// `manage`: the phase's --manage flags, for inspect and plan alike.
+void round_trip(const TestDb& db, const TempDir& tmp, const fs::path& outside, const std::vector<std::string>& manage) {
   std::string dir = tmp.path() + "/inspected";
   fs::remove_all(dir);
-  CliResult inspect = run_cli({"inspect", "--database", db.url(), "--out", dir});
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), manage.begin(), manage.end());
+    return args;
+  };
+  CliResult inspect = run_cli(with({"inspect", "--database", db.url(), "--out", dir}));
   INFO("inspect stderr:\n" << inspect.err);
   REQUIRE(inspect.code == 0);
-  CliResult same = run_cli({"plan", "--database", db.url(), "--schema-dir", dir, "--out", tmp.path() + "/same.toml",
-                            "--detailed-exitcode"});
+  CliResult same = run_cli(with({"plan", "--database", db.url(), "--schema-dir", dir, "--out", tmp.path() + "/same.toml",
+                                 "--detailed-exitcode"}));
   INFO("plan of the inspected files:\n" << same.out << same.err);
   CHECK(same.code == 0);
   TestDb copy("round_trip");
   if (fs::exists(outside)) copy.exec(slurp(outside));
-  CliResult plan = run_cli({"plan", "--database", copy.url(), "--schema-dir", dir, "--out", tmp.path() + "/copy.toml"});
+  CliResult plan = run_cli(with({"plan", "--database", copy.url(), "--schema-dir", dir, "--out", tmp.path() + "/copy.toml"}));
   INFO("plan on an empty database:\n" << plan.out << plan.err);
   REQUIRE(plan.code == 0);
   CliResult apply = run_cli({"apply", "--database", copy.url(), tmp.path() + "/copy.toml"});
@@ -110,7 +115,11 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp, cons
   INFO("re-plan stdout:\n" << again.out << "\nre-plan stderr:\n" << again.err);
   CHECK(again.code == 0);
   CHECK_THAT(again.out, Catch::Contains("No changes"));
-  round_trip(db, tmp, outside);
+  std::vector<std::string> manage;
+  auto flags = lines(phase / "args");
+  for (size_t i = 0; i + 1 < flags.size(); ++i)
+    if (flags[i] == "--manage") manage.insert(manage.end(), {flags[i], flags[i + 1]});
+  round_trip(db, tmp, outside, manage);
 }
 
 }  // namespace

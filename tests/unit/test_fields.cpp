@@ -20,6 +20,7 @@ void change(ConstraintKind& v) { v = v == ConstraintKind::check ? ConstraintKind
 void change(std::vector<QName>& v) { v.push_back({"public", "x"}); }
 void change(Identity& v) { v = v == Identity::always ? Identity::by_default : Identity::always; }
 void change(std::vector<ObjectRef>& v) { v.push_back(table_ref({"public", "x"})); }
+void change(std::vector<Grant>& v) { v.push_back(Grant{"r", {"select"}, {}, false}); }
 void change(FkAction& v) { v = v == FkAction::cascade ? FkAction::restrict : FkAction::cascade; }
 
 Table sample() {

@@ -1,0 +1,7 @@
+SELECT has_schema_privilege('reconcile_case_app', 'app', 'USAGE')
+SELECT has_table_privilege('reconcile_case_ro', 'app.orders', 'SELECT') AND NOT has_table_privilege('reconcile_case_ro', 'app.orders', 'INSERT')
+SELECT has_column_privilege('reconcile_case_ro', 'app.orders', 'note', 'UPDATE') AND NOT has_column_privilege('reconcile_case_ro', 'app.orders', 'total', 'UPDATE')
+SELECT has_table_privilege('reconcile_case_app', 'app.orders', 'INSERT WITH GRANT OPTION')
+SELECT has_sequence_privilege('reconcile_case_app', 'app.invoice_no', 'USAGE')
+SELECT has_table_privilege('reconcile_case_ro', 'app.order_totals', 'SELECT')
+SELECT has_function_privilege('reconcile_case_app', 'app.double_it(integer)', 'EXECUTE') AND NOT has_function_privilege('reconcile_case_ro', 'app.double_it(integer)', 'EXECUTE')

@@ -1,0 +1,5 @@
+SELECT NOT has_column_privilege('reconcile_case_ro', 'app.orders', 'note', 'UPDATE')
+SELECT has_table_privilege('reconcile_case_app', 'app.orders', 'INSERT') AND NOT has_table_privilege('reconcile_case_app', 'app.orders', 'INSERT WITH GRANT OPTION')
+SELECT has_sequence_privilege('reconcile_case_ro', 'app.invoice_no', 'SELECT')
+SELECT NOT has_table_privilege('reconcile_case_ro', 'app.order_totals', 'SELECT')
+SELECT has_function_privilege('reconcile_case_ro', 'app.double_it(integer)', 'EXECUTE')
