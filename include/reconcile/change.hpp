@@ -114,7 +114,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
                             SetReplicaIdentity, SetRowSecurity, SetTableStorage, SetGrants, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
-                            Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>,
+                            Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>, Rename<CompositeType>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
                             Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,

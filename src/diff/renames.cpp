@@ -88,6 +88,32 @@ std::vector<Change> rename_objects(std::map<QName, T>& cur, const std::map<QName
   return out;
 }
 
+/// `type` (a column's or attribute's type as the server prints it) naming type `from`, spelled for
+/// `to` as the server would print it (qualified when it was), with its array brackets; else `type`.
+std::string renamed_type(const std::string& type, const QName& from, const QName& to) {
+  TypeName t = parse_type_name(type);
+  if (t.name != from.name || (t.schema.empty() ? "public" : t.schema) != from.schema) return type;
+  auto bracket = type.find('[');
+  std::string suffix = bracket == std::string::npos ? "" : type.substr(bracket);
+  return (t.schema.empty() && to.schema == "public" ? "" : printed_ident(to.schema) + ".") + printed_ident(to.name) + suffix;
+}
+
+/// After domains and composite types are renamed, the live columns, attributes and domains that
+/// use them read as the server prints them then.
+void follow_renamed_types(Model& cur, const std::vector<Change>& renames) {
+  for (const auto& c : renames) {
+    QName from, to;
+    if (auto* d = std::get_if<Rename<Domain>>(&c)) from = d->from, to = d->object.name;
+    else if (auto* t = std::get_if<Rename<CompositeType>>(&c)) from = t->from, to = t->object.name;
+    else continue;
+    for (auto& [n, t] : cur.tables)
+      for (auto& col : t.columns) col.type = renamed_type(col.type, from, to);
+    for (auto& [n, d] : cur.domains) d.type = renamed_type(d.type, from, to);
+    for (auto& [n, t] : cur.types)
+      for (auto& a : t.attributes) a.type = renamed_type(a.type, from, to);
+  }
+}
+
 /// Functions renamed as a whole: the same argument types under another name.
 std::vector<Change> rename_functions(Model& cur, const Model& des) {
   std::vector<Change> out;
@@ -293,7 +319,8 @@ bool has_rename_hints(const Model& desired) {
       return true;
   for (const auto& [name, e] : desired.enums)
     if (!e.renamed_values.empty()) return true;
-  return hinted(desired.sequences) || hinted(desired.views) || hinted(desired.materialized_views) || hinted(desired.functions);
+  return hinted(desired.sequences) || hinted(desired.views) || hinted(desired.materialized_views) || hinted(desired.functions) ||
+         hinted(desired.domains) || hinted(desired.types);
 }
 
 std::vector<Change> resolve_renames(Model& current, const Model& desired) {
@@ -307,6 +334,10 @@ std::vector<Change> resolve_renames(Model& current, const Model& desired) {
   }
   for (auto& c : follow_default_names(current, desired, old_table, old_columns)) out.push_back(std::move(c));
   for (auto& c : rename_enum_values(current, desired)) out.push_back(std::move(c));
+  std::vector<Change> types = rename_objects(current.domains, desired.domains, "domain");
+  for (auto& c : rename_objects(current.types, desired.types, "type")) types.push_back(std::move(c));
+  follow_renamed_types(current, types);
+  for (auto& c : types) out.push_back(std::move(c));
   std::vector<Change> objects = rename_objects(current.sequences, desired.sequences, "sequence");
   for (auto& c : rename_objects(current.views, desired.views, "view")) objects.push_back(std::move(c));
   for (auto& c : rename_objects(current.materialized_views, desired.materialized_views, "materialized view")) objects.push_back(std::move(c));

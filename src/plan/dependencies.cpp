@@ -208,6 +208,13 @@ struct Dependencies {
     d.uses.insert(self);
     uses_all(c.to.depends_on);
   }
+  void operator()(const Rename<CompositeType>& c) {
+    d.creates.insert(self);
+    d.creates.insert(type_named(c.object.name));
+    d.drops.insert(composite_ref(c.from));
+    d.drops.insert(type_named(c.from));
+    d.uses.insert(schema_ref(c.object.name.schema));
+  }
   void operator()(const Rename<Domain>& c) {
     d.creates.insert(self);
     d.creates.insert(type_named(c.object.name));

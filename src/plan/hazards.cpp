@@ -90,6 +90,7 @@ struct HazardRules {
   }
   Hazards operator()(const Create<Domain>&) const { return {}; }
   Hazards operator()(const Rename<Domain>&) const { return {}; }
+  Hazards operator()(const Rename<CompositeType>&) const { return {}; }
   Hazards operator()(const Drop<Domain>&) const { return {}; }  // refused by the server while a column uses it
   /// A new check or NOT NULL is checked against the rows of every column that uses the domain.
   Hazards operator()(const Alter<Domain>& c) const {

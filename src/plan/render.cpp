@@ -497,6 +497,9 @@ struct Renderer {
   StepDraft operator()(const Drop<Domain>& c) {
     return draft(StepOp::drop, "DROP DOMAIN " + c.object.name.sql() + ";", r_drop_enum);
   }
+  StepDraft operator()(const Rename<CompositeType>& c) {
+    return draft(StepOp::rename, rename_sql("TYPE", c.from, c.object.name), r_rename);
+  }
   StepDraft operator()(const Rename<Domain>& c) {
     return draft(StepOp::rename, rename_sql("DOMAIN", c.from, c.object.name), r_rename);
   }
