@@ -117,6 +117,11 @@ struct Dependencies {
     uses_all(c.object.depends_on);
   }
   void operator()(const Alter<Policy>& c) {
+    altered(c);
+  }
+  /// An object changed in place: after what it uses now, and what it used may go once it has.
+  template <class T>
+  void altered(const Alter<T>& c) {
     d.uses.insert(self);
     uses_all(c.to.depends_on);
     for (const auto& r : c.from.depends_on) d.releases.insert(r);
@@ -232,9 +237,7 @@ struct Dependencies {
     uses_all(c.object.depends_on);
   }
   void operator()(const Alter<View>& c) {
-    d.uses.insert(self);
-    uses_all(c.to.depends_on);
-    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+    altered(c);
   }
   void operator()(const Rename<View>& c) {
     d.creates.insert(self);
@@ -262,9 +265,7 @@ struct Dependencies {
     uses_all(c.object.depends_on);
   }
   void operator()(const Alter<Function>& c) {
-    d.uses.insert(self);
-    uses_all(c.to.depends_on);
-    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+    altered(c);
   }
   void operator()(const Rename<Function>& c) {
     d.creates.insert(self);
@@ -284,9 +285,7 @@ struct Dependencies {
     uses_all(c.object.depends_on);
   }
   void operator()(const Alter<Trigger>& c) {
-    d.uses.insert(self);
-    uses_all(c.to.depends_on);
-    for (const auto& r : c.from.depends_on) d.releases.insert(r);
+    altered(c);
   }
   /// A view, materialized view or function: made in its schema, after what it uses.
   template <class T>

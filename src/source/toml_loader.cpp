@@ -468,12 +468,18 @@ Trigger read_trigger(Fields& f) {
   return g;
 }
 
+/// A constraint entry's kind, location and name (left to the server when the entry has none).
+Constraint constraint_entry(Fields& f, ConstraintKind kind) {
+  Constraint c;
+  c.kind = kind;
+  c.loc = f.loc();
+  if (auto name = f.name("name", "constraint")) c.name = *name; else c.named = false;
+  return c;
+}
+
 /// A check of a table or a domain: { name, expression, not_valid, ... }.
 Constraint read_check(Fields& cf) {
-  Constraint c;
-  c.kind = ConstraintKind::check;
-  c.loc = cf.loc();
-  if (auto name = cf.name("name", "constraint")) c.name = *name; else c.named = false;
+  Constraint c = constraint_entry(cf, ConstraintKind::check);
   c.expression = require_fragment(cf, "expression");
   read_constraint_options(cf, c);
   return c;
@@ -543,10 +549,7 @@ Policy read_policy(Fields& f) {
 
 /// An exclusion constraint: { name, using, elements = ["room WITH =", ...], where, include, ... }.
 Constraint read_exclusion(Fields& f) {
-  Constraint x;
-  x.kind = ConstraintKind::exclusion;
-  x.loc = f.loc();
-  if (auto name = f.name("name", "constraint")) x.name = *name; else x.named = false;
+  Constraint x = constraint_entry(f, ConstraintKind::exclusion);
   x.method = index_method(f, "using", "btree");
   x.elements = require_strings(f, "elements");
   for (const auto& e : x.elements) {
@@ -587,10 +590,7 @@ void read_table_body(Fields& f, Table& t) {
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
   if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
   each_table(f.get("unique"), f.sub("unique"), kUniqueKeys, [&](Fields& uf) {
-    Constraint u;
-    u.kind = ConstraintKind::unique;
-    u.loc = uf.loc();
-    if (auto name = uf.name("name", "constraint")) u.name = *name; else u.named = false;
+    Constraint u = constraint_entry(uf, ConstraintKind::unique);
     u.columns = require_strings(uf, "columns");
     read_constraint_options(uf, u);
     t.constraints.push_back(u);
