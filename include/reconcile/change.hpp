@@ -64,6 +64,19 @@ struct SetGrants {
 struct SetTableStorage { QName table; bool unlogged; std::vector<std::string> with; bool was_unlogged; std::vector<std::string> previous_with; };
 /// ALTER TABLE parent ATTACH PARTITION table bound / DETACH PARTITION table.
 struct AttachPartition { QName table; QName parent; std::string bound; };
+/// What a parent table passes on to the tables that INHERIT from it: its columns (names) and the
+/// checks not declared NO INHERIT; `line`: the parent, the tables it inherits from, and theirs,
+/// whose changes to those columns and checks reach it.
+struct Inheritance {
+  std::vector<std::string> columns;
+  std::vector<Constraint> checks;
+  std::vector<QName> line;
+};
+/// ALTER TABLE table INHERIT parent: the table has the parent's columns by then, and gets its
+/// checks first (the server requires them).
+struct InheritTable { QName table; QName parent; Inheritance passed; };
+/// ALTER TABLE table NO INHERIT parent: the columns and checks it inherited stay, as its own.
+struct NoInheritTable { QName table; QName parent; Inheritance passed; };
 struct DetachPartition { QName table; QName parent; std::string bound; };
 struct AddConstraint { QName table; Constraint constraint; bool new_table = false; };
 struct DropConstraint { QName table; Constraint constraint; };
@@ -113,7 +126,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             AlterColumn, SetColumnComment, AddConstraint, DropConstraint,
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
-                            SetReplicaIdentity, SetRowSecurity, SetTableStorage, SetGrants, AttachPartition, DetachPartition, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
+                            SetReplicaIdentity, SetRowSecurity, SetTableStorage, SetGrants, AttachPartition, DetachPartition, InheritTable, NoInheritTable, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
                             Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>, Rename<CompositeType>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,

@@ -157,6 +157,9 @@ struct Column {
   /// calls, as the server's pg_depend says (read from the database or the shadow, never compared):
   /// they are created before and dropped after.
   std::vector<ObjectRef> default_uses;
+  /// Read and cached, never compared: the column is only inherited (INHERITS), not declared on its
+  /// table (attislocal false; the loader marks those it copies from a parent).
+  bool inherited = false;
   // Hints that steer a change; they are not part of the schema (not compared, not fingerprinted).
   std::optional<std::string> renamed_from;  ///< the column's previous name
   std::optional<std::string> using_expr;    ///< USING expression for a type change
@@ -181,7 +184,7 @@ struct Column {
                       field("default", c.default_expr), field("identity", c.identity),
                       field("identity_options", c.identity_options), field("generated", c.generated),
                       field("collation", c.collation), field("comment", c.comment, FieldRole::comment),
-                      field("default_uses", c.default_uses, FieldRole::state)};
+                      field("default_uses", c.default_uses, FieldRole::state), field("inherited", c.inherited, FieldRole::state)};
   }
   /// Everything but hints and the source location.
   bool same_definition(const Column& o) const;
@@ -215,6 +218,9 @@ struct Constraint {
   std::optional<std::string> comment;  ///< not part of the definition: changed in place
   /// Read, never compared: the functions a check or an exclusion calls (pg_depend).
   std::vector<ObjectRef> depends_on;
+  /// Read and cached, never compared: a check only inherited (INHERITS), not declared on its table
+  /// (conislocal false; the loader marks those it copies from a parent).
+  bool inherited = false;
   bool on_delete_given = true;  ///< false: the TOML did not say on_delete (lint)
   SourceLoc loc;
 
@@ -229,7 +235,7 @@ struct Constraint {
                       field("match_full", c.match_full), field("nulls_not_distinct", c.nulls_not_distinct),
                       field("using", c.method), field("elements", c.elements), field("include", c.include),
                       field("where", c.where), field("comment", c.comment, FieldRole::comment),
-                      field("depends_on", c.depends_on, FieldRole::state)};
+                      field("depends_on", c.depends_on, FieldRole::state), field("inherited", c.inherited, FieldRole::state)};
   }
   /// Same kind and definition, ignoring the name and the comment.
   bool same_definition(const Constraint& o) const;
@@ -378,8 +384,9 @@ struct Table {
   std::string replica_identity;
   std::optional<QName> renamed_from;  ///< hint: the table's previous name
   bool prevent_destroy = false;       ///< hint: never drop this table or its columns
-  /// Read from the database, never compared: the tables this one INHERITS from. Inheritance is not
-  /// managed yet, so a plan that would change a table in an inheritance tree is refused.
+  /// The tables this one INHERITS from, in order. Their columns come first among its own (copied by
+  /// whoever reads it, marked Column::inherited unless the table declares them too); their checks
+  /// are not among its parts.
   std::vector<QName> inherits;
   SourceLoc loc;
 
@@ -390,7 +397,7 @@ struct Table {
                       field("replica_identity", t.replica_identity), field("row_level_security", t.row_level_security),
                       field("force_row_level_security", t.force_row_level_security), field("partition_by", t.partition_by),
                       field("partition_of", t.partition_of), field("bound", t.bound), field("unlogged", t.unlogged),
-                      field("with", t.with), field("grants", t.grants, FieldRole::part)};
+                      field("with", t.with), field("inherits", t.inherits), field("grants", t.grants, FieldRole::part)};
   }
   bool is_partition() const { return !partition_of.name.empty(); }
 
@@ -661,6 +668,20 @@ void adopt_hints(Table& to, const Table& from);
 /// schema. They make a verification copy or a shadow build whole, and are never read back. `also`:
 /// another model whose foreign keys the stubs must serve too (the desired side of a copy).
 void add_reference_stubs(Model& part, const std::set<std::string>& scope, const Model* also = nullptr);
+
+/// Column `c` of table `parent` as a table that INHERITS from it gets it: marked inherited, without
+/// the comment and identity, which are not inherited (its NOT NULL is), a serial as its stored type
+/// with a default that calls the parent's sequence, and without hints.
+Column inherited_column(const Column& c, const QName& parent);
+/// Column `c` of table `t` of `m` as `t`'s parents pass it on (inherited_column; a serial's default
+/// as `c` spells it), or none when no parent has it.
+std::optional<Column> passed_on_column(const Model& m, const Table& t, const Column& c);
+/// Whether a table that inherits from the one that has `k` gets it too (a check, not NO INHERIT).
+bool passed_on(const Constraint& k);
+/// Check `k` as a table that inherits gets it: marked inherited, without the comment and hints.
+Constraint inherited_check(const Constraint& k);
+/// The tables of `m` that INHERIT from `name` directly.
+std::vector<QName> inheriting(const Model& m, const QName& name);
 
 /// SHA-256 over a canonical serialization of the model ("sha256:<hex>"). Source locations and the
 /// physical column order do not count.

@@ -46,6 +46,8 @@ struct Describer {
   About operator()(const SetGrants& c) const { return {c.on, "(grants)"}; }
   About operator()(const AttachPartition& c) const { return {table_ref(c.table), "(attached to " + c.parent.str() + ")"}; }
   About operator()(const DetachPartition& c) const { return {table_ref(c.table), "(detached from " + c.parent.str() + ")"}; }
+  About operator()(const InheritTable& c) const { return {table_ref(c.table), "(inherits from " + c.parent.str() + ")"}; }
+  About operator()(const NoInheritTable& c) const { return {table_ref(c.table), "(no longer inherits from " + c.parent.str() + ")"}; }
   About operator()(const AddColumn& c) const { return {column_ref(c.table, c.column.name)}; }
   About operator()(const DropColumn& c) const { return {column_ref(c.table, c.column.name)}; }
   About operator()(const AlterColumn& c) const { return {column_ref(c.table, c.to.name)}; }

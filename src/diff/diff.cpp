@@ -497,6 +497,10 @@ class Differ {
     for (const auto& c : t.constraints)
       if (c.kind != ConstraintKind::foreign_key) body.constraints.push_back(c);
     out_.push_back(CreateTable{body});
+    // An inherited column whose default or NOT NULL was changed on this table alone.
+    for (const auto& c : t.columns)
+      if (auto passed = c.inherited ? passed_on_column(des_, t, c) : std::nullopt; passed && !passed->same_definition(c))
+        if (unsigned what = column_delta(*passed, c) & (delta_default | delta_nullable)) out_.push_back(AlterColumn{t.name, *passed, c, what});
     for (const auto& c : t.constraints)
       if (c.kind == ConstraintKind::foreign_key) out_.push_back(AddConstraint{t.name, c, true});
     for (const auto& ix : t.indexes) out_.push_back(CreateIndex{t.name, ix, true});
@@ -529,10 +533,14 @@ class Differ {
                               ") is not supported: create a new table under another name and move the rows");
     bool moved = from.partition_of != to.partition_of || from.bound != to.bound;
     if (moved && from.is_partition()) out_.push_back(DetachPartition{from.name, from.partition_of, from.bound});
+    for (const QName& p : from.inherits)
+      if (!contains(to.inherits, p)) out_.push_back(NoInheritTable{to.name, p, inheritance_of(p, cur_, nullptr)});
     // A partition's columns are its parent's: they change with the parent, unless it is detached
-    // meanwhile (it is attached again after).
-    if (!from.is_partition() || moved) columns(from, to);
-    constraints(from, to);
+    // meanwhile (it is attached again after). A table that inherits gets what its parents' changes
+    // pass on; the rest are its own.
+    Table reached = inherited_changes(from, to);
+    if (!from.is_partition() || moved) columns(reached, to);
+    constraints(reached, to);
     indexes(from, to);
     triggers(from.triggers, to.triggers);
     if (from.comment != to.comment) out_.push_back(SetTableComment{to.name, to.comment, from.comment});
@@ -542,6 +550,94 @@ class Differ {
     if (from.unlogged != to.unlogged || from.with != to.with)
       out_.push_back(SetTableStorage{to.name, to.unlogged, to.with, from.unlogged, from.with});
     if (moved && to.is_partition()) out_.push_back(AttachPartition{to.name, to.partition_of, to.bound});
+    for (const QName& p : to.inherits)
+      if (!contains(from.inherits, p)) out_.push_back(InheritTable{to.name, p, inheritance_of(p, des_, &from)});
+  }
+
+  static bool contains(const std::vector<QName>& names, const QName& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+
+  /// What table `parent` of `m` passes on to a table that inherits from it: its columns and its
+  /// checks (not those declared NO INHERIT), but for the checks that `child` has already.
+  static Inheritance inheritance_of(const QName& parent, const Model& m, const Table* child) {
+    Inheritance out;
+    const Table* t = m.find_table(parent);
+    if (!t) return out;
+    for (const auto& c : t->columns) out.columns.push_back(c.name);
+    for (std::vector<QName> next{parent}; !next.empty();) {
+      QName q = next.back();
+      next.pop_back();
+      if (contains(out.line, q)) continue;
+      out.line.push_back(q);
+      if (const Table* up = m.find_table(q)) next.insert(next.end(), up->inherits.begin(), up->inherits.end());
+    }
+    for (const auto& k : t->constraints) {
+      bool has = child && std::any_of(child->constraints.begin(), child->constraints.end(), [&](const Constraint& o) { return o.name == k.name; });
+      if (passed_on(k) && !has) out.checks.push_back(k);
+    }
+    return out;
+  }
+
+  /// `from` as its parents' changes leave it: the server passes a change to a parent's column on
+  /// to the tables that inherit it (a column added, dropped unless the table declares it too, a
+  /// type, default or NOT NULL changed), and a table that stops inheriting keeps what it inherited,
+  /// the checks as its own.
+  Table inherited_changes(const Table& from, const Table& to) const {
+    Table out = from;
+    for (const QName& p : to.inherits)  // the checks that INHERIT needs are added with it
+      if (!contains(from.inherits, p))
+        for (const auto& k : inheritance_of(p, des_, &from).checks) out.constraints.push_back(k);
+    for (const QName& p : from.inherits) {
+      const Table* was = cur_.find_table(p);
+      const Table* now = des_.find_table(p);
+      if (!was) continue;
+      if (!contains(to.inherits, p)) {  // what it inherited stays, as its own
+        for (auto& c : out.columns) c.inherited = false;
+        for (auto& k : out.constraints) k.inherited = false;
+        continue;
+      }
+      if (!now) continue;
+      for (const auto& c : now->columns) {
+        const Column* before = was->find_column(c.name);
+        Column* mine = out.find_column(c.name);
+        const Column* wanted = to.find_column(c.name);
+        Column reached = inherited_column(c, p);
+        if (!serial_base(c.type).empty() && wanted) reached.default_expr = wanted->default_expr;  // as the server spells it
+        if (!before) {
+          if (!mine) out.columns.push_back(reached);  // else merged: the table's own definition stays
+        } else if (mine) {
+          take_changed_fields(*mine, inherited_column(*before, p), reached);
+        }
+      }
+      std::erase_if(out.columns, [&](const Column& c) { return c.inherited && was->find_column(c.name) && !now->find_column(c.name); });
+      // A check dropped from the parent goes unless the table declares it too; one added comes.
+      auto changed = [](const Table& in, const Constraint& k) {
+        return std::none_of(in.constraints.begin(), in.constraints.end(),
+                            [&](const Constraint& o) { return o.name == k.name && passed_on(o) && o.same_definition(k); });
+      };
+      for (const auto& k : was->constraints)
+        if (passed_on(k) && changed(*now, k))
+          std::erase_if(out.constraints, [&](const Constraint& o) { return o.inherited && o.name == k.name; });
+      for (const auto& k : now->constraints)
+        if (passed_on(k) && changed(*was, k) && std::none_of(out.constraints.begin(), out.constraints.end(), [&](const Constraint& o) { return o.name == k.name; }))
+          out.constraints.push_back(inherited_check(k));
+    }
+    return out;
+  }
+
+  /// The definition fields that differ between `was` and `now`, set to `now`'s in `target`.
+  template <class T>
+  static void take_changed_fields(T& target, const T& was, const T& now) {
+    auto ft = T::fields(target);
+    auto fw = T::fields(was);
+    auto fn = T::fields(now);
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      auto one = [](auto& t, const auto& w, const auto& n) {
+        if (w.role == FieldRole::definition && !(w.value == n.value)) t.value = n.value;
+      };
+      (one(std::get<I>(ft), std::get<I>(fw), std::get<I>(fn)), ...);
+    }(std::make_index_sequence<std::tuple_size_v<decltype(ft)>>{});
   }
 
   /// Whether live parts that call `uses` must go before the plan drops or rebuilds one of them
@@ -572,12 +668,7 @@ class Differ {
         out_.push_back(AlterColumn{to.name, was, bare, delta_default});
         was = bare;
       }
-      unsigned what = 0;
-      if (was.type != c.type) what |= delta_type;
-      if (was.nullable != c.nullable) what |= delta_nullable;
-      if (was.default_expr != c.default_expr) what |= delta_default;
-      if (was.identity != c.identity || was.identity_options != c.identity_options) what |= delta_identity;
-      if (was.collation != c.collation) what |= delta_collation;
+      unsigned what = column_delta(was, c);
       if ((what & delta_nullable) && !c.nullable && c.backfill)
         out_.push_back(BackfillColumn{to.name, c.name, *c.backfill, c.key_loc("backfill")});
       if (what) out_.push_back(AlterColumn{to.name, was, with_default_using(was, c, what), what});
@@ -585,6 +676,16 @@ class Differ {
     }
     for (const auto& c : from.columns)
       if (!to.find_column(c.name)) out_.push_back(DropColumn{to.name, c});
+  }
+
+  static unsigned column_delta(const Column& was, const Column& c) {
+    unsigned what = 0;
+    if (was.type != c.type) what |= delta_type;
+    if (was.nullable != c.nullable) what |= delta_nullable;
+    if (was.default_expr != c.default_expr) what |= delta_default;
+    if (was.identity != c.identity || was.identity_options != c.identity_options) what |= delta_identity;
+    if (was.collation != c.collation) what |= delta_collation;
+    return what;
   }
 
   /// A type change PostgreSQL cannot make by itself gets the USING a person would write.

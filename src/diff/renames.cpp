@@ -60,6 +60,7 @@ std::vector<Change> rename_tables(Model& cur, const Model& des) {
       for (auto& c : other.constraints)
         if (c.kind == ConstraintKind::foreign_key && c.ref_table == old) c.ref_table = name;
       if (other.partition_of == old) other.partition_of = name;
+      std::replace(other.inherits.begin(), other.inherits.end(), old, name);
     }
   }
   return out;
@@ -170,6 +171,18 @@ void follow_renamed_objects(Model& cur, const std::vector<Change>& renames) {
   for (auto& [r, f] : cur.functions) follow(f.depends_on);
 }
 
+/// Column `from` of table `table` renamed `to`, and in the tables that inherit it, and theirs (the
+/// server renames an inherited column with its parent's).
+void rename_inherited(Model& cur, const QName& table, const std::string& from, const std::string& to) {
+  Table& t = cur.tables.at(table);
+  Column* col = t.find_column(from);
+  if (!col) return;
+  col->name = to;
+  rename_in_table(t, from, to);
+  for (const QName& child : inheriting(cur, table))
+    rename_inherited(cur, child, from, to);
+}
+
 std::vector<Change> rename_columns(Model& cur, const Model& des) {
   std::vector<Change> out;
   for (const auto& [name, t] : des.tables) {
@@ -184,8 +197,7 @@ std::vector<Change> rename_columns(Model& cur, const Model& des) {
         throw Error(col.loc, "column " + name.str() + "." + col.name + " says renamed_from = \"" + old + "\", but both " +
                                  col.name + " and " + old + " exist; drop one of them or remove the hint");
       if (!has_old || has_new) continue;
-      live.find_column(old)->name = col.name;
-      rename_in_table(live, old, col.name);
+      rename_inherited(cur, name, old, col.name);
       for (auto& [n, other] : cur.tables)
         for (auto& c : other.constraints)
           if (c.kind == ConstraintKind::foreign_key && c.ref_table == name)

@@ -42,6 +42,11 @@ void put(std::string& out, const QName& q) {
   if (q.schema.empty() && q.name.empty()) out += '-';
   else out += q.sql();
 }
+void put(std::string& out, const std::vector<QName>& v) {
+  out += '[';
+  for (const auto& q : v) out += q.sql() + ',';
+  out += ']';
+}
 void put(std::string& out, ConstraintKind k) { put_literal(out, to_string(k)); }
 void put(std::string& out, Identity i) { put_literal(out, to_string(i)); }
 void put(std::string& out, FkAction a) { put_literal(out, to_string(a)); }

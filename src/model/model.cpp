@@ -435,4 +435,48 @@ void add_reference_stubs(Model& part, const std::set<std::string>& scope, const 
   for (auto& [name, stub] : stubs) part.tables.emplace(name, std::move(stub));
 }
 
+Column inherited_column(const Column& c, const QName& parent) {
+  Column out;
+  out.name = c.name;
+  out.type = stored_type(c.type);
+  out.nullable = c.nullable && c.identity == Identity::none && serial_base(c.type).empty();
+  out.default_expr = c.default_expr;
+  if (!serial_base(c.type).empty())
+    out.default_expr = "nextval(" + quote_literal(QName{parent.schema, default_object_name(parent.name, c.name, "seq")}.sql()) + "::regclass)";
+  out.generated = c.generated;
+  out.collation = c.collation;
+  out.default_uses = c.default_uses;
+  out.inherited = true;
+  out.loc = c.loc;
+  return out;
+}
+
+std::optional<Column> passed_on_column(const Model& m, const Table& t, const Column& c) {
+  for (const QName& name : t.inherits) {
+    const Table* parent = m.find_table(name);
+    const Column* from = parent ? parent->find_column(c.name) : nullptr;
+    if (!from) continue;
+    Column out = inherited_column(*from, name);
+    if (!serial_base(from->type).empty()) out.default_expr = c.default_expr;
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool passed_on(const Constraint& k) { return k.kind == ConstraintKind::check && !k.no_inherit; }
+
+Constraint inherited_check(const Constraint& k) {
+  Constraint out = k;
+  out.comment.reset();
+  out.inherited = true;
+  return out;
+}
+
+std::vector<QName> inheriting(const Model& m, const QName& name) {
+  std::vector<QName> out;
+  for (const auto& [other, t] : m.tables)
+    if (std::find(t.inherits.begin(), t.inherits.end(), name) != t.inherits.end()) out.push_back(other);
+  return out;
+}
+
 }  // namespace reconcile

@@ -39,6 +39,10 @@ class Writer {
   void put(const std::optional<std::string>& s) { opt(s); }
   void put(const std::vector<std::string>& v) { list(v); }
   void put(const QName& q) { str(q.schema), str(q.name); }
+  void put(const std::vector<QName>& v) {
+    count(v.size());
+    for (const auto& q : v) put(q);
+  }
   void put(ConstraintKind k) { str(to_string(k)); }
   void put(Identity i) { str(to_string(i)); }
   void put(const std::optional<ColumnRef>& c) {
@@ -111,6 +115,10 @@ class Reader {
   void get(std::optional<std::string>& s) { s = opt(); }
   void get(std::vector<std::string>& v) { v = list(); }
   void get(QName& q) { q.schema = str(), q.name = str(); }
+  void get(std::vector<QName>& v) {
+    v.resize(count());
+    for (auto& q : v) get(q);
+  }
   void get(ConstraintKind& k);
   void get(std::optional<ColumnRef>& c) {
     c.reset();

@@ -64,7 +64,8 @@ std::set<QName> verification_tables(const std::set<QName>& touched, const Model&
 
 /// The tables that must be copied along with `name` in `m` for it to be built and for what a
 /// change to it reaches: the tables its policies read (a subquery), its partitioned parent and its
-/// partitions (a change to a parent's column reaches them).
+/// partitions, the tables it inherits from and those that inherit from it (a change to a parent's
+/// column reaches them).
 std::set<QName> family(const Model& m, const QName& name) {
   std::set<QName> out;
   const Table* t = m.find_table(name);
@@ -76,6 +77,8 @@ std::set<QName> family(const Model& m, const QName& name) {
   if (!t->partition_by.empty())
     for (const auto& [other, o] : m.tables)
       if (o.partition_of == name) out.insert(other);
+  out.insert(t->inherits.begin(), t->inherits.end());
+  for (const QName& child : inheriting(m, name)) out.insert(child);
   return out;
 }
 
@@ -148,8 +151,12 @@ void reduce_to_keys(Table& t, const std::set<QName>& part, const std::set<std::s
 Model verification_part(const Model& m, const std::set<QName>& part, const std::set<QName>& whole, const ReferencedKeys& keys) {
   static const std::set<std::set<std::string>> none;
   Model out = m.with_tables(part);
+  // A partition key needs its columns, and a table that inherits its parents'.
+  auto family = [&](const QName& name, const Table& t) {
+    return !t.partition_by.empty() || t.is_partition() || !t.inherits.empty() || !inheriting(out, name).empty();
+  };
   for (auto& [name, t] : out.tables)
-    if (!whole.count(name) && t.partition_by.empty() && !t.is_partition()) {  // a partition key needs its columns
+    if (!whole.count(name) && !family(name, t)) {
       auto k = keys.find(name);
       reduce_to_keys(t, part, k == keys.end() ? none : k->second);
     }
@@ -248,26 +255,32 @@ void check_prevent_destroy(const std::vector<Change>& changes, const Model& desi
                 list + "\nTo allow it, first remove prevent_destroy from its declaration and apply that, then plan again.");
 }
 
-/// Refuses, naming the tables, a plan that touches a table of `live` that inherits from another or
-/// is inherited from (inheritance is not modelled yet).
-void check_inheritance(const std::vector<Change>& changes, const Model& live) {
-  std::map<QName, std::vector<QName>> children;
-  for (const auto& [name, t] : live.tables)
-    for (const auto& parent : t.inherits) children[parent].push_back(name);
-  std::string list;
-  for (const QName& name : touched_tables(changes)) {
-    const Table* t = live.find_table(name);
-    auto kids = children.find(name);
-    if (!t || (t->inherits.empty() && kids == children.end())) continue;
-    list += "\n  - table " + name.str();
-    for (const auto& p : t->inherits) list += " (inherits from " + p.str() + ")";
-    if (kids != children.end())
-      for (const auto& c : kids->second) list += " (inherited by " + c.str() + ")";
+/// A step that changes a column or a check of a table that others inherit from changes theirs too
+/// (the server passes it on): its detail names them.
+void note_inheritance(std::vector<Step>& steps, const Model& live, const Model& desired) {
+  for (auto& s : steps) {
+    if (!s.ref || s.sql.rfind("COMMENT ON", 0) == 0) continue;
+    const ObjectRef& r = *s.ref;
+    auto passed_check = [&](const Model& m) {
+      const Table* t = m.find_table(r.name);
+      return t && std::any_of(t->constraints.begin(), t->constraints.end(), [&](const Constraint& k) {
+               return k.name == r.sub && k.kind == ConstraintKind::check && !k.no_inherit;
+             });
+    };
+    bool passed = r.kind == ObjectKind::column || (r.kind == ObjectKind::constraint && (passed_check(live) || passed_check(desired)));
+    if (!passed) continue;
+    std::set<QName> children;  // and theirs
+    for (const Model* m : {&live, &desired})
+      for (std::vector<QName> next{r.name}; !next.empty();) {
+        QName parent = next.back();
+        next.pop_back();
+        for (const QName& child : inheriting(*m, parent))
+          if (children.insert(child).second) next.push_back(child);
+      }
+    std::string list;
+    for (const QName& child : children) list += (list.empty() ? "" : ", ") + child.str();
+    if (!list.empty()) s.detail += std::string(s.detail.empty() ? "" : "; ") + "passed on to the tables that inherit from " + r.name.str() + ": " + list;
   }
-  if (!list.empty())
-    throw Error("the plan would change tables in an inheritance tree (INHERITS), which reconcile does not manage yet: a "
-                "change to a parent reaches its children, and verification cannot show that. Change these tables by "
-                "hand, or leave them out with --exclude:" + list);
 }
 
 /// The live model with the forward plan's renames as hints pointing back, so that the reverse plan
@@ -369,7 +382,6 @@ PlanOutcome make_plan(const PlanRequest& req) {
   auto changes = diff(live, canonical, DiffOptions{false, req.manage_grants});
   phase("diffed");
   check_unmanaged_blockers(changes, live);
-  check_inheritance(changes, live);
   // Forward plans never drop an extension (other objects, and other teams, may use it): say so
   // for one installed in a managed schema that the files do not declare.
   for (const auto& [name, e] : live.extensions)
@@ -396,6 +408,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
   plan.protection_changed = plan.protected_tables != applied.protected_tables || plan.protected_objects != applied.protected_objects;
   plan.source_fingerprint = source_fingerprint.get();
   plan.steps = plan_steps(changes, req.render);
+  note_inheritance(plan.steps, live, canonical);
   summarize(plan);
   if (!req.allow_destructive) refuse_destructive(plan);
 

@@ -2,6 +2,7 @@
 // by. One exhaustive visitor: a new change kind does not compile until it says what it needs.
 #include "draft.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/types.hpp"
 
 namespace reconcile {
 namespace {
@@ -60,6 +61,7 @@ struct Dependencies {
     d.creates.insert(self);
     d.uses.insert(schema_ref(t.name.schema));
     if (t.is_partition()) d.uses.insert(table_ref(t.partition_of));
+    for (const auto& p : t.inherits) d.uses.insert(table_ref(p));
     for (const auto& col : t.columns) {
       d.creates.insert(column_ref(t.name, col.name));
       d.uses.insert(type_ref(col.type));
@@ -73,8 +75,10 @@ struct Dependencies {
   void operator()(const DropTable& c) {
     d.drops.insert(self);
     if (c.table.is_partition()) d.uses.insert(table_ref(c.table.partition_of));
+    for (const auto& p : c.table.inherits) d.uses.insert(table_ref(p));
     for (const auto& col : c.table.columns) {
       d.drops.insert(column_ref(c.table.name, col.name));
+      owned_sequence(col);
       d.uses.insert(type_ref(col.type));
       uses_defaults(col);
     }
@@ -105,6 +109,32 @@ struct Dependencies {
   void operator()(const DetachPartition& c) {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(table_ref(c.parent));
+  }
+  /// After the parent, its checks and the table's copies of its columns are made.
+  void operator()(const InheritTable& c) {
+    d.uses.insert(table_ref(c.table));
+    d.uses.insert(table_ref(c.parent));
+    for (const auto& col : c.passed.columns) {
+      d.uses.insert(column_ref(c.table, col));
+      d.uses.insert(column_ref(c.parent, col));
+    }
+    for (const auto& k : c.passed.checks) d.uses.insert(constraint_identity(c.parent, k));
+  }
+  /// Before the parent goes, before it or a table it inherits from drops or retypes a column or
+  /// drops a check (which would reach this table), and before the table drops what it inherited
+  /// (which it cannot while it inherits it).
+  void operator()(const NoInheritTable& c) {
+    d.uses.insert(table_ref(c.table));
+    d.releases.insert(table_ref(c.parent));
+    for (const QName& t : c.passed.line) {
+      for (const auto& col : c.passed.columns) {
+        d.releases.insert(column_ref(t, col));
+        d.releases.insert({ObjectKind::column_type, t, col});
+      }
+      for (const auto& k : c.passed.checks) d.releases.insert(constraint_identity(t, k));
+    }
+    for (const auto& col : c.passed.columns) d.releases.insert(column_ref(c.table, col));
+    for (const auto& k : c.passed.checks) d.releases.insert(constraint_identity(c.table, k));
   }
   void operator()(const Create<Policy>& c) {
     d.creates.insert(self);
@@ -139,6 +169,7 @@ struct Dependencies {
   }
   void operator()(const DropColumn& c) {
     d.drops.insert(self);
+    owned_sequence(c.column);
     d.uses.insert(table_ref(c.table));
     d.uses.insert(type_ref(c.column.type));
     uses_defaults(c.column);
@@ -316,6 +347,10 @@ struct Dependencies {
     if (c.from.owned_by) d.releases.insert(column_ref(c.from.owned_by->table, c.from.owned_by->column));
   }
 
+  /// A serial's sequence goes with its column: another table's default that calls it goes first.
+  void owned_sequence(const Column& col) {
+    if (col.sequence && !serial_base(col.type).empty()) d.drops.insert(sequence_ref(*col.sequence));
+  }
   /// A column's default that calls a sequence or function: made after it, dropped before it.
   void uses_defaults(const Column& col) { d.uses.insert(col.default_uses.begin(), col.default_uses.end()); }
 

@@ -40,6 +40,8 @@ struct HazardRules {
   // Attaching scans the table (its rows must fit the bound); detaching locks the parent.
   Hazards operator()(const AttachPartition&) const { return {Hazard::may_fail, Hazard::locks}; }
   Hazards operator()(const DetachPartition&) const { return {Hazard::locks}; }
+  Hazards operator()(const InheritTable&) const { return {Hazard::may_fail, Hazard::locks}; }  // its rows must pass the checks
+  Hazards operator()(const NoInheritTable&) const { return {Hazard::locks}; }
   Hazards operator()(const AddColumn& c) const {
     const Column& col = c.column;
     if (col.generated) return {Hazard::rewrite};

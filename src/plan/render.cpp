@@ -685,6 +685,18 @@ struct Renderer {
     d.step.detail = c.bound;
     return d;
   }
+  StepDraft operator()(const InheritTable& c) {
+    std::string sql;
+    for (const auto& k : c.passed.checks) sql += add_constraint_sql(c.table, k) + "\n";
+    auto d = draft(StepOp::alter, sql + "ALTER TABLE " + c.table.sql() + " INHERIT " + c.parent.sql() + ";", r_add_fk);
+    d.step.detail = "inherits from " + c.parent.str() + (c.passed.checks.empty() ? "" : ", whose checks it gets first");
+    return d;
+  }
+  StepDraft operator()(const NoInheritTable& c) {
+    auto d = draft(StepOp::alter, "ALTER TABLE " + c.table.sql() + " NO INHERIT " + c.parent.sql() + ";", r_drop_constraint);
+    d.step.detail = "no longer inherits from " + c.parent.str() + "; keeps the columns and checks it inherited, as its own";
+    return d;
+  }
   StepDraft operator()(const DetachPartition& c) {
     auto d = draft(StepOp::alter, "ALTER TABLE " + c.parent.sql() + " DETACH PARTITION " + c.table.sql() + ";", r_drop_constraint);
     d.step.detail = "was " + c.bound;
@@ -941,8 +953,10 @@ StepDraft Renderer::operator()(const CreateTable& c) {
   std::string sql = std::string(t.unlogged ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + t.name.sql() +
                     (partition ? " PARTITION OF " + t.partition_of.sql() : "") + " (";
   const char* sep = "\n  ";
+  // A table that inherits gets the columns it does not declare itself from its parents.
   if (!partition)
     for (const auto& col : t.columns) {
+      if (col.inherited && !t.inherits.empty()) continue;
       sql += std::exchange(sep, ",\n  ");
       sql += column_sql(col, sql.size(), origins);
     }
@@ -951,6 +965,7 @@ StepDraft Renderer::operator()(const CreateTable& c) {
   std::set<std::vector<std::string>> keys;
   std::vector<const Constraint*> later;
   for (const auto& k : t.constraints) {
+    if (k.inherited && !t.inherits.empty()) continue;  // from a parent
     bool key = k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique;
     if ((key && !keys.insert(k.columns).second) || k.not_valid) {  // NOT VALID holds only when added to a table
       later.push_back(&k);
@@ -962,6 +977,11 @@ StepDraft Renderer::operator()(const CreateTable& c) {
   }
   if (partition && sql.back() == '(') sql.resize(sql.size() - 2);  // no list
   else sql += "\n)";
+  if (!t.inherits.empty()) {
+    std::vector<std::string> parents;
+    for (const auto& p : t.inherits) parents.push_back(p.sql());
+    sql += " INHERITS (" + join(parents, ", ") + ")";
+  }
   if (partition) sql += " " + t.bound;
   if (!t.partition_by.empty()) sql += " PARTITION BY " + t.partition_by;
   if (!t.with.empty()) sql += " WITH (" + storage_sql(t.with) + ")";

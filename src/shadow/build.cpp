@@ -94,10 +94,10 @@ void build(RawConnection& raw, RawConnection& second, const Model& model, bool g
   std::vector<Step> function_steps = plan_steps(diff(objects, with_functions, options));
   for (const Step* s : run_by_trying(raw, function_steps, tried))
     if (s->ref) unbuilt.insert(*s->ref);
-  // A default that calls nextval() may name another table's sequence, and a partition needs its
-  // parent: such tables come after the others, on one connection.
+  // A default that calls nextval() may name another table's sequence, and a partition or a table
+  // that inherits needs its parent: such tables come after the others, on one connection.
   auto later_table = [](const Table& t) {
-    return t.is_partition() || std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) {
+    return t.is_partition() || !t.inherits.empty() || std::any_of(t.columns.begin(), t.columns.end(), [](const Column& c) {
              return c.default_expr && c.default_expr->find("nextval(") != std::string::npos;
            });
   };
@@ -116,7 +116,15 @@ void build(RawConnection& raw, RawConnection& second, const Model& model, bool g
   Model later = objects;
   for (const auto& [name, t] : model.tables)
     if (later_table(t)) later.tables.emplace(name, without_references(t));
-  if (!later.tables.empty()) run_diff(raw, "", objects, later, options, rejected);
+  // The parents built already are on both sides: what a table inherits is told from them.
+  Model built = objects;
+  for (const auto& [name, t] : later.tables)
+    for (const QName& p : t.inherits)
+      if (const Table* parent = model.find_table(p); parent && !later_table(*parent)) {
+        built.tables.emplace(p, without_references(*parent));
+        later.tables.emplace(p, without_references(*parent));
+      }
+  if (!later.tables.empty()) run_diff(raw, "", built, later, options, rejected);
   for (auto begin = model.tables.begin(); begin != model.tables.end();) {
     Model before = objects, after = objects;
     for (size_t n = 0; n < kTablesPerBatch && begin != model.tables.end(); ++n, ++begin) {

@@ -2,6 +2,7 @@
 // table's parts were declared.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "reconcile/sql.hpp"
@@ -116,10 +117,15 @@ Model to_materialize(Model declared, const Model& cached) {
   for (const auto& [ref, f] : declared.functions) mentions(f.arguments + " " + f.returns);
   for (const auto& [name, t] : cached.tables)
     if (mentioned.count(name.name)) targets.insert(name);
-  // A partition needs its parent, and that its own.
-  for (const auto& [name, t] : declared.tables)
-    for (const Table* p = &t; p && p->is_partition(); p = cached.find_table(p->partition_of))
-      if (!declared.tables.count(p->partition_of)) targets.insert(p->partition_of);
+  // A partition needs its parent, and that its own; a table that inherits, its parents and theirs.
+  std::function<void(const Table&)> parents = [&](const Table& t) {
+    std::vector<QName> names = t.inherits;
+    if (t.is_partition()) names.push_back(t.partition_of);
+    for (const QName& p : names)
+      if (!declared.tables.count(p) && targets.insert(p).second)
+        if (const Table* r = cached.find_table(p)) parents(*r);
+  };
+  for (const auto& [name, t] : declared.tables) parents(t);
   for (const auto& name : targets)
     if (const Table* r = cached.find_table(name); r && !declared.tables.count(name)) declared.tables[name] = without_references(*r);
   return declared;

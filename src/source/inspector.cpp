@@ -188,7 +188,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
   auto rows = tx.exec_params(std::string(
       "SELECT n.nspname, c.relname, td.description, a.attname, format_type(a.atttypid, a.atttypmod),"
       "  a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum"
+      "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, c.oid, a.attnum, NOT a.attislocal"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
       " LEFT JOIN pg_type ty ON ty.oid = a.atttypid"
@@ -230,6 +230,7 @@ void read_columns(pqxx::transaction_base& tx, const char* scope, Model& m,
       col.default_expr.reset();
     }
     col.collation = opt(r[9]);
+    col.inherited = r[12].as<bool>();
     uint64_t key = (r[10].as<uint64_t>() << 16) | r[11].as<uint64_t>();
     if (auto it = comments.find(key); it != comments.end()) col.comment = it->second;
     if (auto owns = serial_of.find(key); owns != serial_of.end() && col.identity == Identity::none) {
@@ -297,7 +298,7 @@ pqxx::result constraint_rows(pqxx::transaction_base& tx, const char* scope) {
       "  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,"
       "  NOT con.convalidated, con.connoinherit, con.confmatchtype = 'f',"
       "  coalesce((SELECT i.indnullsnotdistinct FROM pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false),"
-      "  cd.description, x.amname, x.elements, x.include, x.pred") +
+      "  cd.description, x.amname, x.elements, x.include, x.pred, NOT con.conislocal") +
       " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
@@ -341,6 +342,7 @@ void add_constraints(const pqxx::result& rows, Model& m) {
     con.match_full = r[15].as<bool>();
     con.nulls_not_distinct = r[16].as<bool>();
     con.comment = opt(r[17]);
+    con.inherited = r[22].as<bool>();
     if (con.kind == ConstraintKind::exclusion) {
       con.columns.clear();
       con.method = r[18].c_str();

@@ -189,11 +189,11 @@ const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_
 const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
                                              "renamed_from", "prevent_destroy", "grants"};
 const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
-                                           "collation", "comment", "renamed_from", "using", "backfill"};
+                                           "collation", "comment", "renamed_from", "using", "backfill", "inherited"};
 const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
                                           "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
                                           "exclusions", "policies", "row_level_security", "force_row_level_security",
-                                          "partition_by", "partition_of", "bound", "unlogged", "with", "grants"};
+                                          "partition_by", "partition_of", "bound", "inherits", "unlogged", "with", "grants"};
 const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
                                                "initially_deferred", "not_valid", "match", "comment"};
 const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
@@ -292,7 +292,10 @@ Column read_column(Fields& f) {
   c.loc = f.loc();
   c.name = require_string(f, "name");
   check_name(c.name, f.loc("name"), "column");
-  c.type = require_fragment(f, "type");
+  // An inherited column (its table declares it only for a default or NOT NULL of its own) may
+  // leave its type to the parent.
+  c.inherited = f.boolean("inherited").value_or(false);
+  c.type = c.inherited ? f.fragment("type").value_or("") : require_fragment(f, "type");
   if (auto v = f.boolean("nullable")) c.nullable = *v;
   c.default_expr = f.fragment("default");
   if (auto v = f.string("identity")) {
@@ -564,8 +567,9 @@ Constraint read_exclusion(Fields& f) {
   return x;
 }
 
-/// partition_by, or partition_of with its bound: a partition's columns are its parent's.
-void read_partitioning(Fields& f, Table& t) {
+/// partition_by, or partition_of with its bound (a partition's columns are its parent's), or
+/// inherits (its parents' columns come before its own).
+void read_parents(Fields& f, Table& t) {
   t.partition_by = f.fragment("partition_by").value_or("");
   if (auto of = f.string("partition_of")) {
     t.partition_of = read_qname(*of, f.loc("partition_of"), "table");
@@ -581,10 +585,15 @@ void read_partitioning(Fields& f, Table& t) {
   } else if (f.get("bound")) {
     throw Error(f.loc("bound"), "bound needs partition_of (the partitioned table it is a partition of)");
   }
+  for (const auto& parent : f.strings("inherits").value_or(std::vector<std::string>{})) {
+    if (!t.partition_by.empty() || t.is_partition())
+      throw Error(f.loc("inherits"), "a partitioned table or a partition cannot also inherit from other tables (inherits)");
+    t.inherits.push_back(read_qname(parent, f.loc("inherits"), "table"));
+  }
 }
 
 void read_table_body(Fields& f, Table& t) {
-  read_partitioning(f, t);
+  read_parents(f, t);
   if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
     t.columns.reserve(columns->as_array()->size());
   each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
@@ -915,6 +924,9 @@ void check_exclusion(const Table& t, const Constraint& x) {
 /// `managed`: the schemas the files manage; a foreign key may point into another one (Supabase's
 /// auth.users), which reconcile never reads or changes, when it names the columns it references.
 void check_table(const Model& m, const Table& t, const std::set<std::string>& managed) {
+  if (t.inherits.empty())
+    for (const auto& c : t.columns)
+      if (c.inherited) throw Error(c.loc, "column " + c.name + " of table " + t.name.str() + " says inherited = true, but the table inherits from none (inherits)");
   std::set<std::string> names;
   for (const auto& c : t.columns)
     if (!names.insert(c.name).second) throw Error(c.loc, "column \"" + c.name + "\" is defined twice in table " + t.name.str());
@@ -955,32 +967,79 @@ void check_table(const Model& m, const Table& t, const std::set<std::string>& ma
   }
 }
 
-/// Each partition gets its parent's columns (a parent that is itself a partition first).
-void copy_partition_columns(Model& m) {
+/// Table `t`, which inherits, with what its parents (made complete by `complete`) pass on: their
+/// columns first, in their order, then its own (a column it declares too keeps its declaration),
+/// and their checks (one it declares too is its own as well).
+void inherit_from_parents(Model& m, Table& t, const std::function<void(Table&)>& complete) {
+  std::vector<Column> columns;
+  auto has = [&](const std::string& name) {
+    return std::any_of(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+  };
+  std::vector<Constraint> checks;
+  for (const QName& name : t.inherits) {
+    auto parent = m.tables.find(name);
+    if (parent == m.tables.end()) throw Error(t.loc, "table " + t.name.str() + " inherits from " + name.str() + ", which is not declared");
+    if (!parent->second.partition_by.empty() || parent->second.is_partition())
+      throw Error(t.loc, "table " + t.name.str() + " inherits from " + name.str() + ", which is partitioned or a partition: it cannot be inherited from");
+    complete(parent->second);
+    for (const auto& c : parent->second.columns) {
+      if (has(c.name)) continue;
+      const Column* own = t.find_column(c.name);
+      columns.push_back(own ? *own : inherited_column(c, name));
+      if (own && own->inherited && own->type.empty()) columns.back().type = inherited_column(c, name).type;
+    }
+    for (const auto& k : parent->second.constraints) {
+      auto same = [&](const Constraint& o) { return o.kind == k.kind && (k.named ? o.named && o.name == k.name : o.same_definition(k)); };
+      if (passed_on(k) && std::none_of(t.constraints.begin(), t.constraints.end(), same) && std::none_of(checks.begin(), checks.end(), same))
+        checks.push_back(inherited_check(k));
+    }
+  }
+  for (const auto& c : t.columns) {
+    if (c.inherited && !has(c.name))
+      throw Error(c.loc, "column " + c.name + " of table " + t.name.str() + " says inherited = true, but no table it inherits from has it");
+    if (!has(c.name)) columns.push_back(c);
+  }
+  t.columns = std::move(columns);
+  t.constraints.insert(t.constraints.end(), checks.begin(), checks.end());
+}
+
+/// Each partition gets its parent's columns, and each table that inherits its parents' before its
+/// own (a parent that has parents of its own first).
+void copy_parent_columns(Model& m) {
   std::set<QName> done;
   std::function<void(Table&, size_t)> copy = [&](Table& t, size_t depth) {
-    if (!t.is_partition() || done.count(t.name)) return;
-    auto parent = m.tables.find(t.partition_of);
-    if (parent == m.tables.end())
-      throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which is not declared");
-    if (parent->second.partition_by.empty())
-      throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which has no partition_by");
-    if (depth > m.tables.size()) throw Error(t.loc, "table " + t.name.str() + " is, through its parents, a partition of itself");
-    copy(parent->second, depth + 1);
-    t.columns = parent->second.columns;
+    if ((!t.is_partition() && t.inherits.empty()) || done.count(t.name)) return;
+    if (depth > m.tables.size()) throw Error(t.loc, "table " + t.name.str() + " is, through its parents, its own parent");
+    if (t.is_partition()) {
+      auto parent = m.tables.find(t.partition_of);
+      if (parent == m.tables.end())
+        throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which is not declared");
+      if (parent->second.partition_by.empty())
+        throw Error(t.loc, "table " + t.name.str() + " is a partition of " + t.partition_of.str() + ", which has no partition_by");
+      copy(parent->second, depth + 1);
+      t.columns = parent->second.columns;
+    } else {
+      inherit_from_parents(m, t, [&](Table& parent) { copy(parent, depth + 1); });
+    }
     done.insert(t.name);
   };
   for (auto& [name, t] : m.tables) copy(t, 0);
 }
 
-Model Loader::finish() {
-  for (auto& [name, t] : model_.tables) {
-    // Primary-key columns are never nullable, and a referenced key defaults to the primary key.
+/// Primary-key columns are never nullable.
+void primary_keys_not_null(Model& m) {
+  for (auto& [name, t] : m.tables)
     if (const Constraint* pk = t.primary_key())
       for (auto& c : t.columns)
         if (std::find(pk->columns.begin(), pk->columns.end(), c.name) != pk->columns.end()) c.nullable = false;
-  }
-  copy_partition_columns(model_);
+}
+
+Model Loader::finish() {
+  // Parents first: what their keys make NOT NULL, their children inherit; a child's own key may
+  // be on an inherited column.
+  primary_keys_not_null(model_);
+  copy_parent_columns(model_);
+  primary_keys_not_null(model_);
   std::set<std::string> managed = model_.managed_schemas();
   for (auto& [name, t] : model_.tables) {
     if (name.schema != "public" && !model_.schemas.count(name.schema))

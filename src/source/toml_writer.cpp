@@ -41,6 +41,11 @@ std::string toml_value(const std::map<std::string, std::string>& m) {
   return "{ " + out + " }";
 }
 std::string toml_value(const QName& q) { return quote_double(format_qname(q)); }
+std::string toml_value(const std::vector<QName>& v) {
+  std::vector<std::string> names;
+  for (const auto& q : v) names.push_back(format_qname(q));
+  return string_list(names);
+}
 std::string toml_value(ConstraintKind k) { return quote_double(to_string(k)); }
 std::string toml_value(Identity i) { return quote_double(to_string(i)); }
 std::string toml_value(const std::optional<ColumnRef>& c) { return quote_double(format_column_ref(*c)); }
@@ -192,14 +197,30 @@ void write_array(std::ostringstream& out, const std::string& key, const std::vec
   out << "]\n";
 }
 
-void write_table(std::ostringstream& out, const Table& t) {
+/// An inherited column that its table changed (a default of its own): said to be inherited, so
+/// that it stays so (attislocal) when it is made again.
+std::string inherited_entry(const Column& c) {
+  std::string entry = column_entry(c);
+  return entry.substr(0, entry.size() - 2) + ", inherited = true }";
+}
+
+/// Whether table `t` of `m` declares column `c`: not when it is inherited as a parent passes it on.
+bool declares(const Model& m, const Table& t, const Column& c) {
+  if (!c.inherited) return true;
+  auto passed = passed_on_column(m, t, c);
+  return !passed || !passed->same_definition(c);
+}
+
+void write_table(std::ostringstream& out, const Model& m, const Table& t) {
   out << "\n[tables." << qname_key(t.name) << "]\n";
   if (t.prevent_destroy) out << "prevent_destroy = true\n";
   out << field_lines(t);
   std::vector<std::string> cols, uniques, checks, fks, exclusions, idx;
   if (!t.is_partition())  // a partition's columns are its parent's
-    for (const auto& c : t.columns) cols.push_back(column_entry(c));
+    for (const auto& c : t.columns)
+      if (declares(m, t, c)) cols.push_back(c.inherited && !t.inherits.empty() ? inherited_entry(c) : column_entry(c));
   for (const auto& c : t.constraints) {
+    if (c.inherited && !c.comment && !t.inherits.empty()) continue;  // its parent's, as it has it
     switch (c.kind) {
       case ConstraintKind::primary_key:
         out << "primary_key = { " << name_part(c.name, c.named) << "columns = " << string_list(c.columns)
@@ -301,7 +322,7 @@ std::map<std::string, std::string> write_schema_toml(const Model& m) {
   auto files = schema_headers(m);
   for (const auto& [n, t] : m.tables) {
     std::ostringstream out;
-    write_table(out, t);
+    write_table(out, m, t);
     files[n.schema] += out.str();
   }
   return files;
@@ -311,7 +332,7 @@ std::map<std::string, std::string> write_schema_toml_split(const Model& m) {
   auto files = schema_headers(m);
   for (const auto& [n, t] : m.tables) {
     std::ostringstream out;
-    write_table(out, t);
+    write_table(out, m, t);
     files[n.schema + "." + n.name] = out.str().substr(1);
   }
   return files;

@@ -286,3 +286,47 @@ indexes = [{ name = "t_f_ix", columns = ["(f(id))"] }]
     CHECK(objects(plan_steps(diff(live, desired))) == std::vector<std::string>{"alter function public.f(x integer)"});
   }
 }
+
+TEST_CASE("a table stops inheriting before its parent drops a column or goes, and it drops what it inherited after") {
+  Model live = load(R"TOML(
+[tables.base]
+columns = [{ name = "id", type = "bigserial" }, { name = "old", type = "text" }]
+[tables.child]
+inherits = ["base"]
+columns = [{ name = "extra", type = "text" }]
+)TOML");
+  Model desired = load(R"TOML(
+[tables.child]
+columns = [{ name = "id", type = "bigint", nullable = false }, { name = "extra", type = "text" }]
+)TOML");
+  live.tables.at({"public", "base"}).columns[0].sequence = QName{"public", "base_id_seq"};
+  live.tables.at({"public", "child"}).columns[0].default_uses = {sequence_ref({"public", "base_id_seq"})};
+  auto steps = plan_steps(diff(live, desired));
+  INFO(objects(steps).size());
+  size_t leave = position(steps, "table public.child (no longer inherits from public.base)");
+  CHECK(leave < position(steps, "table public.base"));
+  CHECK(leave < position(steps, "column public.child.old"));
+  // The default that calls the parent's sequence goes before the sequence goes with its table.
+  CHECK(position(steps, "column public.child.id") < position(steps, "table public.base"));
+}
+
+TEST_CASE("a change to a parent's column reaches the tables that inherit it: they get no step of their own") {
+  Model live = load(R"TOML(
+[tables.base]
+columns = [{ name = "id", type = "integer" }, { name = "gone", type = "text" }]
+[tables.child]
+inherits = ["base"]
+columns = [{ name = "extra", type = "text" }]
+)TOML");
+  Model desired = load(R"TOML(
+[tables.base]
+columns = [{ name = "id", type = "bigint", default = "0" }, { name = "added", type = "text" }]
+checks = [{ name = "id_positive", expression = "id >= 0" }]
+[tables.child]
+inherits = ["base"]
+columns = [{ name = "extra", type = "text" }]
+)TOML");
+  auto steps = plan_steps(diff(live, desired));
+  for (const auto& s : steps) CHECK(s.object.find("public.child") == std::string::npos);
+  CHECK(steps.size() == 4);  // base: id retyped with a default, gone dropped, added added, the check added
+}

@@ -178,3 +178,65 @@ TEST_CASE("the schemas a plan manages are guessed from the section headers, with
       {"b.toml", "[[functions.\"util.plus\"]]\n[materialized_views.\"rep.daily\"]\n[tables]\n\"hidden.t\" = {}\n# [tables.\"commented.t\"]\n"}};
   CHECK(guess_managed_schemas(files) == std::set<std::string>{"Odd Schema", "public", "sales", "util", "rep"});
 }
+
+TEST_CASE("a table that inherits gets its parents' columns first and their checks, marked inherited") {
+  Model m = load(R"TOML(
+[tables.base]
+columns = [{ name = "id", type = "serial" }, { name = "at", type = "timestamptz", nullable = false, default = "now()", comment = "when" },
+           { name = "n", type = "int", identity = "always" }]
+checks = [{ name = "at_past", expression = "at < now()" }, { name = "local_only", expression = "n > 0", no_inherit = true }]
+[tables.child]
+inherits = ["base"]
+columns = [{ name = "extra", type = "text" }, { name = "at", type = "timestamptz", nullable = false, default = "'epoch'" }]
+[tables.grandchild]
+inherits = ["child"]
+columns = [{ name = "at", inherited = true, nullable = false, default = "clock_timestamp()" }]
+)TOML");
+  const Table& c = *m.find_table({"public", "child"});
+  REQUIRE(c.columns.size() == 4);
+  CHECK(c.columns[0].name == "id");
+  CHECK(c.columns[0].type == "integer");  // a serial's sequence stays with the parent
+  CHECK(c.columns[0].default_expr == "nextval('\"public\".\"base_id_seq\"'::regclass)");
+  CHECK_FALSE(c.columns[0].nullable);
+  CHECK(c.columns[0].inherited);
+  CHECK(c.columns[1].name == "at");  // declared here too: its own declaration, in the parent's place
+  CHECK(c.columns[1].default_expr == "'epoch'");
+  CHECK_FALSE(c.columns[1].inherited);
+  CHECK(c.columns[2].name == "n");
+  CHECK(c.columns[2].identity == Identity::none);  // identity is not inherited, NOT NULL is
+  CHECK_FALSE(c.columns[2].nullable);
+  CHECK(c.columns[3].name == "extra");
+  REQUIRE(c.constraints.size() == 1);  // not the NO INHERIT one
+  CHECK(c.constraints[0].name == "at_past");
+  CHECK(c.constraints[0].inherited);
+  const Table& g = *m.find_table({"public", "grandchild"});
+  REQUIRE(g.columns.size() == 4);
+  CHECK(g.columns[1].type == "timestamptz");  // an inherited column takes its parent's type
+  CHECK(g.columns[1].default_expr == "clock_timestamp()");
+  CHECK(g.columns[1].inherited);
+  CHECK(g.constraints.size() == 1);
+}
+
+TEST_CASE("inheritance errors are located") {
+  SECTION("a partitioned parent") {
+    auto e = load_error("[tables.p]\npartition_by = \"list (id)\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "[tables.c]\ninherits = [\"p\"]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:4:"));
+    CHECK_THAT(e, Catch::Contains("which is partitioned or a partition"));
+  }
+  SECTION("a partition that inherits") {
+    auto e = load_error("[tables.p]\npartition_by = \"list (id)\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n"
+                        "[tables.c]\npartition_of = \"p\"\nbound = \"DEFAULT\"\ninherits = [\"p\"]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:7:"));
+    CHECK_THAT(e, Catch::Contains("cannot also inherit"));
+  }
+  SECTION("a cycle") {
+    auto e = load_error("[tables.a]\ninherits = [\"b\"]\n[tables.b]\ninherits = [\"a\"]\n");
+    CHECK_THAT(e, Catch::Contains("its own parent"));
+  }
+  SECTION("inherited = true without a parent") {
+    auto e = load_error("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", inherited = true }]\n");
+    CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
+    CHECK_THAT(e, Catch::Contains("the table inherits from none"));
+  }
+}
