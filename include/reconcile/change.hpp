@@ -59,6 +59,10 @@ struct SetGrants {
   std::vector<Grant> to;
   std::vector<ObjectRef> depends_on;
   SourceLoc loc;  ///< the object's declaration
+  /// For a schema's default privileges: "ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s", said
+  /// before each GRANT and REVOKE, whose `target` is then the kind ("TABLES"). "" for an object's own.
+  std::string defaults;
+  std::string about = "grants";  ///< what the step says it changes
 };
 /// ALTER TABLE SET LOGGED / UNLOGGED, SET (storage parameters) / RESET (...).
 struct SetTableStorage { QName table; bool unlogged; std::vector<std::string> with; bool was_unlogged; std::vector<std::string> previous_with; };

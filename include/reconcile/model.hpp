@@ -410,26 +410,44 @@ struct Enum {
   QName name;
   std::vector<std::string> values;
   std::optional<std::string> comment;
+  std::vector<Grant> grants;  ///< USAGE
   std::map<std::string, std::string> renamed_values;  ///< hint: new value -> previous value
   SourceLoc loc;
 
   template <class Self>
   static auto fields(Self& e) {
     return std::tuple{field("name", e.name, FieldRole::name), field("values", e.values),
-                      field("comment", e.comment, FieldRole::comment)};
+                      field("comment", e.comment, FieldRole::comment), field("grants", e.grants, FieldRole::part)};
   }
 };
+
+/// ALTER DEFAULT PRIVILEGES ... IN SCHEMA: the privileges that objects of one kind get when
+/// `for_role` creates them in the schema (added to the kind's own defaults).
+struct DefaultPrivileges {
+  std::string on;        ///< "tables", "sequences", "functions" or "types"
+  std::string for_role;  ///< whose new objects; "" for the role that applies the plans
+  std::vector<Grant> grants;
+
+  template <class Self>
+  static auto fields(Self& d) {
+    return std::tuple{field("on", d.on), field("for_role", d.for_role), field("grants", d.grants)};
+  }
+  auto operator<=>(const DefaultPrivileges&) const = default;
+};
+/// `entries` in canonical form: one per kind and role, in order, their grants canonical, none empty.
+std::vector<DefaultPrivileges> canonical_default_privileges(const std::vector<DefaultPrivileges>& entries);
 
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
   std::vector<Grant> grants;
+  std::vector<DefaultPrivileges> default_privileges;
   SourceLoc loc;
 
   template <class Self>
   static auto fields(Self& s) {
     return std::tuple{field("name", s.name, FieldRole::name), field("comment", s.comment, FieldRole::comment),
-                      field("grants", s.grants, FieldRole::part)};
+                      field("grants", s.grants, FieldRole::part), field("default_privileges", s.default_privileges, FieldRole::part)};
   }
 };
 
@@ -487,6 +505,7 @@ struct Domain {
   std::optional<std::string> comment;
   /// Read, never compared: the types and functions its checks and default use (pg_depend).
   std::vector<ObjectRef> depends_on;
+  std::vector<Grant> grants;  ///< USAGE
   std::optional<QName> renamed_from;  ///< hint: the domain's previous name
   SourceLoc loc;
 
@@ -494,7 +513,8 @@ struct Domain {
   static auto fields(Self& d) {
     return std::tuple{field("name", d.name, FieldRole::name), field("type", d.type), field("nullable", d.nullable),
                       field("default", d.default_expr), field("collation", d.collation), field("checks", d.checks),
-                      field("comment", d.comment, FieldRole::comment), field("depends_on", d.depends_on, FieldRole::state)};
+                      field("comment", d.comment, FieldRole::comment), field("depends_on", d.depends_on, FieldRole::state),
+                      field("grants", d.grants, FieldRole::part)};
   }
 };
 
@@ -518,13 +538,15 @@ struct CompositeType {
   std::optional<std::string> comment;
   /// Read, never compared: the types its attributes use (pg_depend).
   std::vector<ObjectRef> depends_on;
+  std::vector<Grant> grants;  ///< USAGE
   std::optional<QName> renamed_from;  ///< hint: the type's previous name
   SourceLoc loc;
 
   template <class Self>
   static auto fields(Self& t) {
     return std::tuple{field("name", t.name, FieldRole::name), field("attributes", t.attributes),
-                      field("comment", t.comment, FieldRole::comment), field("depends_on", t.depends_on, FieldRole::state)};
+                      field("comment", t.comment, FieldRole::comment), field("depends_on", t.depends_on, FieldRole::state),
+                      field("grants", t.grants, FieldRole::part)};
   }
 };
 

@@ -43,7 +43,7 @@ struct Describer {
   About operator()(const SetReplicaIdentity& c) const { return {table_ref(c.table)}; }
   About operator()(const SetRowSecurity& c) const { return {table_ref(c.table)}; }
   About operator()(const SetTableStorage& c) const { return {table_ref(c.table)}; }
-  About operator()(const SetGrants& c) const { return {c.on, "(grants)"}; }
+  About operator()(const SetGrants& c) const { return {c.on, "(" + c.about + ")"}; }
   About operator()(const AttachPartition& c) const { return {table_ref(c.table), "(attached to " + c.parent.str() + ")"}; }
   About operator()(const DetachPartition& c) const { return {table_ref(c.table), "(detached from " + c.parent.str() + ")"}; }
   About operator()(const InheritTable& c) const { return {table_ref(c.table), "(inherits from " + c.parent.str() + ")"}; }

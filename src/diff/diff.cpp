@@ -112,34 +112,84 @@ class Differ {
           [&](const auto& ch) {
             using T = std::decay_t<decltype(ch)>;
             if constexpr (std::is_same_v<T, CreateTable>) created.insert(table_ref(ch.table.name));
+            else if constexpr (std::is_same_v<T, CreateEnum>) created.insert(enum_ref(ch.enumeration.name));
+            else if constexpr (std::is_same_v<T, RebuildEnum>) created.insert(enum_ref(ch.to.name));
             else if constexpr (std::is_same_v<T, CreateSchema>) created.insert(schema_ref(ch.schema.name));
             else if constexpr (is_create<T>::value) {
               if constexpr (requires { ch.object.grants; }) created.insert(ref_of(ch.object));
             }
           },
           c);
-    // A new object holds its kind's default privileges: none for others than its owner, but
-    // EXECUTE for PUBLIC on a function or procedure.
-    auto each = [&](const auto& wanted, const auto& live, auto ref, auto target, std::vector<Grant> fresh = {}) {
+    // A new object holds its kind's default privileges (none for others than its owner, but
+    // EXECUTE for PUBLIC on a function or procedure, USAGE on a type) and those its schema gives
+    // the objects of its kind that the applying role makes.
+    auto each = [&](const auto& wanted, const auto& live, auto ref, auto target, const char* kind, std::vector<Grant> builtin = {}) {
       for (const auto& [key, o] : wanted) {
         auto it = live.find(key);
-        const auto& from = it == live.end() || created.count(ref(o)) ? fresh : it->second.grants;
+        const auto& from = it == live.end() || created.count(ref(o)) ? fresh(o.name.schema, kind, builtin) : it->second.grants;
         std::vector<ObjectRef> uses;
         if constexpr (requires { o.depends_on; }) uses = o.depends_on;
         if (from != o.grants) out_.push_back(SetGrants{ref(o), target(o), from, o.grants, uses, o.loc});
       }
     };
-    each(des_.schemas, cur_.schemas, [](const Schema& s) { return schema_ref(s.name); },
-         [](const Schema& s) { return "SCHEMA " + quote_ident(s.name); });
-    each(des_.tables, cur_.tables, [](const Table& t) { return table_ref(t.name); }, [](const Table& t) { return "TABLE " + t.name.sql(); });
-    each(des_.views, cur_.views, [](const View& v) { return ref_of(v); }, [](const View& v) { return "TABLE " + v.name.sql(); });
+    for (const auto& [name, s] : des_.schemas) {
+      auto it = cur_.schemas.find(name);
+      const Schema* live = it == cur_.schemas.end() || created.count(schema_ref(name)) ? nullptr : &it->second;
+      const std::vector<Grant> none;
+      const auto& from = live ? live->grants : none;
+      if (from != s.grants) out_.push_back(SetGrants{schema_ref(name), "SCHEMA " + quote_ident(name), from, s.grants, {}, s.loc});
+      default_privileges(s, live);
+    }
+    each(des_.tables, cur_.tables, [](const Table& t) { return table_ref(t.name); }, [](const Table& t) { return "TABLE " + t.name.sql(); },
+         "tables");
+    each(des_.views, cur_.views, [](const View& v) { return ref_of(v); }, [](const View& v) { return "TABLE " + v.name.sql(); }, "tables");
     each(des_.materialized_views, cur_.materialized_views, [](const MaterializedView& v) { return ref_of(v); },
-         [](const MaterializedView& v) { return "TABLE " + v.name.sql(); });
-    each(des_.sequences, cur_.sequences, [](const Sequence& s) { return ref_of(s); }, [](const Sequence& s) { return "SEQUENCE " + s.name.sql(); });
+         [](const MaterializedView& v) { return "TABLE " + v.name.sql(); }, "tables");
+    each(des_.sequences, cur_.sequences, [](const Sequence& s) { return ref_of(s); }, [](const Sequence& s) { return "SEQUENCE " + s.name.sql(); },
+         "sequences");
     each(
         des_.functions, cur_.functions, [](const Function& f) { return ref_of(f); },
         [](const Function& f) { return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + f.name.sql() + "(" + f.signature + ")"; },
-        {Grant{"public", {"execute"}, {}, false}});
+        "functions", {Grant{"public", {"execute"}, {}, false}});
+    const std::vector<Grant> usage{Grant{"public", {"usage"}, {}, false}};
+    each(des_.enums, cur_.enums, [](const Enum& e) { return enum_ref(e.name); }, [](const Enum& e) { return "TYPE " + e.name.sql(); }, "types",
+         usage);
+    each(des_.domains, cur_.domains, [](const Domain& d) { return ref_of(d); }, [](const Domain& d) { return "DOMAIN " + d.name.sql(); },
+         "types", usage);
+    each(des_.types, cur_.types, [](const CompositeType& t) { return ref_of(t); }, [](const CompositeType& t) { return "TYPE " + t.name.sql(); },
+         "types", usage);
+  }
+
+  /// What a new object of `kind` ("tables") in `schema` holds: `builtin` and what the schema's
+  /// default privileges give the objects of that kind the applying role makes.
+  std::vector<Grant> fresh(const std::string& schema, const std::string& kind, const std::vector<Grant>& builtin) const {
+    auto it = des_.schemas.find(schema);
+    if (it == des_.schemas.end()) return builtin;
+    const Schema* s = &it->second;
+    std::set<PrivilegeAtom> atoms = privilege_atoms(builtin);
+    for (const auto& d : s->default_privileges)
+      if (d.on == kind && d.for_role.empty())
+        for (const auto& a : privilege_atoms(d.grants)) atoms.insert(a);
+    return canonical_grants(atoms);
+  }
+
+  /// ALTER DEFAULT PRIVILEGES in schema `s`, from what `live` gives (none when it is new), for
+  /// each kind and role whose privileges differ.
+  void default_privileges(const Schema& s, const Schema* live) {
+    std::map<std::pair<std::string, std::string>, std::pair<std::vector<Grant>, std::vector<Grant>>> both;  // (role, on) -> from, to
+    if (live)
+      for (const auto& d : live->default_privileges) both[{d.for_role, d.on}].first = d.grants;
+    for (const auto& d : s.default_privileges) both[{d.for_role, d.on}].second = d.grants;
+    for (const auto& [key, grants] : both) {
+      if (grants.first == grants.second) continue;
+      const auto& [role, on] = key;
+      std::string upper = on;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+      SetGrants g{schema_ref(s.name), upper, grants.first, grants.second, {}, s.loc};
+      g.defaults = "ALTER DEFAULT PRIVILEGES" + (role.empty() ? "" : " FOR ROLE " + quote_ident(role)) + " IN SCHEMA " + quote_ident(s.name);
+      g.about = "default privileges on " + on + (role.empty() ? "" : " for role " + role);
+      out_.push_back(std::move(g));
+    }
   }
 
   /// Composite types change in place (ALTER TYPE) when the attributes kept stay in their order and

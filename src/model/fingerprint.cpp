@@ -75,6 +75,7 @@ void put(std::string& out, const std::map<std::string, std::string>& m) {
 void put(std::string& out, const std::vector<Index>& v);
 void put(std::string& out, const std::vector<TypeAttribute>& v);
 void put(std::string& out, const std::vector<Grant>& v);
+void put(std::string& out, const std::vector<DefaultPrivileges>& v);
 void put(std::string& out, const std::vector<Trigger>& v);
 void put(std::string& out, const std::vector<Constraint>& v);
 
@@ -113,6 +114,7 @@ void put_lines(std::string& out, const char* tag, const std::vector<T>& v) {
 void put(std::string& out, const std::vector<Index>& v) { put_lines(out, "index", v); }
 void put(std::string& out, const std::vector<TypeAttribute>& v) { put_lines(out, "attribute", v); }
 void put(std::string& out, const std::vector<Grant>& v) { put_lines(out, "grant", v); }
+void put(std::string& out, const std::vector<DefaultPrivileges>& v) { put_lines(out, "default", v); }
 void put(std::string& out, const std::vector<Trigger>& v) { put_lines(out, "trigger", v); }
 void put(std::string& out, const std::vector<Constraint>& v) { put_lines(out, "check", v); }
 

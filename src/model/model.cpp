@@ -315,16 +315,21 @@ void Model::adopt_hints(const Model& from) {
       v.grants = it->second.grants;
     }
   for (auto& [name, s] : schemas)
-    if (auto it = from.schemas.find(name); it != from.schemas.end()) s.grants = it->second.grants;
+    if (auto it = from.schemas.find(name); it != from.schemas.end()) {
+      s.grants = it->second.grants;
+      s.default_privileges = it->second.default_privileges;
+    }
   for (auto& [name, d] : domains)
     if (auto it = from.domains.find(name); it != from.domains.end()) {
       d.loc = it->second.loc;
       d.renamed_from = it->second.renamed_from;
+      d.grants = it->second.grants;
     }
   for (auto& [name, t] : types)
     if (auto it = from.types.find(name); it != from.types.end()) {
       t.loc = it->second.loc;
       t.renamed_from = it->second.renamed_from;
+      t.grants = it->second.grants;
     }
   for (auto& [name, s] : sequences)
     if (auto it = from.sequences.find(name); it != from.sequences.end()) {
@@ -339,6 +344,7 @@ void Model::adopt_hints(const Model& from) {
     if (auto it = from.enums.find(name); it != from.enums.end()) {
       e.loc = it->second.loc;
       e.renamed_values = it->second.renamed_values;
+      e.grants = it->second.grants;
     }
 }
 
@@ -353,6 +359,9 @@ void each_grants(M& m, F f) {
   for (auto& [n, v] : m.materialized_views) f(v.grants);
   for (auto& [n, s] : m.sequences) f(s.grants);
   for (auto& [r, fn] : m.functions) f(fn.grants);
+  for (auto& [n, e] : m.enums) f(e.grants);
+  for (auto& [n, d] : m.domains) f(d.grants);
+  for (auto& [n, t] : m.types) f(t.grants);
 }
 
 }  // namespace
@@ -360,13 +369,27 @@ void each_grants(M& m, F f) {
 bool has_grants(const Model& m) {
   bool any = false;
   each_grants(m, [&](const std::vector<Grant>& g) { any = any || !g.empty(); });
+  for (const auto& [n, s] : m.schemas) any = any || !s.default_privileges.empty();
   return any;
 }
 
 bool drop_grants(Model& m) {
   bool any = has_grants(m);
   each_grants(m, [](std::vector<Grant>& g) { g.clear(); });
+  for (auto& [n, s] : m.schemas) s.default_privileges.clear();
   return any;
+}
+
+std::vector<DefaultPrivileges> canonical_default_privileges(const std::vector<DefaultPrivileges>& entries) {
+  std::map<std::pair<std::string, std::string>, std::set<PrivilegeAtom>> atoms;  // (for_role, on) -> atoms
+  for (const auto& e : entries) {
+    auto mine = privilege_atoms(e.grants);
+    atoms[{e.for_role, e.on}].insert(mine.begin(), mine.end());
+  }
+  std::vector<DefaultPrivileges> out;
+  for (const auto& [key, set] : atoms)
+    if (!set.empty()) out.push_back({key.second, key.first, canonical_grants(set)});
+  return out;
 }
 
 std::set<PrivilegeAtom> privilege_atoms(const std::vector<Grant>& grants) {

@@ -16,13 +16,18 @@ ObjectRef key_columns_ref(const QName& t, const std::vector<std::string>& cols) 
   return {ObjectKind::key_columns, t, quote_ident_list(cols)};
 }
 ObjectRef filled_ref(const QName& t, const std::string& column) { return {ObjectKind::filled, t, column}; }
+/// A schema once CREATE SCHEMA has run (its own key: what uses the schema's comes after more steps).
+ObjectRef schema_made(const ObjectRef& schema) { return {ObjectKind::schema, schema.name, "made"}; }
 bool is_key(const Constraint& k) { return k.kind == ConstraintKind::primary_key || k.kind == ConstraintKind::unique; }
 
 struct Dependencies {
   StepDraft& d;
   const ObjectRef self;
 
-  void operator()(const CreateSchema&) { d.creates.insert(self); }
+  void operator()(const CreateSchema&) {
+    d.creates.insert(self);
+    d.creates.insert(schema_made(self));
+  }
   void operator()(const DropSchema&) { d.drops.insert(self); }
   void operator()(const SetSchemaComment&) { d.uses.insert(self); }
   void operator()(const CreateExtension& c) {
@@ -101,7 +106,17 @@ struct Dependencies {
   void operator()(const SetTableComment& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetRowSecurity& c) { d.uses.insert(table_ref(c.table)); }
   void operator()(const SetTableStorage& c) { d.uses.insert(table_ref(c.table)); }
-  void operator()(const SetGrants& c) { d.uses.insert(c.on); }
+  void operator()(const SetGrants& c) {
+    // A schema's default privileges change once it is made and before objects are made in it,
+    // which get them.
+    if (!c.defaults.empty()) {
+      d.uses.insert(schema_made(c.on));
+      d.creates.insert(c.on);
+      return;
+    }
+    d.uses.insert(c.on);
+    if (c.on.kind == ObjectKind::enum_type) d.uses.insert(type_named(c.on.name));  // an enum is made (and rebuilt) as a type
+  }
   void operator()(const AttachPartition& c) {
     d.uses.insert(table_ref(c.table));
     d.uses.insert(table_ref(c.parent));

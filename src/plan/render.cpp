@@ -355,8 +355,9 @@ struct Renderer {
         list += (list.empty() ? "" : ", ") + upper + (column.empty() ? "" : " (" + quote_ident(column) + ")");
       }
       std::string who = role == "public" ? "PUBLIC" : quote_ident(role);
-      if (kind == grant) sql.push_back("GRANT " + list + " ON " + c.target + " TO " + who + (option ? " WITH GRANT OPTION" : "") + ";");
-      else sql.push_back(std::string("REVOKE ") + (kind == revoke_option ? "GRANT OPTION FOR " : "") + list + " ON " + c.target + " FROM " + who + ";");
+      std::string head = c.defaults.empty() ? "" : c.defaults + " ";
+      if (kind == grant) sql.push_back(head + "GRANT " + list + " ON " + c.target + " TO " + who + (option ? " WITH GRANT OPTION" : "") + ";");
+      else sql.push_back(head + "REVOKE " + (kind == revoke_option ? "GRANT OPTION FOR " : "") + list + " ON " + c.target + " FROM " + who + ";");
       what.push_back((kind == grant ? "+ " : "- ") + role + ": " + join(privileges, ", ") + (column.empty() ? "" : " (" + column + ")") +
                      (kind == revoke_option ? " grant option" : option ? " with grant option" : ""));
     }

@@ -872,6 +872,9 @@ void read_grants(pqxx::transaction_base& tx, const char* scope, Model& m) {
       " UNION ALL SELECT p.prokind::text, n.nspname, p.proname, oidvectortypes(p.proargtypes), " + who +
       " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(coalesce(p.proacl, acldefault('f'::\"char\", p.proowner))) a"
       " WHERE p.prokind IN ('f', 'p') AND a.grantee <> p.proowner AND" + kSchemaFilter +
+      " UNION ALL SELECT 'T', n.nspname, t.typname, '', " + who +
+      " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(coalesce(t.typacl, acldefault('T'::\"char\", t.typowner))) a"
+      " WHERE t.typtype IN ('e', 'd', 'c') AND a.grantee <> t.typowner AND" + kSchemaFilter +
       " UNION ALL SELECT 'n', n.nspname, '', '', " + who +
       " FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a"
       " WHERE a.grantee <> n.nspowner AND" + kSchemaFilter, scope);
@@ -888,6 +891,10 @@ void read_grants(pqxx::transaction_base& tx, const char* scope, Model& m) {
     std::vector<Grant>* grants = nullptr;
     if (key[0] == "n") {
       if (auto it = m.schemas.find(key[1]); it != m.schemas.end()) grants = &it->second.grants;
+    } else if (key[0] == "T") {
+      if (auto e = m.enums.find(q); e != m.enums.end()) grants = &e->second.grants;
+      else if (auto d = m.domains.find(q); d != m.domains.end()) grants = &d->second.grants;
+      else if (auto t = m.types.find(q); t != m.types.end()) grants = &t->second.grants;
     } else if (key[0] == "f" || key[0] == "p") {
       if (auto it = m.functions.find(function_ref(q, key[3], key[0] == "p")); it != m.functions.end()) grants = &it->second.grants;
     } else if (auto t = m.tables.find(q); t != m.tables.end()) {
@@ -901,6 +908,25 @@ void read_grants(pqxx::transaction_base& tx, const char* scope, Model& m) {
     }
     if (grants) *grants = canonical_grants(set);
   }
+}
+
+/// The default privileges of the read schemas (ALTER DEFAULT PRIVILEGES ... IN SCHEMA); those for
+/// the role that reads them (the one that applies plans) without for_role.
+void read_default_privileges(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  auto rows = tx.exec_params(std::string(
+      "SELECT n.nspname, CASE WHEN d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) THEN ''"
+      "  ELSE pg_get_userbyid(d.defaclrole) END,"
+      "  CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' ELSE 'types' END,"
+      "  CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END, lower(a.privilege_type), a.is_grantable"
+      " FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a"
+      " WHERE d.defaclobjtype IN ('r', 'S', 'f', 'T') AND") + kSchemaFilter, scope);
+  std::map<std::string, std::vector<DefaultPrivileges>> found;
+  for (const auto& r : rows) {
+    Grant g{r[3].c_str(), {r[4].c_str()}, {}, r[5].as<bool>()};
+    found[r[0].c_str()].push_back({r[2].c_str(), r[1].c_str(), {g}});
+  }
+  for (auto& [schema, entries] : found)
+    if (auto it = m.schemas.find(schema); it != m.schemas.end()) it->second.default_privileges = canonical_default_privileges(entries);
 }
 
 /// Which read tables inherit from which (parents in any schema).
@@ -948,7 +974,10 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   read_policies(tx, param, m);
   read_inheritance(tx, param, m);
   read_table_options(tx, param, m);
-  if (scope.grants) read_grants(tx, param, m);
+  if (scope.grants) {
+    read_grants(tx, param, m);
+    read_default_privileges(tx, param, m);
+  }
   read_uncarried(tx, param, m);
   read_unmanaged(tx, param, m);
   return m;

@@ -201,8 +201,8 @@ const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", 
 const std::set<std::string> kExclusionKeys = {"name", "using", "elements", "where", "include", "deferrable",
                                               "initially_deferred", "comment"};
 const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
-const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from"};
-const std::set<std::string> kTypeKeys = {"attributes", "comment", "renamed_from"};
+const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from", "grants"};
+const std::set<std::string> kTypeKeys = {"attributes", "comment", "renamed_from", "grants"};
 const std::set<std::string> kAttributeKeys = {"name", "type", "collation"};
 const std::set<std::string> kDomainCheckKeys = {"name", "expression", "not_valid"};
 const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include", "nulls_not_distinct", "with",
@@ -526,6 +526,24 @@ std::vector<Grant> read_grants(Fields& f, const std::vector<std::string>& allowe
   return canonical_grants(atoms);
 }
 
+/// `default_privileges = [{ on = "tables", for_role, grants = [...] }]` of a schema, in canonical form.
+std::vector<DefaultPrivileges> read_default_privileges(Fields& f) {
+  static const std::map<std::string, std::vector<std::string>> kinds = {
+      {"tables", kTablePrivileges}, {"sequences", {"usage", "select", "update"}}, {"functions", {"execute"}}, {"types", {"usage"}}};
+  std::vector<DefaultPrivileges> out;
+  each_table(f.get("default_privileges"), f.sub("default_privileges"), {"on", "for_role", "grants"}, [&](Fields& df) {
+    DefaultPrivileges d;
+    d.on = require_string(df, "on");
+    auto kind = kinds.find(d.on);
+    if (kind == kinds.end()) throw Error(df.loc("on"), "on is \"tables\", \"sequences\", \"functions\" or \"types\", not \"" + d.on + "\"");
+    d.for_role = df.string("for_role").value_or("");
+    if (!d.for_role.empty()) check_name(d.for_role, df.loc("for_role"), "role");
+    d.grants = read_grants(df, kind->second, false);
+    out.push_back(std::move(d));
+  });
+  return canonical_default_privileges(out);
+}
+
 /// A row-level security policy: { name, command, permissive, roles, using, with_check, comment }.
 Policy read_policy(Fields& f) {
   Policy p;
@@ -739,18 +757,19 @@ class Loader {
       define("extension", name, f.loc());
       model_.extensions[name] = std::move(e);
     });
-    for_each_entry(top, "schemas", {"comment", "grants"}, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "schemas", {"comment", "grants", "default_privileges"}, [&](const std::string& name, Fields& f) {
       check_name(name, f.loc(), "schema");
       define("schema", name, f.loc());
-      model_.schemas[name] = Schema{name, f.string("comment"), read_grants(f, kSchemaPrivileges, false), f.loc()};
+      model_.schemas[name] = Schema{name, f.string("comment"), read_grants(f, kSchemaPrivileges, false), read_default_privileges(f), f.loc()};
     });
-    for_each_entry(top, "enums", {"values", "comment", "renamed_values"}, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "enums", {"values", "comment", "renamed_values", "grants"}, [&](const std::string& name, Fields& f) {
       Enum e;
       e.name = read_qname(name, f.loc(), "enum");
       e.loc = f.loc();
       e.values = require_strings(f, "values");
       for (const auto& v : e.values) check_name(v, f.loc("values"), "enum value");
       e.comment = f.string("comment");
+      e.grants = read_grants(f, {"usage"}, false);
       if (const toml::node* rv = f.get("renamed_values")) {
         Fields r(expect_table(*rv, f.sub("renamed_values")), f.sub("renamed_values"),
                  std::set<std::string>(e.values.begin(), e.values.end()));
@@ -770,6 +789,7 @@ class Loader {
       d.collation = f.string("collation");
       each_table(f.get("checks"), f.sub("checks"), kDomainCheckKeys, [&](Fields& cf) { d.checks.push_back(read_check(cf)); });
       d.comment = f.string("comment");
+      d.grants = read_grants(f, {"usage"}, false);
       if (auto from = f.string("renamed_from")) d.renamed_from = read_qname(*from, f.loc("renamed_from"), "domain");
       define("type", d.name.str(), f.loc());
       model_.domains[d.name] = std::move(d);
@@ -789,6 +809,7 @@ class Loader {
         t.attributes.push_back(std::move(a));
       });
       t.comment = f.string("comment");
+      t.grants = read_grants(f, {"usage"}, false);
       if (auto from = f.string("renamed_from")) t.renamed_from = read_qname(*from, f.loc("renamed_from"), "type");
       define("type", t.name.str(), f.loc());
       model_.types[t.name] = std::move(t);

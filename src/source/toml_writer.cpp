@@ -56,6 +56,7 @@ std::string toml_value(const std::vector<Trigger>& v);
 std::string toml_value(const std::vector<Constraint>& v);
 std::string toml_value(const std::vector<TypeAttribute>& v);
 std::string toml_value(const std::vector<Grant>& v);
+std::string toml_value(const std::vector<DefaultPrivileges>& v);
 
 /// A body of code: a multi-line literal string when it can be one (written as it is), else a
 /// basic string with escapes.
@@ -174,6 +175,18 @@ std::string toml_value(const std::vector<Constraint>& v) {
 std::string toml_value(const std::vector<Grant>& v) {
   std::string out = "[\n";
   for (const auto& g : v) out += "  { " + inline_fields(g, {}).substr(2) + " },\n";
+  return out + "]";
+}
+
+/// A schema's default privileges, one kind and role per line (an inline table is one line).
+std::string toml_value(const std::vector<DefaultPrivileges>& v) {
+  std::string out = "[\n";
+  for (const auto& d : v) {
+    std::string grants;
+    for (const auto& g : d.grants) grants += std::string(grants.empty() ? "" : ", ") + "{ " + inline_fields(g, {}).substr(2) + " }";
+    out += "  { on = " + quote_double(d.on) + (d.for_role.empty() ? "" : ", for_role = " + quote_double(d.for_role)) +
+           ", grants = [" + grants + "] },\n";
+  }
   return out + "]";
 }
 

@@ -240,3 +240,29 @@ TEST_CASE("inheritance errors are located") {
     CHECK_THAT(e, Catch::Contains("the table inherits from none"));
   }
 }
+
+TEST_CASE("default privileges are read per kind and role, in canonical form; a wrong kind or privilege is located") {
+  Model m = load(R"TOML(
+[schemas.app]
+default_privileges = [
+  { on = "tables", grants = [{ role = "ro", privileges = ["select"] }] },
+  { on = "tables", grants = [{ role = "ro", privileges = ["insert"] }, { role = "PUBLIC", privileges = ["select"] }] },
+  { on = "functions", for_role = "deploy", grants = [{ role = "ro", privileges = ["execute"] }] },
+]
+)TOML");
+  const auto& d = m.schemas.at("app").default_privileges;
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].on == "tables");
+  CHECK(d[0].for_role.empty());
+  REQUIRE(d[0].grants.size() == 2);
+  CHECK(d[0].grants[0].role == "public");
+  CHECK(d[0].grants[1].privileges == std::vector<std::string>{"insert", "select"});
+  CHECK(d[1].on == "functions");
+  CHECK(d[1].for_role == "deploy");
+  auto e = load_error("[schemas.app]\ndefault_privileges = [{ on = \"views\", grants = [] }]\n");
+  CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
+  CHECK_THAT(e, Catch::Contains("on is \"tables\""));
+  e = load_error("[schemas.app]\ndefault_privileges = [{ on = \"types\", grants = [{ role = \"ro\", privileges = [\"select\"] }] }]\n");
+  CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
+  CHECK_THAT(e, Catch::Contains("privilege \"select\" does not apply here"));
+}
