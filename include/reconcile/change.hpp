@@ -67,6 +67,14 @@ struct SetGrants {
 /// ALTER TABLE SET LOGGED / UNLOGGED, SET (storage parameters) / RESET (...).
 struct SetTableStorage { QName table; bool unlogged; std::vector<std::string> with; bool was_unlogged; std::vector<std::string> previous_with; };
 /// ALTER TABLE parent ATTACH PARTITION table bound / DETACH PARTITION table.
+/// The check of `checks` with `k`'s name and expression (a domain's checks, before or after a
+/// change), or nullptr.
+inline const Constraint* same_check(const std::vector<Constraint>& checks, const Constraint& k) {
+  for (const auto& c : checks)
+    if (c.name == k.name && c.expression == k.expression) return &c;
+  return nullptr;
+}
+
 struct AttachPartition { QName table; QName parent; std::string bound; };
 /// What a parent table passes on to the tables that INHERIT from it: its columns (names) and the
 /// checks not declared NO INHERIT; `line`: the parent, the tables it inherits from, and theirs,

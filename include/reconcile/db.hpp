@@ -53,9 +53,10 @@ std::vector<std::string> bookkeeping_excludes(const Model& desired);
 
 /// Checks today's data for changes that would certainly fail on it (a NOT NULL column added to a
 /// table with rows, NOT NULL on a column with NULLs, a unique key over duplicates, a check or
-/// foreign key that rows violate, a type change some values do not fit). Throws Error listing
-/// each problem with its table and column. Checks that cannot run cheaply are skipped.
-void check_data(const std::string& conninfo, const std::vector<Change>& changes);
+/// foreign key that rows violate, a type change some values do not fit, a domain check or NOT NULL
+/// that values of the columns of `live` that use the domain break). Throws Error listing each
+/// problem with its table and column. Checks that cannot run cheaply are skipped.
+void check_data(const std::string& conninfo, const std::vector<Change>& changes, const Model& live);
 
 /// A throwaway database: the given shadow URL, or a temporary database created on the target's
 /// server and always dropped (on success, error and SIGINT / SIGTERM).

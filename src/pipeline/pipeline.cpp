@@ -396,7 +396,7 @@ PlanOutcome make_plan(const PlanRequest& req) {
     if (s.prevent_destroy) plan.protected_objects.push_back(label(ref_of(s)));
   for (const auto& [name, v] : canonical.materialized_views)
     if (v.prevent_destroy) plan.protected_objects.push_back(label(ref_of(v)));
-  check_data(req.conninfo, changes);
+  check_data(req.conninfo, changes, live);
   phase("checked the data");
 
   plan.reconcile_version = req.version;

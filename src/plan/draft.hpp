@@ -8,14 +8,6 @@
 
 namespace reconcile {
 
-/// The check of `checks` with `k`'s name and expression (a domain's checks, before or after a
-/// change), or nullptr.
-inline const Constraint* same_check(const std::vector<Constraint>& checks, const Constraint& k) {
-  for (const auto& c : checks)
-    if (c.name == k.name && c.expression == k.expression) return &c;
-  return nullptr;
-}
-
 /// Keys are ObjectRefs: objects (table public.orders, column public.orders.id, ...) and the facts
 /// the ordering tracks (a type by name, a key's columns, a filled column). A step that `creates` K runs before every step that `uses` K; a step that `drops` K runs after
 /// every dropping step that `uses` K and every step that `releases` K (stops using it), and before

@@ -32,10 +32,17 @@ std::string key_expression(const std::string& key) {
   return k;
 }
 
+/// A domain check's expression with VALUE read as column `column`.
+std::string value_as(const std::string& expression, const std::string& column) {
+  std::string out;
+  for (const auto& t : sql_tokens(expression)) out += t.kind == SqlToken::word && t.value == "value" ? quote_ident(column) : std::string(t.text);
+  return out;
+}
+
 /// Runs the checks, each in its own savepoint: a check that cannot run is skipped, not fatal.
 class Checker {
  public:
-  Checker(pqxx::dbtransaction& tx, const std::vector<Change>& changes) : tx_(tx) {
+  Checker(pqxx::dbtransaction& tx, const std::vector<Change>& changes, const Model& live) : tx_(tx), live_(live) {
     for (const auto& c : changes)
       if (auto* e = std::get_if<CreateEnum>(&c)) created_enums_[e->enumeration.name] = e->enumeration.values;
   }
@@ -115,6 +122,24 @@ class Checker {
         problem("enum " + c.to.name.str() + ": " + n + " row(s) of " + table.str() + "." + col.name +
                 " still use the value(s) being removed (" + list + "); change those rows first");
     }
+  }
+  /// A check that the plan validates, or NOT NULL, on a domain: the values of the columns that use
+  /// it today (the check's VALUE read as the column).
+  void operator()(const Alter<Domain>& c) {
+    for (const auto& [name, t] : live_.tables)
+      for (const auto& col : t.columns) {
+        TypeName type = parse_type_name(col.type);
+        if (col.type.find('[') != std::string::npos || QName{type.schema.empty() ? "public" : type.schema, type.name} != c.from.name) continue;
+        std::string where = c.from.name.str() + " on " + name.str() + "." + col.name;
+        if (c.from.nullable && !c.to.nullable && yes("SELECT EXISTS (SELECT 1 FROM " + name.sql() + " WHERE " + quote_ident(col.name) + " IS NULL)", name))
+          problem("domain " + where + ": some rows are NULL, so SET NOT NULL would fail");
+        for (const auto& k : c.to.checks) {
+          const Constraint* had = same_check(c.from.checks, k);
+          if (k.not_valid || (had && !had->not_valid)) continue;
+          if (yes("SELECT EXISTS (SELECT 1 FROM " + name.sql() + " WHERE NOT (" + value_as(k.expression, col.name) + "))", name))
+            problem("check " + k.name + " " + k.expression + " of domain " + where + ": some rows violate it");
+        }
+      }
   }
   template <class T>
   void operator()(const T&) {}
@@ -218,17 +243,18 @@ class Checker {
   void problem(const std::string& p) { problems_ += "\n  - " + p; }
 
   pqxx::dbtransaction& tx_;
+  const Model& live_;
   std::map<QName, std::vector<std::string>> created_enums_;  ///< types the plan creates: not there to cast to
   std::string problems_;
 };
 
 }  // namespace
 
-void check_data(const std::string& conninfo, const std::vector<Change>& changes) {
+void check_data(const std::string& conninfo, const std::vector<Change>& changes, const Model& live) {
   auto conn = connect(conninfo);
   pqxx::work tx(*conn);
   tx.exec("SET LOCAL statement_timeout = '30s'");
-  Checker checker(tx, changes);
+  Checker checker(tx, changes, live);
   for (const auto& c : changes) std::visit(checker, c);
   if (!checker.problems().empty())
     throw Error("the plan would fail on the data in the database today:" + checker.problems());
