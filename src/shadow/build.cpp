@@ -47,6 +47,18 @@ void run_diff(RawConnection& raw, const std::string& prelude, const Model& from,
   if (auto f = run_in_chunks(raw, prelude, steps)) rejected(*f);
 }
 
+/// Whether a check or the default of domain `d` names a function of `model` (a superset: the
+/// server says which it calls).
+bool names_function(const Domain& d, const Model& model) {
+  std::set<std::string> names;
+  for (const auto& [ref, f] : model.functions) names.insert(ref.name.name);
+  std::string text = d.default_expr.value_or("");
+  for (const auto& k : d.checks) text += " " + k.expression;
+  for (const auto& t : sql_tokens(text))
+    if (t.identifier() && names.count(t.value)) return true;
+  return false;
+}
+
 /// Runs `steps` one statement at a time, round after round while a round makes progress: a view's
 /// or function's dependencies are not known before the server has it, so the order is found by
 /// trying. Returns the steps that never ran, and in `first` the first failure of the last round.
@@ -84,16 +96,29 @@ void build(RawConnection& raw, RawConnection& second, const Model& model, bool g
   objects.views.clear();  // last, over the tables
   objects.materialized_views.clear();
   objects.functions.clear();
+  // A domain whose check or default names a function of the model is made with the functions.
+  std::map<QName, Domain> calling;
+  for (auto it = objects.domains.begin(); it != objects.domains.end();)
+    if (names_function(it->second, model)) {
+      calling.insert(*it);
+      it = objects.domains.erase(it);
+    } else {
+      ++it;
+    }
   run_diff(raw, extension_schemas_sql(model), empty_database(), objects, options, rejected);
   // Functions before the tables whose defaults, checks and triggers call them; those that need a
   // table (its row type) once the tables are there.
   Model with_functions = objects;
   with_functions.functions = model.functions;
+  with_functions.domains.insert(calling.begin(), calling.end());
   std::optional<ChunkFailure> tried;
   std::set<ObjectRef> unbuilt;
   std::vector<Step> function_steps = plan_steps(diff(objects, with_functions, options));
   for (const Step* s : run_by_trying(raw, function_steps, tried))
     if (s->ref) unbuilt.insert(*s->ref);
+  for (const auto& [name, d] : calling)
+    if (unbuilt.count(ref_of(d))) rejected(*tried);
+  objects.domains.insert(calling.begin(), calling.end());
   // A default that calls nextval() may name another table's sequence, and a partition or a table
   // that inherits needs its parent: such tables come after the others, on one connection.
   auto later_table = [](const Table& t) {

@@ -458,6 +458,18 @@ std::vector<std::pair<ObjectRef, ObjectRef>> read_dependencies(pqxx::transaction
   return out;
 }
 
+/// What the read domains' checks and defaults use (functions, types), from pg_depend.
+void read_domain_dependencies(pqxx::transaction_base& tx, const char* scope, Model& m) {
+  for (const auto& [owner, ref] : read_dependencies(tx, scope,
+           "SELECT x.objid, x.classid, n.nspname, x.typname, '', 0::oid FROM ("
+           "  SELECT c.oid AS objid, 'pg_constraint'::regclass AS classid, t.typname, t.typnamespace"
+           "  FROM pg_constraint c JOIN pg_type t ON t.oid = c.contypid WHERE t.typtype = 'd'"
+           "  UNION ALL SELECT t.oid, 'pg_type'::regclass, t.typname, t.typnamespace FROM pg_type t WHERE t.typtype = 'd') x"
+           " JOIN pg_namespace n ON n.oid = x.typnamespace WHERE"))
+    if (auto it = m.domains.find(owner.name); it != m.domains.end() && std::find(it->second.depends_on.begin(), it->second.depends_on.end(), ref) == it->second.depends_on.end())
+      it->second.depends_on.push_back(ref);
+}
+
 /// What the parts of the read tables call, from pg_depend (no expression is parsed): the sequences
 /// and functions of each column's default or generation expression, the functions of each check
 /// and of each index's expressions. Its own query, not read_dependencies: starting from the few
@@ -969,6 +981,7 @@ Model inspect_with(pqxx::transaction_base& tx, const InspectScope& scope, Parts 
   add_constraints(rows.constraints, m);
   add_indexes(rows.indexes, m);
   read_part_dependencies(tx, param, m);
+  read_domain_dependencies(tx, param, m);
   drop_serial_sequences(m);
   read_triggers(tx, param, m);
   read_policies(tx, param, m);

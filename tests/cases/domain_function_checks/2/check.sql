@@ -1,0 +1,2 @@
+SELECT count(*) = 2 FROM products
+SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contypid = 'public.sku'::regtype AND conname = 'sku_length' AND convalidated)
