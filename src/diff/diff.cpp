@@ -631,49 +631,53 @@ class Differ {
 
   /// `from` as its parents' changes leave it: the server passes a change to a parent's column on
   /// to the tables that inherit it (a column added, dropped unless the table declares it too, a
-  /// type, default or NOT NULL changed), and a table that stops inheriting keeps what it inherited,
-  /// the checks as its own.
+  /// type, default or NOT NULL changed) and so a check added or dropped; a table that starts
+  /// inheriting gets the parent's checks with INHERIT, one that stops keeps what it inherited.
   Table inherited_changes(const Table& from, const Table& to) const {
     Table out = from;
-    for (const QName& p : to.inherits)  // the checks that INHERIT needs are added with it
+    for (const QName& p : to.inherits)
       if (!contains(from.inherits, p))
         for (const auto& k : inheritance_of(p, des_, &from).checks) out.constraints.push_back(k);
     for (const QName& p : from.inherits) {
       const Table* was = cur_.find_table(p);
       const Table* now = des_.find_table(p);
-      if (!was) continue;
-      if (!contains(to.inherits, p)) {  // what it inherited stays, as its own
+      if (!contains(to.inherits, p)) {
         for (auto& c : out.columns) c.inherited = false;
         for (auto& k : out.constraints) k.inherited = false;
         continue;
       }
-      if (!now) continue;
-      for (const auto& c : now->columns) {
-        const Column* before = was->find_column(c.name);
-        Column* mine = out.find_column(c.name);
-        const Column* wanted = to.find_column(c.name);
-        Column reached = inherited_column(c, p);
-        if (!serial_base(c.type).empty() && wanted) reached.default_expr = wanted->default_expr;  // as the server spells it
-        if (!before) {
-          if (!mine) out.columns.push_back(reached);  // else merged: the table's own definition stays
-        } else if (mine) {
-          take_changed_fields(*mine, inherited_column(*before, p), reached);
-        }
-      }
-      std::erase_if(out.columns, [&](const Column& c) { return c.inherited && was->find_column(c.name) && !now->find_column(c.name); });
-      // A check dropped from the parent goes unless the table declares it too; one added comes.
-      auto changed = [](const Table& in, const Constraint& k) {
-        return std::none_of(in.constraints.begin(), in.constraints.end(),
-                            [&](const Constraint& o) { return o.name == k.name && passed_on(o) && o.same_definition(k); });
-      };
-      for (const auto& k : was->constraints)
-        if (passed_on(k) && changed(*now, k))
-          std::erase_if(out.constraints, [&](const Constraint& o) { return o.inherited && o.name == k.name; });
-      for (const auto& k : now->constraints)
-        if (passed_on(k) && changed(*was, k) && std::none_of(out.constraints.begin(), out.constraints.end(), [&](const Constraint& o) { return o.name == k.name; }))
-          out.constraints.push_back(inherited_check(k));
+      if (!was || !now) continue;
+      follow_columns(out, p, *was, *now, to);
+      follow_checks(out, *was, *now);
     }
     return out;
+  }
+
+  /// The columns of `child` as the changes from `was` to `now` of its parent `p` leave them.
+  static void follow_columns(Table& child, const QName& p, const Table& was, const Table& now, const Table& to) {
+    for (const auto& c : now.columns) {
+      const Column* before = was.find_column(c.name);
+      Column* mine = child.find_column(c.name);
+      Column reached = inherited_column(c, p);
+      if (const Column* wanted = to.find_column(c.name); wanted && !serial_base(c.type).empty())
+        reached.default_expr = wanted->default_expr;  // the parent's sequence, as the server spells it
+      if (!before && !mine) child.columns.push_back(reached);  // one it has already is merged: its own stays
+      if (before && mine) take_changed_fields(*mine, inherited_column(*before, p), reached);
+    }
+    std::erase_if(child.columns, [&](const Column& c) { return c.inherited && was.find_column(c.name) && !now.find_column(c.name); });
+  }
+
+  /// The checks of `child` as the changes from `was` to `now` of its parent leave them: one dropped
+  /// goes unless the child declares it too, one added comes.
+  static void follow_checks(Table& child, const Table& was, const Table& now) {
+    auto has = [](const std::vector<Constraint>& in, const Constraint& k, bool same) {
+      return std::any_of(in.begin(), in.end(), [&](const Constraint& o) { return o.name == k.name && (!same || (passed_on(o) && o.same_definition(k))); });
+    };
+    for (const auto& k : was.constraints)
+      if (passed_on(k) && !has(now.constraints, k, true))
+        std::erase_if(child.constraints, [&](const Constraint& o) { return o.inherited && o.name == k.name; });
+    for (const auto& k : now.constraints)
+      if (passed_on(k) && !has(was.constraints, k, true) && !has(child.constraints, k, false)) child.constraints.push_back(inherited_check(k));
   }
 
   /// The definition fields that differ between `was` and `now`, set to `now`'s in `target`.
