@@ -114,6 +114,7 @@ class Differ {
             if constexpr (std::is_same_v<T, CreateTable>) created.insert(table_ref(ch.table.name));
             else if constexpr (std::is_same_v<T, CreateEnum>) created.insert(enum_ref(ch.enumeration.name));
             else if constexpr (std::is_same_v<T, RebuildEnum>) created.insert(enum_ref(ch.to.name));
+            else if constexpr (std::is_same_v<T, RebuildComposite>) created.insert(composite_ref(ch.to.name));
             else if constexpr (std::is_same_v<T, CreateSchema>) created.insert(schema_ref(ch.schema.name));
             else if constexpr (is_create<T>::value) {
               if constexpr (requires { ch.object.grants; }) created.insert(ref_of(ch.object));
@@ -201,17 +202,19 @@ class Differ {
       if (it == cur_.types.end()) {
         out_.push_back(Create<CompositeType>{t});
       } else if (!same_fields(it->second, t, changed_in_place)) {
-        if (attributes_alterable(it->second.attributes, t.attributes)) {
-          if (auto user = column_of_type(n); user && retyped(it->second.attributes, t.attributes))
-            throw Error(t.loc, "type " + n.str() + ": an attribute's type or collation changes, which the server refuses while column " +
-                                   *user + " uses the type; change it by hand");
+        auto users = columns_of_type(n);
+        bool alterable = attributes_alterable(it->second.attributes, t.attributes);
+        if (alterable && (users.empty() || !retyped(it->second.attributes, t.attributes))) {
           out_.push_back(Alter<CompositeType>{it->second, t});
-        } else {
-          if (auto user = column_of_type(n))
-            throw Error(t.loc, "type " + n.str() + ": its attributes change order, so it would be created again, but column " +
-                                   *user + " uses it; add new attributes at the end, or change it by hand");
+        } else if (users.empty()) {
           out_.push_back(Drop<CompositeType>{it->second});
           out_.push_back(Create<CompositeType>{t});
+        } else {
+          for (const auto& [table, col] : users)
+            if (col.type.find('[') != std::string::npos)
+              throw Error(t.loc, "type " + n.str() + " would be made again (" + (alterable ? "an attribute's type changes" : "its attributes change order") +
+                                     "), but the array column " + table.str() + "." + col.name + " uses it; change it by hand");
+          out_.push_back(RebuildComposite{it->second, t, users});
         }
       }
     }
@@ -249,11 +252,19 @@ class Differ {
   }
 
   /// "table.column" of a live table column whose type is the composite type `name`, if any.
-  std::optional<std::string> column_of_type(const QName& name) {
+  /// The current columns of type `name` (or an array of it), as the desired model has them (its
+  /// default); those it drops are not converted.
+  std::vector<std::pair<QName, Column>> columns_of_type(const QName& name) const {
+    std::vector<std::pair<QName, Column>> out;
     for (const auto& [tn, t] : cur_.tables)
       for (const auto& c : t.columns)
-        if (type_ref(c.type).name == name) return tn.str() + "." + c.name;
-    return std::nullopt;
+        if (type_ref(c.type).name == name)
+          if (const Table* keep = des_.find_table(tn); keep && keep->find_column(c.name)) {
+            Column col = c;
+            col.default_expr = keep->find_column(c.name)->default_expr;
+            out.emplace_back(tn, col);
+          }
+    return out;
   }
 
   /// Domains change in place (default, nullability, checks, comment); a new base type or collation
@@ -337,6 +348,8 @@ class Differ {
         affected_.insert(column_ref(c->table, c->column.name));
       } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
         for (const auto& [table, col] : e->columns) affected_.insert(column_ref(table, col.name));
+      } else if (auto* r = std::get_if<RebuildComposite>(&ch)) {
+        for (const auto& [table, col] : r->columns) affected_.insert(column_ref(table, col.name));
       } else if (auto* f = std::get_if<Drop<Function>>(&ch)) {
         affected_.insert(ref_of(f->object));
       }

@@ -53,13 +53,21 @@ struct Dependencies {
     d.creates.insert(type_named(c.enumeration));
     d.creates.insert(value_ref(c.enumeration, c.to));
   }
-  void operator()(const RebuildEnum& c) {
-    for (const auto& [table, col] : c.columns) {
+  void operator()(const RebuildEnum& c) { rebuilt(c.to.name, c.columns); }
+  void operator()(const RebuildComposite& c) {
+    rebuilt(c.to.name, c.columns);
+    d.creates.insert(self);
+    for (const auto& a : c.to.attributes) d.uses.insert(type_ref(a.type));
+    for (const auto& a : c.from.attributes) d.releases.insert(type_ref(a.type));
+  }
+  /// A type made again, and the columns that use it converted: what is over them goes first.
+  void rebuilt(const QName& type, const std::vector<std::pair<QName, Column>>& columns) {
+    for (const auto& [table, col] : columns) {
       d.uses.insert(column_ref(table, col.name));
       d.drops.insert({ObjectKind::column_type, table, col.name});
       d.creates.insert({ObjectKind::column_type, table, col.name});
     }
-    d.creates.insert(type_named(c.to.name));
+    d.creates.insert(type_named(type));
   }
   void operator()(const CreateTable& c) {
     const Table& t = c.table;

@@ -90,6 +90,13 @@ struct HazardRules {
     }
     return out;
   }
+  /// Every column of the type is rewritten; a retyped attribute's values must fit, a dropped one's go.
+  Hazards operator()(const RebuildComposite& c) const {
+    Hazards out = (*this)(Alter<CompositeType>{c.from, c.to});
+    out.insert(Hazard::rewrite);
+    out.insert(Hazard::locks);
+    return out;
+  }
   Hazards operator()(const Create<Domain>&) const { return {}; }
   Hazards operator()(const Rename<Domain>&) const { return {}; }
   Hazards operator()(const Rename<CompositeType>&) const { return {}; }

@@ -844,6 +844,34 @@ struct Renderer {
     return d;
   }
 
+  /// The old type renamed, the new one made, each column converted attribute by attribute (by
+  /// name, cast to the new attribute type; NULL for a new one), the old type dropped.
+  StepDraft operator()(const RebuildComposite& c) {
+    const QName& t = c.to.name;
+    QName old{t.schema, t.name + "__reconcile_old"};
+    std::vector<std::string> attributes;
+    for (const auto& a : c.to.attributes) attributes.push_back(attribute_sql(a));
+    std::string sql = "ALTER TYPE " + t.sql() + " RENAME TO " + quote_ident(old.name) + ";\nCREATE TYPE " + t.sql() + " AS (" +
+                      join(attributes, ", ") + ");";
+    for (const auto& [table, col] : c.columns) {
+      std::string name = quote_ident(col.name);
+      std::vector<std::string> values;
+      for (const auto& a : c.to.attributes) {
+        bool had = std::any_of(c.from.attributes.begin(), c.from.attributes.end(), [&](const TypeAttribute& b) { return b.name == a.name; });
+        values.push_back(had ? "((" + name + ")." + quote_ident(a.name) + ")::" + a.type : "NULL::" + a.type);
+      }
+      std::string at = "ALTER TABLE " + table.sql() + " ALTER COLUMN " + name;
+      if (col.default_expr) sql += "\n" + at + " DROP DEFAULT;";
+      sql += "\n" + at + " TYPE " + t.sql() + " USING CASE WHEN " + name + " IS NULL THEN NULL ELSE ROW(" + join(values, ", ") + ")::" +
+             t.sql() + " END;";
+      if (col.default_expr) sql += "\n" + at + " SET DEFAULT (" + *col.default_expr + ");";
+    }
+    sql += "\nDROP TYPE " + old.sql() + ";";
+    if (c.to.comment) sql += "\n" + comment_sql("TYPE " + t.sql(), c.to.comment);
+    auto d = draft(StepOp::alter, sql, r_enum_value);
+    d.step.origin = c.to.loc;
+    return d;
+  }
   StepDraft operator()(const RebuildEnum& c) {
     const QName& e = c.to.name;
     QName old{e.schema, e.name + "__reconcile_old"};

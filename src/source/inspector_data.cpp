@@ -123,6 +123,18 @@ class Checker {
                 " still use the value(s) being removed (" + list + "); change those rows first");
     }
   }
+  /// A rebuilt composite type: the values of each retyped attribute, in the columns that use it
+  /// today, cast to the attribute's new type.
+  void operator()(const RebuildComposite& c) {
+    for (const auto& a : c.to.attributes) {
+      auto was = std::find_if(c.from.attributes.begin(), c.from.attributes.end(), [&](const TypeAttribute& b) { return b.name == a.name; });
+      if (was == c.from.attributes.end() || was->type == a.type) continue;
+      for (const auto& [table, col] : c.columns)
+        try_query("SELECT count(((" + quote_ident(col.name) + ")." + quote_ident(a.name) + ")::" + a.type + ") FROM " + table.sql(), table,
+                  "converting " + table.str() + "." + col.name + " to the rebuilt type " + c.to.name.str() + " (attribute " + a.name +
+                      " " + was->type + " -> " + a.type + ")");
+    }
+  }
   /// A check that the plan validates, or NOT NULL, on a domain: the values of the columns that use
   /// it today (the check's VALUE read as the column).
   void operator()(const Alter<Domain>& c) {
