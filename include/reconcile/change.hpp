@@ -105,10 +105,6 @@ struct RenameEnumValue { QName enumeration; std::string from; std::string to; };
 /// Removing (or reordering) enum values rebuilds the type: rename the old one, create the new one,
 /// convert every column that uses it (`columns`: table and current column), drop the old one.
 struct RebuildEnum { Enum from; Enum to; std::vector<std::pair<QName, Column>> columns; };
-/// A composite type whose attributes change in a way ALTER TYPE cannot while columns use it (an
-/// attribute retyped, the order changed) is rebuilt the same way: each column converts attribute by
-/// attribute, by name (`columns`: table and desired column; an attribute it did not have is NULL).
-struct RebuildComposite { CompositeType from; CompositeType to; std::vector<std::pair<QName, Column>> columns; };
 /// UPDATE ... SET column = expression WHERE column IS NULL, before NOT NULL is set.
 struct BackfillColumn { QName table; std::string column; std::string expression; SourceLoc loc; };
 
@@ -130,6 +126,15 @@ struct Alter {
 };
 
 /// ALTER ... [SET SCHEMA] RENAME TO: `object` as it stands after the rename.
+/// A composite type or domain that ALTER cannot change while columns use it (an attribute
+/// retyped or reordered; a new base type or collation) is rebuilt as an enum is: renamed, made
+/// again, each column converted (`columns`: table and desired column), the old one dropped.
+template <class T>
+struct Rebuild {
+  T from;
+  T to;
+  std::vector<std::pair<QName, Column>> columns;
+};
 template <class T>
 struct Rename {
   QName from;
@@ -143,7 +148,7 @@ using Change = std::variant<CreateSchema, DropSchema, SetSchemaComment, CreateEx
                             CreateIndex, DropIndex, RenameTable, RenameColumn, RenameEnumValue, RenameObject,
                             BackfillColumn, RebuildEnum, SetConstraintComment, SetIndexComment,
                             SetReplicaIdentity, SetRowSecurity, SetTableStorage, SetGrants, AttachPartition, DetachPartition, InheritTable, NoInheritTable, Create<Domain>, Drop<Domain>, Alter<Domain>, Rename<Domain>,
-                            Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>, Rename<CompositeType>, RebuildComposite,
+                            Create<CompositeType>, Drop<CompositeType>, Alter<CompositeType>, Rename<CompositeType>, Rebuild<CompositeType>, Rebuild<Domain>,
                             Create<Sequence>, Drop<Sequence>, Alter<Sequence>,
                             Rename<Sequence>, Create<View>, Drop<View>, Alter<View>, Rename<View>,
                             Create<Function>, Drop<Function>, Alter<Function>, Rename<Function>,

@@ -32,10 +32,11 @@ struct Describer {
   About operator()(const AddEnumValue& c) const { return {enum_ref(c.enumeration)}; }
   About operator()(const SetEnumComment& c) const { return {enum_ref(c.enumeration)}; }
   About operator()(const RenameEnumValue& c) const { return {{ObjectKind::enum_value, c.enumeration, c.to}, "(was " + c.from + ")"}; }
-  About operator()(const RebuildComposite& c) const {
+  template <class T>
+  About operator()(const Rebuild<T>& c) const {
     std::vector<std::string> columns;
     for (const auto& [table, col] : c.columns) columns.push_back(table.str() + "." + col.name);
-    return {composite_ref(c.to.name), "(rebuilt, converting " + joined(columns) + ")"};
+    return {ref_of(c.to), "(rebuilt, converting " + joined(columns) + ")"};
   }
   About operator()(const RebuildEnum& c) const {
     auto removed = removed_values(c);

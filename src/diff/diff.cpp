@@ -114,7 +114,7 @@ class Differ {
             if constexpr (std::is_same_v<T, CreateTable>) created.insert(table_ref(ch.table.name));
             else if constexpr (std::is_same_v<T, CreateEnum>) created.insert(enum_ref(ch.enumeration.name));
             else if constexpr (std::is_same_v<T, RebuildEnum>) created.insert(enum_ref(ch.to.name));
-            else if constexpr (std::is_same_v<T, RebuildComposite>) created.insert(composite_ref(ch.to.name));
+            else if constexpr (std::is_same_v<T, Rebuild<CompositeType>> || std::is_same_v<T, Rebuild<Domain>>) created.insert(ref_of(ch.to));
             else if constexpr (std::is_same_v<T, CreateSchema>) created.insert(schema_ref(ch.schema.name));
             else if constexpr (is_create<T>::value) {
               if constexpr (requires { ch.object.grants; }) created.insert(ref_of(ch.object));
@@ -214,7 +214,7 @@ class Differ {
             if (col.type.find('[') != std::string::npos)
               throw Error(t.loc, "type " + n.str() + " would be made again (" + (alterable ? "an attribute's type changes" : "its attributes change order") +
                                      "), but the array column " + table.str() + "." + col.name + " uses it; change it by hand");
-          out_.push_back(RebuildComposite{it->second, t, users});
+          out_.push_back(Rebuild<CompositeType>{it->second, t, users});
         }
       }
     }
@@ -275,10 +275,21 @@ class Differ {
       if (it == cur_.domains.end()) {
         out_.push_back(Create<Domain>{d});
       } else if (!same_fields(it->second, d, changed_in_place)) {
-        if (it->second.type != d.type || it->second.collation != d.collation)
-          throw Error(d.loc, "domain " + n.str() + ": changing its base type or collation is not supported yet (from " +
-                                 it->second.type + " to " + d.type + "); change it by hand");
-        out_.push_back(Alter<Domain>{it->second, d});
+        if (it->second.type == d.type && it->second.collation == d.collation) {
+          out_.push_back(Alter<Domain>{it->second, d});
+          continue;
+        }
+        auto users = columns_of_type(n);  // a new base type or collation: the domain is made again
+        if (users.empty()) {
+          out_.push_back(Drop<Domain>{it->second});
+          out_.push_back(Create<Domain>{d});
+          continue;
+        }
+        for (const auto& [table, col] : users)
+          if (col.type.find('[') != std::string::npos)
+            throw Error(d.loc, "domain " + n.str() + " would be made again (a new base type or collation), but the array column " +
+                                   table.str() + "." + col.name + " uses it; change it by hand");
+        out_.push_back(Rebuild<Domain>{it->second, d, users});
       }
     }
     for (const auto& [n, d] : cur_.domains)
@@ -348,7 +359,9 @@ class Differ {
         affected_.insert(column_ref(c->table, c->column.name));
       } else if (auto* e = std::get_if<RebuildEnum>(&ch)) {
         for (const auto& [table, col] : e->columns) affected_.insert(column_ref(table, col.name));
-      } else if (auto* r = std::get_if<RebuildComposite>(&ch)) {
+      } else if (auto* r = std::get_if<Rebuild<CompositeType>>(&ch)) {
+        for (const auto& [table, col] : r->columns) affected_.insert(column_ref(table, col.name));
+      } else if (auto* r = std::get_if<Rebuild<Domain>>(&ch)) {
         for (const auto& [table, col] : r->columns) affected_.insert(column_ref(table, col.name));
       } else if (auto* f = std::get_if<Drop<Function>>(&ch)) {
         affected_.insert(ref_of(f->object));

@@ -54,11 +54,19 @@ struct Dependencies {
     d.creates.insert(value_ref(c.enumeration, c.to));
   }
   void operator()(const RebuildEnum& c) { rebuilt(c.to.name, c.columns); }
-  void operator()(const RebuildComposite& c) {
+  void operator()(const Rebuild<CompositeType>& c) {
     rebuilt(c.to.name, c.columns);
     d.creates.insert(self);
     for (const auto& a : c.to.attributes) d.uses.insert(type_ref(a.type));
     for (const auto& a : c.from.attributes) d.releases.insert(type_ref(a.type));
+  }
+  void operator()(const Rebuild<Domain>& c) {
+    rebuilt(c.to.name, c.columns);
+    d.creates.insert(self);
+    d.uses.insert(type_ref(c.to.type));
+    uses_all(c.to.depends_on);
+    d.releases.insert(type_ref(c.from.type));
+    for (const auto& r : c.from.depends_on) d.releases.insert(r);
   }
   /// A type made again, and the columns that use it converted: what is over them goes first.
   void rebuilt(const QName& type, const std::vector<std::pair<QName, Column>>& columns) {

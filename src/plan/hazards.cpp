@@ -91,12 +91,14 @@ struct HazardRules {
     return out;
   }
   /// Every column of the type is rewritten; a retyped attribute's values must fit, a dropped one's go.
-  Hazards operator()(const RebuildComposite& c) const {
+  Hazards operator()(const Rebuild<CompositeType>& c) const {
     Hazards out = (*this)(Alter<CompositeType>{c.from, c.to});
     out.insert(Hazard::rewrite);
     out.insert(Hazard::locks);
     return out;
   }
+  /// Every column of the domain is rewritten; its values must fit the new base type and checks.
+  Hazards operator()(const Rebuild<Domain>&) const { return {Hazard::rewrite, Hazard::may_fail, Hazard::locks}; }
   Hazards operator()(const Create<Domain>&) const { return {}; }
   Hazards operator()(const Rename<Domain>&) const { return {}; }
   Hazards operator()(const Rename<CompositeType>&) const { return {}; }

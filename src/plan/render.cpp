@@ -846,30 +846,41 @@ struct Renderer {
 
   /// The old type renamed, the new one made, each column converted attribute by attribute (by
   /// name, cast to the new attribute type; NULL for a new one), the old type dropped.
-  StepDraft operator()(const RebuildComposite& c) {
-    const QName& t = c.to.name;
-    QName old{t.schema, t.name + "__reconcile_old"};
-    std::vector<std::string> attributes;
-    for (const auto& a : c.to.attributes) attributes.push_back(attribute_sql(a));
-    std::string sql = "ALTER TYPE " + t.sql() + " RENAME TO " + quote_ident(old.name) + ";\nCREATE TYPE " + t.sql() + " AS (" +
-                      join(attributes, ", ") + ");";
-    for (const auto& [table, col] : c.columns) {
-      std::string name = quote_ident(col.name);
+  StepDraft operator()(const Rebuild<CompositeType>& c) {
+    std::string made = (*this)(Create<CompositeType>{c.to}).step.sql;
+    return rebuild("TYPE", c.to.name, made, c.columns, c.to.loc, [&](const std::string& name) {
       std::vector<std::string> values;
       for (const auto& a : c.to.attributes) {
         bool had = std::any_of(c.from.attributes.begin(), c.from.attributes.end(), [&](const TypeAttribute& b) { return b.name == a.name; });
         values.push_back(had ? "((" + name + ")." + quote_ident(a.name) + ")::" + a.type : "NULL::" + a.type);
       }
+      return "CASE WHEN " + name + " IS NULL THEN NULL ELSE ROW(" + join(values, ", ") + ")::" + c.to.name.sql() + " END";
+    });
+  }
+  /// The old domain renamed, the new one made, each column's values cast to the new base type and
+  /// domain (its checks tried on them), the old domain dropped.
+  StepDraft operator()(const Rebuild<Domain>& c) {
+    std::string made = (*this)(Create<Domain>{c.to}).step.sql;
+    return rebuild("DOMAIN", c.to.name, made, c.columns, c.to.loc,
+                   [&](const std::string& name) { return name + "::" + c.to.type + "::" + c.to.name.sql(); });
+  }
+  /// ALTER <kind> t RENAME, `made` (the new t), each column converted by `convert` (of its quoted
+  /// name) with its default set again, DROP <kind> of the old one.
+  template <class Convert>
+  StepDraft rebuild(const std::string& kind, const QName& t, const std::string& made, const std::vector<std::pair<QName, Column>>& columns,
+                    const SourceLoc& loc, Convert convert) {
+    QName old{t.schema, t.name + "__reconcile_old"};
+    std::string sql = "ALTER " + kind + " " + t.sql() + " RENAME TO " + quote_ident(old.name) + ";\n" + made;
+    for (const auto& [table, col] : columns) {
+      std::string name = quote_ident(col.name);
       std::string at = "ALTER TABLE " + table.sql() + " ALTER COLUMN " + name;
       if (col.default_expr) sql += "\n" + at + " DROP DEFAULT;";
-      sql += "\n" + at + " TYPE " + t.sql() + " USING CASE WHEN " + name + " IS NULL THEN NULL ELSE ROW(" + join(values, ", ") + ")::" +
-             t.sql() + " END;";
+      sql += "\n" + at + " TYPE " + t.sql() + " USING " + convert(name) + ";";
       if (col.default_expr) sql += "\n" + at + " SET DEFAULT (" + *col.default_expr + ");";
     }
-    sql += "\nDROP TYPE " + old.sql() + ";";
-    if (c.to.comment) sql += "\n" + comment_sql("TYPE " + t.sql(), c.to.comment);
+    sql += "\nDROP " + kind + " " + old.sql() + ";";
     auto d = draft(StepOp::alter, sql, r_enum_value);
-    d.step.origin = c.to.loc;
+    d.step.origin = loc;
     return d;
   }
   StepDraft operator()(const RebuildEnum& c) {

@@ -125,7 +125,7 @@ class Checker {
   }
   /// A rebuilt composite type: the values of each retyped attribute, in the columns that use it
   /// today, cast to the attribute's new type.
-  void operator()(const RebuildComposite& c) {
+  void operator()(const Rebuild<CompositeType>& c) {
     for (const auto& a : c.to.attributes) {
       auto was = std::find_if(c.from.attributes.begin(), c.from.attributes.end(), [&](const TypeAttribute& b) { return b.name == a.name; });
       if (was == c.from.attributes.end() || was->type == a.type) continue;
@@ -133,6 +133,17 @@ class Checker {
         try_query("SELECT count(((" + quote_ident(col.name) + ")." + quote_ident(a.name) + ")::" + a.type + ") FROM " + table.sql(), table,
                   "converting " + table.str() + "." + col.name + " to the rebuilt type " + c.to.name.str() + " (attribute " + a.name +
                       " " + was->type + " -> " + a.type + ")");
+    }
+  }
+  /// A domain made again on a new base type: the values of the columns that use it today, cast to
+  /// it, and its checks on them.
+  void operator()(const Rebuild<Domain>& c) {
+    for (const auto& [table, col] : c.columns) {
+      std::string what = "converting " + table.str() + "." + col.name + " to the domain " + c.to.name.str() + " on " + c.to.type;
+      try_query("SELECT count(" + quote_ident(col.name) + "::" + c.to.type + ") FROM " + table.sql(), table, what);
+      for (const auto& k : c.to.checks)
+        if (!k.not_valid && yes("SELECT EXISTS (SELECT 1 FROM " + table.sql() + " WHERE NOT (" + value_as(k.expression, col.name) + "))", table))
+          problem(what + ": check " + k.name + " " + k.expression + ": some rows violate it");
     }
   }
   /// A check that the plan validates, or NOT NULL, on a domain: the values of the columns that use
