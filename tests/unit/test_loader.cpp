@@ -241,7 +241,7 @@ TEST_CASE("inheritance errors are located") {
   }
 }
 
-TEST_CASE("default privileges are read per kind and role, in canonical form; a wrong kind or privilege is located") {
+TEST_CASE("default privileges are read per kind and role, in canonical form, and a wrong kind or privilege is located") {
   Model m = load(R"TOML(
 [schemas.app]
 default_privileges = [
