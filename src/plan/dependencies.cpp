@@ -271,21 +271,15 @@ struct Dependencies {
     d.uses.insert(type_ref(c.object.type));
     uses_all(c.object.depends_on);
   }
-  void operator()(const Alter<Domain>& c) {
-    d.uses.insert(self);
-    uses_all(c.to.depends_on);
-  }
-  void operator()(const Rename<CompositeType>& c) {
+  void operator()(const Alter<Domain>& c) { altered(c); }
+  void operator()(const Rename<CompositeType>& c) { renamed_type(c, composite_ref(c.from)); }
+  void operator()(const Rename<Domain>& c) { renamed_type(c, domain_ref(c.from)); }
+  /// A type renamed: known by its new name after, by the old one (`was`) before.
+  template <class T>
+  void renamed_type(const Rename<T>& c, const ObjectRef& was) {
     d.creates.insert(self);
     d.creates.insert(type_named(c.object.name));
-    d.drops.insert(composite_ref(c.from));
-    d.drops.insert(type_named(c.from));
-    d.uses.insert(schema_ref(c.object.name.schema));
-  }
-  void operator()(const Rename<Domain>& c) {
-    d.creates.insert(self);
-    d.creates.insert(type_named(c.object.name));
-    d.drops.insert(domain_ref(c.from));
+    d.drops.insert(was);
     d.drops.insert(type_named(c.from));
     d.uses.insert(schema_ref(c.object.name.schema));
   }
