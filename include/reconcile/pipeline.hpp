@@ -28,6 +28,12 @@ struct PlanOutcome {
 /// input, destructive steps without `allow_destructive`, a blocked change or a failed verification.
 PlanOutcome make_plan(const PlanRequest& request);
 
+/// The files under `schema_dir`, loaded and canonicalized (from the cache, else in the shadow: a
+/// temporary database on the server of `conninfo`, or `shadow_url`), as `reconcile generate` reads
+/// them; `sources` gets the files' paths. Throws Error for bad files or an unreachable server.
+Model canonical_schema(const std::string& conninfo, const std::string& shadow_url, const std::string& schema_dir,
+                       std::vector<std::string>& sources);
+
 /// "N objects that reconcile does not manage are left alone: view public.v, ..." or "".
 std::string unmanaged_warning(const Model& live);
 

@@ -191,6 +191,15 @@ int run(int argc, char** argv) {
   TimeoutFlags controller_timeouts;
   add_timeout_flags(controller_cmd, controller_timeouts);
 
+  cli::GenerateOptions generate;
+  auto* generate_cmd = app.add_subcommand("generate", "Write application code from the schema files: SQLAlchemy models or TypeScript types");
+  generate_cmd->add_option("target", generate.target, "sqlalchemy or typescript")->required()->check(CLI::IsMember({"sqlalchemy", "typescript"}));
+  generate_cmd->add_option("--schema-dir", generate.schema_dir, "Directory of desired-state TOML files")->capture_default_str();
+  generate_cmd->add_option("--shadow-url", generate.shadow_url, "Shadow database (default: a temporary database on the --database server)")
+      ->envname("RECONCILE_SHADOW_URL");
+  generate_cmd->add_option("--out", generate.out, "Write to this file, or into this directory (default: stdout)");
+  generate_cmd->add_flag("--check", generate.check, "Write nothing; exit 1 when the file on disk is stale (for CI)");
+
   cli::InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
   init_cmd->add_option("dir", init.dir, "Directory of the new project")->capture_default_str();
@@ -215,6 +224,10 @@ int run(int argc, char** argv) {
       plan_from_config(plan_cmd, plan, cfg);
       plan_from_config(apply_cmd, apply.plan, cfg);
       plan_from_config(lint_cmd, lint.plan, cfg);
+      from_config(generate_cmd, "--schema-dir", generate.schema_dir, cfg.schema_dir);
+      from_config(generate_cmd, "--shadow-url", generate.shadow_url, cfg.shadow_url);
+      if (auto it = cfg.generate_out.find(generate.target); it != cfg.generate_out.end() && generate_cmd->get_option("--out")->count() == 0)
+        generate.out = it->second;
       from_config(inspect_cmd, "--exclude", inspect.exclude, cfg.exclude);
       from_config(inspect_cmd, "--manage", inspect.manage, cfg.manage);
       lint.config_disable = cfg.lint_disable;
@@ -236,6 +249,7 @@ int run(int argc, char** argv) {
       if (controller_cmd->parsed()) return cli::cmd_controller(g, controller);
       if (graph_cmd->parsed()) return cli::cmd_graph(g, graph_plan, graph_out);
       if (freeze_cmd->parsed()) return cli::cmd_freeze(g, freeze);
+      if (generate_cmd->parsed()) return cli::cmd_generate(g, generate);
       if (validate_cmd->parsed()) return cli::cmd_migrate_validate(g, validate);
     } catch (const Error& e) {
       return report_error(g.json, e.what());

@@ -16,6 +16,7 @@
 #include "output.hpp"
 #include "signals.hpp"
 #include "reconcile/freeze.hpp"
+#include "reconcile/generate.hpp"
 #include "reconcile/lint.hpp"
 #include "reconcile/pipeline.hpp"
 #include "reconcile/toml_source.hpp"
@@ -329,6 +330,55 @@ int cmd_freeze(const Global& g, const FreezeOptions& o) {
   }
   for (const auto& p : paths) std::cout << "wrote " << p << "\n";
   std::cout << "updated " << (fs::path(r.dir) / kSumFile).string() << "\n";
+  return 0;
+}
+
+namespace {
+
+/// Where `reconcile generate` writes: `out`, or the target's file name in it when it is a directory.
+std::string generated_path(const std::string& target, const std::string& out) {
+  if (out.empty() || !(fs::is_directory(out) || out.back() == '/')) return out;
+  return (fs::path(out) / (target == "sqlalchemy" ? "models.py" : "database.types.ts")).string();
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+int cmd_generate(const Global& g, const GenerateOptions& o) {
+  std::vector<std::string> sources;
+  Model canonical = canonical_schema(g.database, o.shadow_url, o.schema_dir, sources);
+  std::string text = o.target == "sqlalchemy" ? generate_sqlalchemy(canonical, sources) : generate_typescript(canonical, sources);
+  std::string path = generated_path(o.target, o.out);
+  if (o.check) {
+    if (path.empty()) throw Error("generate --check needs the file to check: --out, or [generate." + o.target + "] out in reconcile.toml");
+    bool fresh = fs::exists(path) && read_text(path) == text;
+    if (g.json)
+      std::cout << "{\"format_version\": 1, \"target\": " << json_string(o.target) << ", \"file\": " << json_string(path)
+                << ", \"fresh\": " << (fresh ? "true" : "false") << "}\n";
+    if (fresh) {
+      spdlog::info("{} is up to date with the schema files", path);
+      return 0;
+    }
+    spdlog::error("{} is {}: run `reconcile generate {}` to write it from the schema files", path,
+                  fs::exists(path) ? "stale" : "missing", o.target);
+    return 1;
+  }
+  if (path.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+  write_file(path, text);
+  if (g.json)
+    std::cout << "{\"format_version\": 1, \"target\": " << json_string(o.target) << ", \"file\": " << json_string(path) << "}\n";
+  else
+    std::cout << "wrote " << path << "\n";
   return 0;
 }
 

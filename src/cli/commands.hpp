@@ -69,6 +69,14 @@ struct FreezeOptions {
   std::string message;
 };
 
+struct GenerateOptions {
+  std::string target;  ///< "sqlalchemy" or "typescript"
+  std::string schema_dir = "schemas";
+  std::string shadow_url;
+  std::string out;  ///< a file, or a directory for the target's default file name; "": stdout
+  bool check = false;
+};
+
 struct ValidateOptions {
   std::string dir = "migrations";
 };
@@ -89,6 +97,7 @@ int cmd_lint(const Global& g, const LintOptions& o);
 int cmd_init(const Global& g, const InitOptions& o);
 int cmd_graph(const Global& g, const std::string& plan_file, const std::string& out);
 int cmd_freeze(const Global& g, const FreezeOptions& o);
+int cmd_generate(const Global& g, const GenerateOptions& o);
 int cmd_migrate_validate(const Global& g, const ValidateOptions& o);
 
 }  // namespace reconcile::cli

@@ -102,6 +102,19 @@ struct Reader {
     }
   }
 
+  /// [generate.sqlalchemy] and [generate.typescript]: where `reconcile generate` writes (out).
+  void generate(const toml::table& t, Config& c) const {
+    for (auto&& [k, v] : t) {
+      std::string target(k.str()), key = "generate." + target;
+      if (target != "sqlalchemy" && target != "typescript") unknown(v, key, "[generate.sqlalchemy], [generate.typescript]");
+      for (auto&& [k2, v2] : table(v, key)) {
+        std::string sub = key + "." + std::string(k2.str());
+        if (k2.str() == "out") c.generate_out[target] = dir(v2, sub);
+        else unknown(v2, sub, "out");
+      }
+    }
+  }
+
   void controller(const toml::table& t, Config& c) const {
     for (auto&& [k, v] : t) {
       std::string key = "controller." + std::string(k.str());
@@ -131,9 +144,10 @@ struct Reader {
       else if (key == "statement_timeout") c.statement_timeout_ms = duration_ms(v, key);
       else if (key == "lint") lint(table(v, key), c);
       else if (key == "controller") controller(table(v, key), c);
+      else if (key == "generate") generate(table(v, key), c);
       else
         unknown(v, key,
-                "schema_dir, plan_dir, database, shadow_url, exclude, manage, lock_timeout, statement_timeout, [lint], [controller]");
+                "schema_dir, plan_dir, database, shadow_url, exclude, manage, lock_timeout, statement_timeout, [lint], [controller], [generate]");
     }
     return c;
   }

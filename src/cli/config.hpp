@@ -1,5 +1,6 @@
 // reconcile.toml: the settings a project keeps next to its schemas, each also a flag of the same name.
 #pragma once
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@ struct Config {
   std::optional<std::vector<std::string>> manage;  ///< optional kinds to manage: "grants"
   std::optional<long> lock_timeout_ms, statement_timeout_ms;
   std::set<std::string> lint_disable;
+  std::map<std::string, std::string> generate_out;  ///< [generate.<target>] out: "sqlalchemy", "typescript"
   // [controller]
   std::optional<long> interval_s;
   std::optional<std::string> policy, listen;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <malloc.h>
@@ -327,6 +328,15 @@ std::string unmanaged_warning(const Model& live) {
     out += std::string(out.empty() ? "" : "; ") + "properties reconcile does not carry yet (inspect does not write them; plans "
            "neither compare nor change them, and a table built again would lack them): " + props;
   return out;
+}
+
+Model canonical_schema(const std::string& conninfo, const std::string& shadow_url, const std::string& schema_dir,
+                       std::vector<std::string>& sources) {
+  auto files = read_schema_files(schema_dir);
+  for (const auto& [path, text] : files) sources.push_back(std::filesystem::path(path).lexically_normal().generic_string());
+  Model desired = load_schema_texts(files);
+  Shadow shadow(conninfo, shadow_url);
+  return shadow.canonicalize(std::move(desired));
 }
 
 PlanOutcome make_plan(const PlanRequest& req) {
