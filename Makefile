@@ -5,6 +5,9 @@ PG_PORT ?= 54329
 PG_URL := postgresql://postgres@127.0.0.1:$(PG_PORT)
 DEMO_URL := $(PG_URL)/reconcile_demo
 
+TSC := $(BUILD)/tools/node_modules/.bin/tsc
+TYPESCRIPT_VERSION := 5.6.3
+
 .PHONY: setup build pg-start pg-stop demo test clean
 
 setup:
@@ -26,8 +29,13 @@ demo: build pg-start
 	$(BUILD)/reconcile apply --database "$(DEMO_URL)" $(BUILD)/demo.plan.toml
 	$(BUILD)/reconcile plan --database "$(DEMO_URL)" --detailed-exitcode --out $(BUILD)/demo-again.plan.toml
 
-test: build pg-start
-	cd $(BUILD) && RECONCILE_TEST_URL="$(PG_URL)/postgres" RECONCILE_BIN="$(CURDIR)/$(BUILD)/reconcile" \
+# The TypeScript compiler that the tests run on generated types (from the npm registry).
+$(TSC): | setup
+	mkdir -p $(BUILD)/tools
+	cd $(BUILD)/tools && npm install --no-audit --no-fund --silent typescript@$(TYPESCRIPT_VERSION)
+
+test: build pg-start $(TSC)
+	cd $(BUILD) && RECONCILE_TEST_URL="$(PG_URL)/postgres" RECONCILE_BIN="$(CURDIR)/$(BUILD)/reconcile" RECONCILE_TSC="$(CURDIR)/$(TSC)" \
 	  RECONCILE_PG_SCRIPT="$(CURDIR)/scripts/pg.sh" RECONCILE_PG_PORT=$(PG_PORT) RECONCILE_PG_LOG="$(CURDIR)/build/pg/server.log" \
 	  ctest --output-on-failure -j$(JOBS)
 

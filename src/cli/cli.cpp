@@ -21,6 +21,7 @@
 #include "signals.hpp"
 #include "reconcile/db.hpp"
 #include "reconcile/error.hpp"
+#include "reconcile/toml_keys.hpp"
 
 namespace reconcile {
 namespace {
@@ -200,6 +201,10 @@ int run(int argc, char** argv) {
   generate_cmd->add_option("--out", generate.out, "Write to this file, or into this directory (default: stdout)");
   generate_cmd->add_flag("--check", generate.check, "Write nothing; exit 1 when the file on disk is stale (for CI)");
 
+  auto* schema_cmd = app.add_subcommand("schema", "Describe the desired-state format");
+  schema_cmd->require_subcommand(1);
+  auto* json_schema_cmd = schema_cmd->add_subcommand("json-schema", "Print the JSON Schema of the schema files (for editors: Taplo, Even Better TOML)");
+
   cli::InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Start a project: a commented reconcile.toml and an empty schemas/");
   init_cmd->add_option("dir", init.dir, "Directory of the new project")->capture_default_str();
@@ -218,6 +223,10 @@ int run(int argc, char** argv) {
   auto run_command = [&]() -> int {
     try {
       if (init_cmd->parsed()) return cli::cmd_init(g, init);
+      if (json_schema_cmd->parsed()) {
+        std::cout << desired_state_json_schema();
+        return 0;
+      }
       if (!lint_config.empty()) config_path = lint_config;
       cli::Config cfg = cli::load_config(config_path, config_opt->count() > 0 || !lint_config.empty());
       from_config(&app, "--database", g.database, cfg.database);

@@ -1,6 +1,7 @@
 // What the code generators share: reading a type as the server spells it, naming things in the
 // target language, the header every generated file starts with.
 #pragma once
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ TypeText parse_type_text(const std::string& type);
 /// added): a built-in type by its base name, or an enum or a composite type of `m`.
 struct ResolvedType {
   TypeText text;
+  bool not_null = false;                    ///< a domain on the way says NOT NULL
+  std::optional<std::string> default_expr;  ///< the first domain's default on the way
   const Enum* enum_type = nullptr;
   const CompositeType* composite = nullptr;
 };

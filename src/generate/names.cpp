@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "generate_internal.hpp"
+#include "reconcile/sql.hpp"
 
 namespace reconcile::generate {
 namespace {
@@ -35,20 +36,6 @@ size_t clip(const std::string& s, size_t n) {
   return n;
 }
 
-/// PostgreSQL's makeObjectName: name1_name2_label, the longer of name1 and name2 shortened until
-/// it fits in 63 bytes.
-std::string object_name(const std::string& name1, const std::string& name2, const std::string& label) {
-  size_t overhead = label.size() + 1 + (name2.empty() ? 0 : 1);
-  size_t avail = kNameBytes - overhead, n1 = name1.size(), n2 = name2.size();
-  while (n1 + n2 > avail) {
-    if (n1 > n2) --n1;
-    else --n2;
-  }
-  std::string out = name1.substr(0, clip(name1, n1));
-  if (!name2.empty()) out += "_" + name2.substr(0, clip(name2, n2));
-  return out + "_" + label;
-}
-
 /// PostgreSQL's ChooseIndexNameAddition: the names joined with "_", stopping once 63 bytes are reached.
 std::string name_addition(const std::vector<std::string>& names) {
   std::string out;
@@ -76,13 +63,13 @@ std::string key_name(const std::string& key) {
 std::string server_name(const Table& t, const Constraint& k) {
   if (!k.name.empty()) return k.name;
   switch (k.kind) {
-    case ConstraintKind::primary_key: return object_name(t.name.name, "", "pkey");
-    case ConstraintKind::unique: return object_name(t.name.name, name_addition(k.columns), "key");
-    case ConstraintKind::foreign_key: return object_name(t.name.name, name_addition(k.columns), "fkey");
+    case ConstraintKind::primary_key: return default_object_name(t.name.name, "", "pkey");
+    case ConstraintKind::unique: return default_object_name(t.name.name, name_addition(k.columns), "key");
+    case ConstraintKind::foreign_key: return default_object_name(t.name.name, name_addition(k.columns), "fkey");
     case ConstraintKind::exclusion: {
       std::vector<std::string> names;
       for (const auto& e : k.elements) names.push_back(key_name(e.substr(0, e.rfind(" WITH "))));
-      return object_name(t.name.name, name_addition(names), "excl");
+      return default_object_name(t.name.name, name_addition(names), "excl");
     }
     case ConstraintKind::check: return "";
   }
@@ -93,7 +80,7 @@ std::string server_name(const Table& t, const Index& ix) {
   if (!ix.name.empty()) return ix.name;
   std::vector<std::string> names;
   for (const auto& key : ix.keys) names.push_back(key_name(key));
-  return object_name(t.name.name, name_addition(names), "idx");
+  return default_object_name(t.name.name, name_addition(names), "idx");
 }
 
 TypeText parse_type_text(const std::string& type) {
@@ -127,6 +114,10 @@ ResolvedType resolve_type(const Model& m, const std::string& type) {
     const Domain* d = named(m.domains, r.text.base);
     if (!d) break;
     int dims = r.text.dims;
+    if (dims == 0) {  // a domain's NOT NULL and default are the column's, not an array's elements'
+      r.not_null = r.not_null || !d->nullable;
+      if (!r.default_expr) r.default_expr = d->default_expr;
+    }
     r.text = parse_type_text(d->type);
     r.text.dims += dims;
   }

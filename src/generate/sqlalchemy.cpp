@@ -7,6 +7,7 @@
 
 #include "generate_internal.hpp"
 #include "reconcile/generate.hpp"
+#include "reconcile/sql.hpp"
 #include "reconcile/text.hpp"
 #include "reconcile/types.hpp"
 
@@ -215,11 +216,22 @@ class Module {
     if (c.generated) args.push_back("sa.Computed(" + py_sql(*c.generated) + ", persisted=True)");
     const Constraint* pk = t.primary_key();
     bool in_pk = pk && std::count(pk->columns.begin(), pk->columns.end(), c.name);
-    if (!c.nullable || in_pk) args.push_back("nullable=False");
-    if (c.default_expr && !c.generated) args.push_back("server_default=" + text_expr(*c.default_expr));
-    bool integer = !serial_base(c.type).empty() || c.type == "integer" || c.type == "bigint" || c.type == "smallint";
-    if (in_pk && pk->columns.size() == 1 && integer && c.identity == Identity::none && !c.default_expr)
-      args.push_back("autoincrement=False");
+    // A domain's NOT NULL and default hold for the column (as SQLAlchemy reads them back).
+    generate::ResolvedType domain = generate::resolve_type(m_, stored_type(c.type));
+    if (!c.nullable || in_pk || domain.not_null) args.push_back("nullable=False");
+    bool single_key = in_pk && pk->columns.size() == 1;
+    std::optional<std::string> server_default = c.default_expr ? c.default_expr : domain.default_expr;
+    if (!serial_base(c.type).empty() && !server_default && !single_key) {
+      // A serial that is not the key (which SQLAlchemy makes a serial itself): its default, as the
+      // server prints it, its sequence named as PostgreSQL names it.
+      std::string seq = c.sequence ? c.sequence->name : default_object_name(t.name.name, c.name, "seq");
+      server_default = "nextval(" + quote_literal((t.name.schema == "public" ? "" : printed_ident(t.name.schema) + ".") +
+                                                  printed_ident(seq)) + "::regclass)";
+    }
+    if (server_default && !c.generated) args.push_back("server_default=" + text_expr(*server_default));
+    bool integer = c.type == "integer" || c.type == "bigint" || c.type == "smallint";
+    if (single_key && integer && c.identity == Identity::none && !c.default_expr)
+      args.push_back("autoincrement=False");  // not a serial: SQLAlchemy must not make it one
     if (c.comment) args.push_back("comment=" + py(*c.comment));
     return "sa.Column(" + joined(args) + ")";
   }

@@ -77,7 +77,10 @@ class Module {
   std::string table(const Table& t) const {
     std::vector<std::string> row, insert, update;
     for (const auto& c : t.columns) {
-      std::string type = ts_type(c.type) + (c.nullable ? " | null" : "");
+      // A domain's NOT NULL and default hold for the column.
+      generate::ResolvedType domain = generate::resolve_type(m_, stored_type(c.type));
+      bool nullable = c.nullable && !domain.not_null;
+      std::string type = ts_type(c.type) + (nullable ? " | null" : "");
       std::string name = property(c.name);
       row.push_back(name + ": " + type);
       if (c.generated || c.identity == Identity::always) {
@@ -85,7 +88,7 @@ class Module {
         update.push_back(name + "?: never");
         continue;
       }
-      bool optional = c.nullable || c.default_expr || c.identity != Identity::none;
+      bool optional = nullable || c.default_expr || domain.default_expr || c.identity != Identity::none;
       insert.push_back(name + (optional ? "?: " : ": ") + type);
       update.push_back(name + "?: " + type);
     }

@@ -11,6 +11,7 @@
 
 #include "reconcile/object_ref.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/toml_keys.hpp"
 #include "reconcile/toml_source.hpp"
 
 namespace reconcile {
@@ -71,17 +72,29 @@ void check_fragment(const std::string& text, const SourceLoc& loc) {
 /// A TOML table being read: remembers which keys were consumed so that leftovers are errors.
 class Fields {
  public:
-  /// Checks at once that every key of `table` is one of `allowed`.
-  Fields(const toml::table& table, std::string path, const std::set<std::string>& allowed)
-      : table_(table), path_(std::move(path)) {
-    for (auto&& [k, v] : table_) {
-      std::string key(k.str());
-      if (allowed.count(key)) continue;
-      check_no_nul(key, loc_of(k.source(), path_));
-      std::string msg = "unknown key \"" + key + "\"";
-      if (auto near = closest(key, allowed); !near.empty()) msg += " (did you mean \"" + near + "\"?)";
-      throw Error(loc_of(k.source(), sub(key)), msg);
-    }
+  /// Checks at once that every key of `table` is one of `section`'s (the format's table of keys).
+  Fields(const toml::table& table, std::string path, const Section& section) : table_(table), path_(std::move(path)), section_(&section) {
+    for (auto&& [k, v] : table_)
+      if (!section.find(k.str())) unknown(k, section.names());
+  }
+  /// Checks at once that every key of `table` is one of `allowed` (keys that the file itself names:
+  /// an enum's values).
+  Fields(const toml::table& table, std::string path, const std::set<std::string>& allowed) : table_(table), path_(std::move(path)) {
+    for (auto&& [k, v] : table_)
+      if (!allowed.count(std::string(k.str()))) unknown(k, allowed);
+  }
+
+  /// The section of the format that sub-key `key` holds (its columns, its foreign keys, ...).
+  const Section& sub_section(const std::string& key) const {
+    const KeySpec* spec = section_ ? section_->find(key) : nullptr;
+    if (!spec || !spec->section) throw std::logic_error("the table of keys has no section under " + key);
+    return *spec->section;
+  }
+  /// The values that key `key` allows, from the table of keys.
+  const std::vector<std::string>& allowed(const std::string& key) const {
+    const KeySpec* spec = section_ ? section_->find(key) : nullptr;
+    if (!spec || spec->allowed.empty()) throw std::logic_error("the table of keys lists no values for " + key);
+    return spec->allowed;
   }
 
   const std::string& path() const { return path_; }
@@ -95,6 +108,7 @@ class Fields {
   }
 
   std::optional<std::string> string(const std::string& key) {
+    expect(key, {KeyType::string, KeyType::sql});
     const toml::node* n = get(key);
     if (!n) return std::nullopt;
     if (!n->is_string()) throw Error(loc(key), "expected a string, found " + type_name(*n));
@@ -103,6 +117,7 @@ class Fields {
   }
   /// A string that is an SQL fragment (expression, type, key): checked by check_fragment.
   std::optional<std::string> fragment(const std::string& key) {
+    expect(key, {KeyType::sql});
     auto v = string(key);
     if (v) check_fragment(*v, loc(key));
     return v;
@@ -114,12 +129,14 @@ class Fields {
     return v;
   }
   std::optional<bool> boolean(const std::string& key) {
+    expect(key, {KeyType::boolean});
     const toml::node* n = get(key);
     if (!n) return std::nullopt;
     if (!n->is_boolean()) throw Error(loc(key), "expected true or false, found " + type_name(*n));
     return n->as_boolean()->get();
   }
   std::optional<std::vector<std::string>> strings(const std::string& key) {
+    expect(key, {KeyType::strings, KeyType::strings_or_table});
     const toml::node* n = get(key);
     if (!n) return std::nullopt;
     return string_array(*n, sub(key));
@@ -174,39 +191,24 @@ class Fields {
  private:
   const toml::table& table_;
   std::string path_;
-};
+  const Section* section_ = nullptr;
 
-const std::set<std::string> kTopKeys = {"extensions", "schemas", "enums", "domains", "types", "tables", "sequences", "views", "materialized_views", "functions", "procedures"};
-const std::set<std::string> kMaterializedViewKeys = {"query", "with_data", "indexes", "comment", "renamed_from", "prevent_destroy",
-                                                     "grants"};
-const std::set<std::string> kFunctionKeys = {"arguments", "returns", "language", "volatility", "strict", "security", "leakproof",
-                                             "parallel", "cost", "rows", "set", "body", "comment", "renamed_from", "grants"};
-const std::set<std::string> kProcedureKeys = {"arguments", "language", "security", "set", "body", "comment", "renamed_from", "grants"};
-const std::set<std::string> kPolicyKeys = {"name", "command", "permissive", "roles", "using", "with_check", "comment"};
-const std::set<std::string> kTriggerKeys = {"name", "timing", "events", "update_of", "for_each", "when", "execute", "comment"};
-const std::set<std::string> kViewKeys = {"query", "security_barrier", "security_invoker", "check_option", "comment", "renamed_from",
-                                         "triggers", "grants"};
-const std::set<std::string> kSequenceKeys = {"type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", "comment",
-                                             "renamed_from", "prevent_destroy", "grants"};
-const std::set<std::string> kColumnKeys = {"name", "type", "nullable", "default", "identity", "identity_options", "generated",
-                                           "collation", "comment", "renamed_from", "using", "backfill", "inherited"};
-const std::set<std::string> kTableKeys = {"columns", "primary_key", "unique", "checks", "foreign_keys",
-                                          "indexes", "triggers", "comment", "renamed_from", "prevent_destroy", "replica_identity",
-                                          "exclusions", "policies", "row_level_security", "force_row_level_security",
-                                          "partition_by", "partition_of", "bound", "inherits", "unlogged", "with", "grants"};
-const std::set<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update", "deferrable",
-                                               "initially_deferred", "not_valid", "match", "comment"};
-const std::set<std::string> kUniqueKeys = {"name", "columns", "deferrable", "initially_deferred", "nulls_not_distinct", "comment"};
-const std::set<std::string> kPrimaryKeyKeys = {"name", "columns", "deferrable", "initially_deferred", "comment"};
-const std::set<std::string> kExclusionKeys = {"name", "using", "elements", "where", "include", "deferrable",
-                                              "initially_deferred", "comment"};
-const std::set<std::string> kCheckKeys = {"name", "expression", "not_valid", "no_inherit", "comment"};
-const std::set<std::string> kDomainKeys = {"type", "nullable", "default", "collation", "checks", "comment", "renamed_from", "grants"};
-const std::set<std::string> kTypeKeys = {"attributes", "comment", "renamed_from", "grants"};
-const std::set<std::string> kAttributeKeys = {"name", "type", "collation"};
-const std::set<std::string> kDomainCheckKeys = {"name", "expression", "not_valid"};
-const std::set<std::string> kIndexKeys = {"name", "columns", "unique", "method", "where", "include", "nulls_not_distinct", "with",
-                                          "comment"};
+  [[noreturn]] void unknown(const toml::key& k, const std::set<std::string>& allowed) const {
+    std::string key(k.str());
+    check_no_nul(key, loc_of(k.source(), path_));
+    std::string msg = "unknown key \"" + key + "\"";
+    if (auto near = closest(key, allowed); !near.empty()) msg += " (did you mean \"" + near + "\"?)";
+    throw Error(loc_of(k.source(), sub(key)), msg);
+  }
+
+  /// The table of keys and the loader agree on what `key` holds: a key read as one type and
+  /// described to editors as another is a bug, found by any test that loads such a section.
+  void expect(const std::string& key, std::initializer_list<KeyType> types) const {
+    const KeySpec* spec = section_ ? section_->find(key) : nullptr;
+    if (spec && std::find(types.begin(), types.end(), spec->type) == types.end())
+      throw std::logic_error("the loader reads " + section_->name + "." + key + " as another type than the table of keys says");
+  }
+};
 
 const toml::table& expect_table(const toml::node& n, const std::string& path) {
   if (!n.is_table()) throw Error(loc_of(n.source(), path), "expected a table, found " + Fields::type_name(n));
@@ -223,7 +225,7 @@ bool printable_name(const std::string& name) {
 }
 
 template <class F>
-void each_table(const toml::node* n, const std::string& path, const std::set<std::string>& allowed, F&& f) {
+void each_table(const toml::node* n, const std::string& path, const Section& allowed, F&& f) {
   if (!n) return;
   if (!n->is_array()) throw Error(loc_of(n->source(), path), "expected an array of tables, found " + Fields::type_name(*n));
   size_t i = 0;
@@ -236,6 +238,25 @@ void each_table(const toml::node* n, const std::string& path, const std::set<std
     Fields fields(expect_table(el, p), p, allowed);
     f(fields);
   }
+}
+
+/// Visits each table of the array under `key` of `parent`, with the keys the table of keys gives it.
+template <class F>
+void each_table(Fields& parent, const std::string& key, F&& f) {
+  each_table(parent.get(key), parent.sub(key), parent.sub_section(key), f);
+}
+
+/// Key `key`'s value among those the table of keys allows (any case), or `fallback` when not written.
+std::string one_of(Fields& f, const std::string& key, const std::string& fallback) {
+  const std::vector<std::string>& allowed = f.allowed(key);
+  auto v = f.string(key);
+  if (!v) return fallback;
+  std::string lower = *v;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::find(allowed.begin(), allowed.end(), lower) != allowed.end()) return lower;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+  throw Error(f.loc(key), key + " must be one of " + list + ", not \"" + *v + "\"");
 }
 
 std::string require_string(Fields& f, const std::string& key) {
@@ -337,15 +358,12 @@ void read_constraint_options(Fields& f, Constraint& c) {
   c.not_valid = f.boolean("not_valid").value_or(false);
   c.no_inherit = f.boolean("no_inherit").value_or(false);
   c.nulls_not_distinct = f.boolean("nulls_not_distinct").value_or(false);
-  if (auto match = f.string("match")) {
-    if (*match != "simple" && *match != "full") throw Error(f.loc("match"), "match must be \"simple\" or \"full\"");
-    c.match_full = *match == "full";
-  }
+  if (f.get("match")) c.match_full = one_of(f, "match", "simple") == "full";
   c.comment = f.string("comment");
   if (c.comment && !c.named) throw Error(f.loc("comment"), "a constraint with a comment needs a name");
 }
 
-Constraint read_primary_key(const toml::node& n, const std::string& path) {
+Constraint read_primary_key(const toml::node& n, const std::string& path, const Section& keys) {
   Constraint pk;
   pk.kind = ConstraintKind::primary_key;
   pk.loc = loc_of(n.source(), path);
@@ -353,7 +371,7 @@ Constraint read_primary_key(const toml::node& n, const std::string& path) {
   if (n.is_array()) {
     pk.columns = Fields::string_array(n, path);
   } else if (n.is_table()) {
-    Fields f(*n.as_table(), path, kPrimaryKeyKeys);
+    Fields f(*n.as_table(), path, keys);
     if (auto name = f.name("name", "constraint")) { pk.name = *name; pk.named = true; }
     pk.columns = require_strings(f, "columns");
     read_constraint_options(f, pk);
@@ -372,7 +390,7 @@ Constraint read_foreign_key(Fields& f) {
   fk.columns = require_strings(f, "columns");
   const toml::node* ref = f.get("references");
   if (!ref) throw Error(f.loc(), "missing required key \"references\"");
-  Fields r(expect_table(*ref, f.sub("references")), f.sub("references"), {"table", "columns"});
+  Fields r(expect_table(*ref, f.sub("references")), f.sub("references"), f.sub_section("references"));
   fk.ref_table = read_qname(require_string(r, "table"), r.loc("table"), "table");
   if (auto cols = r.strings("columns")) fk.ref_columns = *cols;
   fk.on_delete_given = f.get("on_delete") != nullptr;
@@ -434,16 +452,6 @@ Index read_index(Fields& f) {
 }
 
 /// One of `allowed`, or an error at the key listing them.
-std::string one_of(Fields& f, const std::string& key, const std::vector<std::string>& allowed, const std::string& fallback) {
-  auto v = f.string(key);
-  if (!v) return fallback;
-  std::string lower = *v;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::find(allowed.begin(), allowed.end(), lower) != allowed.end()) return lower;
-  std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
-  throw Error(f.loc(key), key + " must be one of " + list + ", not \"" + *v + "\"");
-}
 
 Trigger read_trigger(Fields& f) {
   Trigger g;
@@ -451,7 +459,7 @@ Trigger read_trigger(Fields& f) {
   auto name = f.name("name", "trigger");
   if (!name) throw Error(f.loc(), "missing required key \"name\"");
   g.name = *name;
-  g.timing = one_of(f, "timing", {"before", "after", "instead of"}, "");
+  g.timing = one_of(f, "timing", "");
   if (g.timing.empty()) throw Error(f.loc(), "missing required key \"timing\" (before, after or instead of)");
   g.events = require_strings(f, "events");
   for (auto& e : g.events) {
@@ -462,7 +470,7 @@ Trigger read_trigger(Fields& f) {
   g.update_of = f.strings("update_of").value_or(std::vector<std::string>{});
   if (!g.update_of.empty() && std::find(g.events.begin(), g.events.end(), "update") == g.events.end())
     throw Error(f.loc("update_of"), "update_of needs the \"update\" event");
-  g.for_each = one_of(f, "for_each", {"row", "statement"}, "statement");
+  g.for_each = one_of(f, "for_each", "statement");
   g.when = f.fragment("when").value_or("");
   g.execute = require_fragment(f, "execute");
   if (g.execute.find('(') == std::string::npos || g.execute.back() != ')')
@@ -488,7 +496,6 @@ Constraint read_check(Fields& cf) {
   return c;
 }
 
-const std::set<std::string> kGrantKeys = {"role", "privileges", "columns", "with_grant_option"};
 const std::vector<std::string> kTablePrivileges = {"select", "insert", "update", "delete", "truncate", "references", "trigger"};
 const std::vector<std::string> kSchemaPrivileges = {"usage", "create"};
 
@@ -497,7 +504,7 @@ const std::vector<std::string> kSchemaPrivileges = {"usage", "create"};
 /// canonical form (canonical_grants).
 std::vector<Grant> read_grants(Fields& f, const std::vector<std::string>& allowed, bool columns_ok) {
   std::set<PrivilegeAtom> atoms;
-  each_table(f.get("grants"), f.sub("grants"), kGrantKeys, [&](Fields& gf) {
+  each_table(f, "grants", [&](Fields& gf) {
     Grant g;
     g.role = require_string(gf, "role");
     check_name(g.role, gf.loc("role"), "role");
@@ -531,11 +538,11 @@ std::vector<DefaultPrivileges> read_default_privileges(Fields& f) {
   static const std::map<std::string, std::vector<std::string>> kinds = {
       {"tables", kTablePrivileges}, {"sequences", {"usage", "select", "update"}}, {"functions", {"execute"}}, {"types", {"usage"}}};
   std::vector<DefaultPrivileges> out;
-  each_table(f.get("default_privileges"), f.sub("default_privileges"), {"on", "for_role", "grants"}, [&](Fields& df) {
+  each_table(f, "default_privileges", [&](Fields& df) {
     DefaultPrivileges d;
-    d.on = require_string(df, "on");
+    d.on = one_of(df, "on", "");
+    if (d.on.empty()) throw Error(df.loc(), "missing required key \"on\"");
     auto kind = kinds.find(d.on);
-    if (kind == kinds.end()) throw Error(df.loc("on"), "on is \"tables\", \"sequences\", \"functions\" or \"types\", not \"" + d.on + "\"");
     d.for_role = df.string("for_role").value_or("");
     if (!d.for_role.empty()) check_name(d.for_role, df.loc("for_role"), "role");
     d.grants = read_grants(df, kind->second, false);
@@ -550,7 +557,7 @@ Policy read_policy(Fields& f) {
   p.loc = f.loc();
   p.name = require_string(f, "name");
   check_name(p.name, f.loc("name"), "policy");
-  p.command = one_of(f, "command", {"all", "select", "insert", "update", "delete"}, "all");
+  p.command = one_of(f, "command", "all");
   p.permissive = f.boolean("permissive").value_or(true);
   if (auto roles = f.strings("roles")) {
     if (roles->empty()) throw Error(f.loc("roles"), "\"roles\" must not be empty (leave it out for PUBLIC)");
@@ -614,26 +621,26 @@ void read_table_body(Fields& f, Table& t) {
   read_parents(f, t);
   if (const toml::node* columns = f.get("columns"); columns && columns->is_array())
     t.columns.reserve(columns->as_array()->size());
-  each_table(f.get("columns"), f.sub("columns"), kColumnKeys, [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
-  if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key")));
-  each_table(f.get("unique"), f.sub("unique"), kUniqueKeys, [&](Fields& uf) {
+  each_table(f, "columns", [&](Fields& cf) { t.columns.push_back(read_column(cf)); });
+  if (const toml::node* pk = f.get("primary_key")) t.constraints.push_back(read_primary_key(*pk, f.sub("primary_key"), f.sub_section("primary_key")));
+  each_table(f, "unique", [&](Fields& uf) {
     Constraint u = constraint_entry(uf, ConstraintKind::unique);
     u.columns = require_strings(uf, "columns");
     read_constraint_options(uf, u);
     t.constraints.push_back(u);
   });
-  each_table(f.get("checks"), f.sub("checks"), kCheckKeys, [&](Fields& cf) { t.constraints.push_back(read_check(cf)); });
-  each_table(f.get("foreign_keys"), f.sub("foreign_keys"), kForeignKeyKeys, [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
-  each_table(f.get("exclusions"), f.sub("exclusions"), kExclusionKeys, [&](Fields& xf) { t.constraints.push_back(read_exclusion(xf)); });
-  each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
-  each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
+  each_table(f, "checks", [&](Fields& cf) { t.constraints.push_back(read_check(cf)); });
+  each_table(f, "foreign_keys", [&](Fields& ff) { t.constraints.push_back(read_foreign_key(ff)); });
+  each_table(f, "exclusions", [&](Fields& xf) { t.constraints.push_back(read_exclusion(xf)); });
+  each_table(f, "indexes", [&](Fields& xf) { t.indexes.push_back(read_index(xf)); });
+  each_table(f, "triggers", [&](Fields& gf) {
     Trigger g = read_trigger(gf);
     g.table = t.name;
     for (const auto& other : t.triggers)
       if (other.name == g.name) throw Error(gf.loc("name"), "trigger \"" + g.name + "\" is declared twice on table " + t.name.str());
     t.triggers.push_back(g);
   });
-  each_table(f.get("policies"), f.sub("policies"), kPolicyKeys, [&](Fields& pf) {
+  each_table(f, "policies", [&](Fields& pf) {
     Policy p = read_policy(pf);
     p.table = t.name;
     for (const auto& other : t.policies)
@@ -719,14 +726,14 @@ Function read_function(Fields& f, bool procedure) {
     throw Error(f.loc("language"), "language \"" + fn.language + "\" is not a plain name (sql, plpgsql, ...)");
   std::transform(fn.language.begin(), fn.language.end(), fn.language.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!procedure) {
-    fn.volatility = one_of(f, "volatility", {"immutable", "stable", "volatile"}, "volatile");
+    fn.volatility = one_of(f, "volatility", "volatile");
     fn.strict = f.boolean("strict").value_or(false);
     fn.leakproof = f.boolean("leakproof").value_or(false);
-    fn.parallel = one_of(f, "parallel", {"safe", "restricted", "unsafe"}, "unsafe");
+    fn.parallel = one_of(f, "parallel", "unsafe");
     fn.cost = number_option(f, "cost");
     fn.rows = number_option(f, "rows");
   }
-  fn.security_definer = one_of(f, "security", {"definer", "invoker"}, "invoker") == "definer";
+  fn.security_definer = one_of(f, "security", "invoker") == "definer";
   if (const toml::node* set = f.get("set")) {
     const toml::table& t = expect_table(*set, f.sub("set"));
     for (auto&& [k, v] : t) {
@@ -750,19 +757,19 @@ Function read_function(Fields& f, bool procedure) {
 class Loader {
  public:
   void load(const toml::table& doc) {
-    Fields top(doc, "", kTopKeys);
-    for_each_entry(top, "extensions", {"schema"}, [&](const std::string& name, Fields& f) {
+    Fields top(doc, "", schema_file_keys());
+    for_each_entry(top, "extensions", [&](const std::string& name, Fields& f) {
       check_name(name, f.loc(), "extension");
       Extension e{name, f.name("schema", "schema").value_or(""), f.loc()};
       define("extension", name, f.loc());
       model_.extensions[name] = std::move(e);
     });
-    for_each_entry(top, "schemas", {"comment", "grants", "default_privileges"}, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "schemas", [&](const std::string& name, Fields& f) {
       check_name(name, f.loc(), "schema");
       define("schema", name, f.loc());
       model_.schemas[name] = Schema{name, f.string("comment"), read_grants(f, kSchemaPrivileges, false), read_default_privileges(f), f.loc()};
     });
-    for_each_entry(top, "enums", {"values", "comment", "renamed_values", "grants"}, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "enums", [&](const std::string& name, Fields& f) {
       Enum e;
       e.name = read_qname(name, f.loc(), "enum");
       e.loc = f.loc();
@@ -779,7 +786,7 @@ class Loader {
       define("type", e.name.str(), f.loc());
       model_.enums[e.name] = std::move(e);
     });
-    for_each_entry(top, "domains", kDomainKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "domains", [&](const std::string& name, Fields& f) {
       Domain d;
       d.name = read_qname(name, f.loc(), "domain");
       d.loc = f.loc();
@@ -787,19 +794,19 @@ class Loader {
       d.nullable = f.boolean("nullable").value_or(true);
       d.default_expr = f.fragment("default");
       d.collation = f.string("collation");
-      each_table(f.get("checks"), f.sub("checks"), kDomainCheckKeys, [&](Fields& cf) { d.checks.push_back(read_check(cf)); });
+      each_table(f, "checks", [&](Fields& cf) { d.checks.push_back(read_check(cf)); });
       d.comment = f.string("comment");
       d.grants = read_grants(f, {"usage"}, false);
       if (auto from = f.string("renamed_from")) d.renamed_from = read_qname(*from, f.loc("renamed_from"), "domain");
       define("type", d.name.str(), f.loc());
       model_.domains[d.name] = std::move(d);
     });
-    for_each_entry(top, "types", kTypeKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "types", [&](const std::string& name, Fields& f) {
       CompositeType t;
       t.name = read_qname(name, f.loc(), "type");
       t.loc = f.loc();
       std::set<std::string> names;
-      each_table(f.get("attributes"), f.sub("attributes"), kAttributeKeys, [&](Fields& af) {
+      each_table(f, "attributes", [&](Fields& af) {
         TypeAttribute a;
         a.name = require_string(af, "name");
         check_name(a.name, af.loc("name"), "attribute");
@@ -814,28 +821,24 @@ class Loader {
       define("type", t.name.str(), f.loc());
       model_.types[t.name] = std::move(t);
     });
-    for_each_entry(top, "sequences", kSequenceKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "sequences", [&](const std::string& name, Fields& f) {
       Sequence s = read_sequence(f);
       s.name = read_qname(name, f.loc(), "sequence");
       s.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
       define("sequence", s.name.str(), f.loc());
       model_.sequences[s.name] = std::move(s);
     });
-    for_each_entry(top, "views", kViewKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "views", [&](const std::string& name, Fields& f) {
       View v;
       v.name = read_qname(name, f.loc(), "view");
       v.loc = f.loc();
       v.query = require_fragment(f, "query");
       v.security_barrier = f.boolean("security_barrier").value_or(false);
       v.security_invoker = f.boolean("security_invoker").value_or(false);
-      if (auto check = f.string("check_option")) {
-        if (*check != "local" && *check != "cascaded")
-          throw Error(f.loc("check_option"), "check_option must be \"local\" or \"cascaded\", not \"" + *check + "\"");
-        v.check_option = *check;
-      }
+      v.check_option = one_of(f, "check_option", "");
       v.comment = f.string("comment");
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "view");
-      each_table(f.get("triggers"), f.sub("triggers"), kTriggerKeys, [&](Fields& gf) {
+      each_table(f, "triggers", [&](Fields& gf) {
         Trigger g = read_trigger(gf);
         g.table = v.name;
         v.triggers.push_back(g);
@@ -844,13 +847,13 @@ class Loader {
       define("view", v.name.str(), f.loc());
       model_.views[v.name] = std::move(v);
     });
-    for_each_entry(top, "materialized_views", kMaterializedViewKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "materialized_views", [&](const std::string& name, Fields& f) {
       MaterializedView v;
       v.name = read_qname(name, f.loc(), "materialized view");
       v.loc = f.loc();
       v.query = require_fragment(f, "query");
       v.with_data = f.boolean("with_data").value_or(true);
-      each_table(f.get("indexes"), f.sub("indexes"), kIndexKeys, [&](Fields& xf) { v.indexes.push_back(read_index(xf)); });
+      each_table(f, "indexes", [&](Fields& xf) { v.indexes.push_back(read_index(xf)); });
       v.comment = f.string("comment");
       if (auto from = f.string("renamed_from")) v.renamed_from = read_qname(*from, f.loc("renamed_from"), "materialized view");
       v.prevent_destroy = f.boolean("prevent_destroy").value_or(false);
@@ -860,7 +863,7 @@ class Loader {
     });
     for (bool procedure : {false, true}) {
       const char* section = procedure ? "procedures" : "functions";
-      for_each_entry_or_array(top, section, procedure ? kProcedureKeys : kFunctionKeys, [&](const std::string& name, Fields& f) {
+      for_each_entry_or_array(top, section, [&](const std::string& name, Fields& f) {
         Function fn = read_function(f, procedure);
         fn.grants = read_grants(f, {"execute"}, false);
         fn.name = read_qname(name, f.loc(), procedure ? "procedure" : "function");
@@ -868,7 +871,7 @@ class Loader {
         model_.functions[ref_of(fn)] = std::move(fn);
       });
     }
-    for_each_entry(top, "tables", kTableKeys, [&](const std::string& name, Fields& f) {
+    for_each_entry(top, "tables", [&](const std::string& name, Fields& f) {
       Table t;
       t.name = read_qname(name, f.loc(), "table");
       t.loc = f.loc();
@@ -883,7 +886,8 @@ class Loader {
  private:
   /// As for_each_entry, where an entry may also be an array of tables (overloads: [[functions.f]]).
   template <class F>
-  void for_each_entry_or_array(Fields& top, const std::string& section, const std::set<std::string>& allowed, F&& f) {
+  void for_each_entry_or_array(Fields& top, const std::string& section, F&& f) {
+    const Section& allowed = top.sub_section(section);
     const toml::node* n = top.get(section);
     if (!n) return;
     for (auto&& [k, v] : expect_table(*n, section)) {
@@ -901,7 +905,8 @@ class Loader {
   }
 
   template <class F>
-  void for_each_entry(Fields& top, const std::string& section, const std::set<std::string>& allowed, F&& f) {
+  void for_each_entry(Fields& top, const std::string& section, F&& f) {
+    const Section& allowed = top.sub_section(section);
     const toml::node* n = top.get(section);
     if (!n) return;
     const toml::table& tbl = expect_table(*n, section);

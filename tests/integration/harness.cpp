@@ -111,6 +111,27 @@ CliResult run_cli(const std::vector<std::string>& args) {
   return run_program(all);
 }
 
+std::string python_program() {
+  const char* p = std::getenv("RECONCILE_PYTHON");
+  return p && *p ? p : "/usr/bin/python3";
+}
+
+std::string tsc_program() {
+  const char* p = std::getenv("RECONCILE_TSC");
+  return p && *p ? p : "tsc";
+}
+
+CliResult compare_models(const std::string& models, const std::string& url) {
+  return run_program({python_program(), std::string(RECONCILE_GENERATE_DIR) + "/compare_models.py", models, url});
+}
+
+CliResult compile_typescript(const std::vector<std::string>& files) {
+  std::vector<std::string> args = {tsc_program(), "--strict", "--noEmit", "--noUnusedLocals", "--target", "es2020",
+                                   "--module", "esnext", "--moduleResolution", "bundler", "--isolatedModules"};
+  args.insert(args.end(), files.begin(), files.end());
+  return run_program(args);
+}
+
 CliResult run_program(const std::vector<std::string>& args, const std::string& cwd) {
   TempDir tmp;
   std::string cmd = cwd.empty() ? "" : "cd " + shell_quote(cwd) + " && ";

@@ -51,6 +51,16 @@ CliResult run_cli(const std::vector<std::string>& args);
 /// Runs a program (found on PATH) with `args` in directory `cwd` ("" for here), stdin from /dev/null.
 CliResult run_program(const std::vector<std::string>& args, const std::string& cwd = "");
 
+/// What checks generated code (`reconcile generate`), from the environment: the Python that has
+/// SQLAlchemy and Alembic (RECONCILE_PYTHON, else Debian's /usr/bin/python3) and the TypeScript
+/// compiler (RECONCILE_TSC, which `make test` installs, else tsc on PATH).
+std::string python_program();
+std::string tsc_program();
+/// Runs tests/generate/compare_models.py: the SQLAlchemy module `models` against database `url`.
+CliResult compare_models(const std::string& models, const std::string& url);
+/// Runs `tsc --strict --noEmit` on `files` (with the compiler options a frontend project uses).
+CliResult compile_typescript(const std::vector<std::string>& files);
+
 /// How many temporary shadow databases exist on the cluster for target database `db` (by their
 /// comment): a test counts only the shadows its own runs made, whatever runs beside it.
 int shadow_databases(const TestDb& db);

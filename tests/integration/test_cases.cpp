@@ -8,6 +8,9 @@
 //                 database exactly as it was and leave no shadow database behind (optional)
 //   expect_plan   lines that must appear, in this order, in the plan output (optional)
 //   check.sql     one query per line, each must return true after apply (optional)
+// Each applied phase is also round-tripped through `inspect`, and its schema generated as code: the
+// SQLAlchemy models must match the database by Alembic's comparison, and the TypeScript modules of
+// all phases must compile with `tsc --strict`.
 // and the case directory may hold outside.sql: objects outside the managed schemas (a schema the
 // files only point into), made before the first phase and in each round trip's empty database.
 #include <catch2/catch.hpp>
@@ -80,6 +83,43 @@ void round_trip(const TestDb& db, const TempDir& tmp, const fs::path& outside, c
   CHECK(sorted_lines(copy.dump()) == sorted_lines(db.dump()));
 }
 
+/// The phase's schema as generated code: the SQLAlchemy models match, by Alembic's comparison, a
+/// database that `reconcile apply` made from the same files (the live one may have been adopted with
+/// other names); the TypeScript module is kept in `tmp`/ts, to be compiled with the others at the end.
+void generated_code(const fs::path& phase, const TempDir& tmp, const fs::path& outside) {
+  std::string schema = (phase / "schema").string(), name = phase.filename().string();
+  TestDb fresh("generated");
+  if (fs::exists(outside)) fresh.exec(slurp(outside));
+  CliResult plan = run_cli({"plan", "--database", fresh.url(), "--schema-dir", schema, "--out", tmp.path() + "/fresh.toml"});
+  INFO("plan on an empty database:\n" << plan.out << plan.err);
+  REQUIRE(plan.code == 0);
+  REQUIRE(run_cli({"apply", "--database", fresh.url(), tmp.path() + "/fresh.toml"}).code == 0);
+  std::string models = "models_" + name + ".py";
+  CliResult gen = run_cli({"generate", "sqlalchemy", "--database", fresh.url(), "--schema-dir", schema, "--out", tmp.path() + "/" + models});
+  INFO("generate sqlalchemy:\n" << gen.out << gen.err);
+  REQUIRE(gen.code == 0);
+  CliResult compared = compare_models(tmp.path() + "/" + models, fresh.url());
+  INFO("the generated models against the database:\n" << compared.out << compared.err << "\nmodels:\n" << tmp.read(models));
+  CHECK(compared.code == 0);
+  fs::create_directories(tmp.path() + "/ts");
+  CliResult ts = run_cli({"generate", "typescript", "--database", fresh.url(), "--schema-dir", schema, "--out",
+                          tmp.path() + "/ts/" + name + ".ts"});
+  INFO("generate typescript:\n" << ts.out << ts.err);
+  CHECK(ts.code == 0);
+}
+
+/// The TypeScript modules of every phase compile with `tsc --strict`.
+void compile_generated(const TempDir& tmp) {
+  std::vector<std::string> files;
+  if (fs::exists(tmp.path() + "/ts"))
+    for (const auto& e : fs::directory_iterator(tmp.path() + "/ts")) files.push_back(e.path().string());
+  if (files.empty()) return;
+  std::sort(files.begin(), files.end());
+  CliResult tsc = compile_typescript(files);
+  INFO("tsc:\n" << tsc.out << tsc.err);
+  CHECK(tsc.code == 0);
+}
+
 void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp, const fs::path& outside) {
   INFO("phase " << phase.string());
   if (fs::exists(phase / "before.sql")) db.exec(slurp(phase / "before.sql"));
@@ -120,6 +160,7 @@ void run_phase(const TestDb& db, const fs::path& phase, const TempDir& tmp, cons
   for (size_t i = 0; i + 1 < flags.size(); ++i)
     if (flags[i] == "--manage") manage.insert(manage.end(), {flags[i], flags[i + 1]});
   round_trip(db, tmp, outside, manage);
+  generated_code(phase, tmp, outside);
 }
 
 }  // namespace
@@ -139,6 +180,7 @@ TEST_CASE("data-driven cases", "[.cases]") {
       std::sort(phases.begin(), phases.end());
       if (fs::exists(dir / "outside.sql")) db.exec(slurp(dir / "outside.sql"));
       for (const auto& p : phases) run_phase(db, p, tmp, dir / "outside.sql");
+      compile_generated(tmp);
     }
   }
 }

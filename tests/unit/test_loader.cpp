@@ -261,7 +261,7 @@ default_privileges = [
   CHECK(d[1].for_role == "deploy");
   auto e = load_error("[schemas.app]\ndefault_privileges = [{ on = \"views\", grants = [] }]\n");
   CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
-  CHECK_THAT(e, Catch::Contains("on is \"tables\""));
+  CHECK_THAT(e, Catch::Contains("on must be one of \"tables\""));
   e = load_error("[schemas.app]\ndefault_privileges = [{ on = \"types\", grants = [{ role = \"ro\", privileges = [\"select\"] }] }]\n");
   CHECK_THAT(e, Catch::Contains("schemas/app.toml:2:"));
   CHECK_THAT(e, Catch::Contains("privilege \"select\" does not apply here"));
