@@ -370,7 +370,10 @@ int cmd_generate(const Global& g, const GenerateOptions& o) {
     return 1;
   }
   if (path.empty()) {
-    std::cout << text;
+    if (g.json)
+      std::cout << "{\"format_version\": 1, \"target\": " << json_string(o.target) << ", \"text\": " << json_string(text) << "}\n";
+    else
+      std::cout << text;
     return 0;
   }
   if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());

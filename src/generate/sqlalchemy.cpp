@@ -237,7 +237,7 @@ class Module {
   }
 
   /// An index key as a column of the table (`column` gives its Python expression) with its
-  /// ordering, its operator class in `ops`; none for an expression or a key with a collation.
+  /// collation and ordering, its operator class in `ops`; none for an expression.
   static std::optional<std::string> column_key(const std::string& key, const std::function<std::string(const std::string&)>& column,
                                                std::map<std::string, std::string>& ops) {
     size_t end = key[0] == '"' ? key.find('"', 1) : key.find(' ');
@@ -254,14 +254,18 @@ class Module {
       words.push_back(key.substr(b, e - b));
       i = e == std::string::npos ? key.size() : e;
     }
+    std::string order;
     for (size_t i = 0; i < words.size(); ++i) {
-      if (words[i] == "DESC") out += ".desc()";
+      if (words[i] == "DESC") order += ".desc()";
       else if (words[i] == "ASC") continue;
-      else if (words[i] == "NULLS" && i + 1 < words.size()) out += words[++i] == "FIRST" ? ".nulls_first()" : ".nulls_last()";
-      else if (words[i] == "COLLATE") return std::nullopt;
-      else ops[name] = words[i];
+      else if (words[i] == "NULLS" && i + 1 < words.size()) order += words[++i] == "FIRST" ? ".nulls_first()" : ".nulls_last()";
+      else if (words[i] == "COLLATE" && i + 1 < words.size()) {
+        std::string collation;
+        if (!generate::plain_column(words[++i], collation)) return std::nullopt;  // a qualified collation: as text
+        out += ".collate(" + py(collation) + ")";
+      } else ops[name] = words[i];
     }
-    return out;
+    return out + order;
   }
 
   /// `ix` as an sa.Index; its keys that are columns go through `column` (nothing does when it is

@@ -23,7 +23,12 @@ def same_default(context, inspected_column, metadata_column, inspected_default, 
     """A default spelt exactly as the server prints it is the same; anything else is left to Alembic.
     (Alembic 1.8 strips the leading quote of a string column's "'a'::some_enum" and then fails.)"""
     arg = getattr(metadata_column.server_default, "arg", None)
-    if inspected_default is not None and getattr(arg, "text", arg) == inspected_default:
+    text = getattr(arg, "text", arg)
+    if inspected_default is not None and text == inspected_default:
+        return False
+    # Alembic reads a nextval() default of a sequence that some table's column of the same name owns
+    # as a serial, and drops it (a table that inherits such a column has the parent's default).
+    if inspected_default is None and isinstance(text, str) and text.startswith("nextval("):
         return False
     return None
 
@@ -50,7 +55,12 @@ def main(path, url):
             return True
 
         def include_object(obj, name, type_, reflected, compare_to):
-            return not (type_ == "table" and obj.info.get("reconcile"))
+            if type_ == "table":
+                return not obj.info.get("reconcile")
+            # A foreign key to a partitioned table has one more, made by the server, to each partition.
+            if type_ == "foreign_key_constraint" and reflected:
+                return (obj.referred_table.schema or "public", obj.referred_table.name) not in partitions
+            return True
 
         context = MigrationContext.configure(
             conn,

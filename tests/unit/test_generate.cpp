@@ -47,6 +47,7 @@ indexes = [
   { name = "ix_items_open", columns = ["state", "seen DESC NULLS LAST"], where = "state = 'new'::state", include = ["qty"] },
   { name = "ix_items_doc", columns = ["doc"], method = "gin" },
   { name = "ix_items_lower", columns = ["(lower(class))"] },
+  { name = "ix_items_class_c", columns = ["class COLLATE \"C\" text_pattern_ops DESC"] },
 ]
 
 [tables."billing.lines"]
@@ -104,6 +105,7 @@ TEST_CASE("generate sqlalchemy: types, shared enums, domains as their base type,
   CHECK_THAT(py, Catch::Contains("sa.Index(\"ix_items_open\", Items.state, Items.seen.desc().nulls_last(), "
                                  "postgresql_where=sa.text(\"state = 'new'::state\"), postgresql_include=[\"qty\"])"));
   CHECK_THAT(py, Catch::Contains("sa.Index(\"ix_items_doc\", Items.doc, postgresql_using=\"gin\")"));
+  CHECK_THAT(py, Catch::Contains("sa.Index(\"ix_items_class_c\", Items.class_.collate(\"C\").desc(), postgresql_ops={\"class\": \"text_pattern_ops\"})"));
   CHECK_THAT(py, Catch::Contains("        sa.Index(\"ix_items_lower\", sa.text(\"(lower(class))\")),\n"));
   CHECK_THAT(py, Catch::Contains("class Lines(Base):\n    __tablename__ = \"lines\"\n"));
   CHECK_THAT(py, Catch::Contains("        sa.PrimaryKeyConstraint(\"item_id\", \"n\", name=\"lines_pkey\"),\n"));
