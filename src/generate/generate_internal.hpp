@@ -49,6 +49,11 @@ std::string header(const std::string& comment, const std::string& command, const
 std::string server_name(const Table& t, const Constraint& k);
 std::string server_name(const Table& t, const Index& ix);
 
+/// The parts joined by ", ".
+std::string joined(const std::vector<std::string>& parts);
+/// ["a", "b"]: the items as double-quoted strings in brackets (a Python list, a TypeScript tuple).
+std::string quoted_list(const std::vector<std::string>& items);
+
 /// Whether `key` (an index key as the server prints it) is a bare column name, and which.
 bool plain_column(const std::string& key, std::string& column);
 

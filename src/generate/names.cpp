@@ -3,6 +3,7 @@
 
 #include "generate_internal.hpp"
 #include "reconcile/sql.hpp"
+#include "reconcile/text.hpp"
 
 namespace reconcile::generate {
 namespace {
@@ -155,6 +156,18 @@ std::string header(const std::string& comment, const std::string& command, const
   for (const auto& s : sources) out += comment + "   " + s + "\n";
   out += comment + " Do not edit: change the schema files and generate it again.\n";
   return out;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const auto& i : items) quoted.push_back(quote_double(i));
+  return "[" + joined(quoted) + "]";
 }
 
 bool plain_column(const std::string& key, std::string& column) {

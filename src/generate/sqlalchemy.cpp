@@ -41,17 +41,7 @@ std::string py_sql(const std::string& sql) {
 
 std::string text_expr(const std::string& sql) { return "sa.text(" + py_sql(sql) + ")"; }
 
-std::string py_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + py(i);
-  return "[" + out + "]";
-}
-
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
+using generate::joined;
 
 /// The SQL text of a type without its array dimensions, for PgType.
 std::string sql_of(const generate::TypeText& t) {
@@ -280,7 +270,7 @@ class Module {
     if (ix.unique) args.push_back("unique=True");
     if (ix.method != "btree") args.push_back("postgresql_using=" + py(ix.method));
     if (!ix.where.empty()) args.push_back("postgresql_where=" + text_expr(ix.where));
-    if (!ix.include.empty()) args.push_back("postgresql_include=" + py_list(ix.include));
+    if (!ix.include.empty()) args.push_back("postgresql_include=" + generate::quoted_list(ix.include));
     auto dict = [](const std::vector<std::pair<std::string, std::string>>& pairs) {
       std::vector<std::string> items;
       for (const auto& [k, v] : pairs) items.push_back(py(k) + ": " + py(v));
@@ -344,7 +334,7 @@ class Module {
           if (k.columns.size() == 1) break;  // on its column
           std::vector<std::string> targets;
           for (const auto& c : k.ref_columns) targets.push_back(fk_target(k.ref_table, c));
-          std::vector<std::string> fk = {py_list(k.columns), py_list(targets)};
+          std::vector<std::string> fk = {generate::quoted_list(k.columns), generate::quoted_list(targets)};
           for (auto& o : fk_options(t, k)) fk.push_back(o);
           items.push_back("sa.ForeignKeyConstraint(" + joined(fk) + ")");
           break;

@@ -103,11 +103,6 @@ class Module {
   /// The foreign keys as Supabase lists them (postgrest-js reads them for embedded selects).
   std::string relationships(const Table& t) const {
     std::string out;
-    auto list = [](const std::vector<std::string>& names) {
-      std::string s;
-      for (const auto& n : names) s += (s.empty() ? "" : ", ") + quote_double(n);
-      return "[" + s + "]";
-    };
     for (const auto& k : t.constraints) {
       if (k.kind != ConstraintKind::foreign_key) continue;
       bool one_to_one = false;
@@ -116,10 +111,10 @@ class Module {
                                     std::is_permutation(u.columns.begin(), u.columns.end(), k.columns.begin(), k.columns.end()));
       out += indent(5) + "{\n";
       out += indent(6) + "foreignKeyName: " + quote_double(generate::server_name(t, k)) + "\n";
-      out += indent(6) + "columns: " + list(k.columns) + "\n";
+      out += indent(6) + "columns: " + generate::quoted_list(k.columns) + "\n";
       out += indent(6) + "isOneToOne: " + (one_to_one ? "true" : "false") + "\n";
       out += indent(6) + "referencedRelation: " + quote_double(k.ref_table.name) + "\n";
-      out += indent(6) + "referencedColumns: " + list(k.ref_columns) + "\n";
+      out += indent(6) + "referencedColumns: " + generate::quoted_list(k.ref_columns) + "\n";
       out += indent(5) + "},\n";
     }
     return out.empty() ? "[]" : "[\n" + out + indent(4) + "]";
