@@ -126,7 +126,7 @@ TEST_CASE("generate: every example's models match its applied database, and its 
   }
 }
 
-TEST_CASE("generate --check: exit 1 naming a stale or missing file, 0 on a fresh one; reconcile.toml names the outputs") {
+TEST_CASE("generate --check: exit 1 naming a stale or missing file, 0 on a fresh one, with the outputs named in reconcile.toml") {
   TestDb db("generate_check");
   TempDir tmp;
   fs::copy(RECONCILE_SCHEMAS_DIR, tmp.path() + "/schemas", fs::copy_options::recursive);

@@ -146,7 +146,7 @@ TEST_CASE("generate typescript: Row, Insert and Update per table, enums as union
   CHECK_THAT(ts, Catch::Contains("export type Tables<T extends keyof DefaultSchema[\"Tables\"]> = DefaultSchema[\"Tables\"][T][\"Row\"]\n"));
 }
 
-TEST_CASE("the JSON Schema is the loader's table of keys: every section, every key, described; unknown keys refused") {
+TEST_CASE("the JSON Schema is the loader's table of keys: every section, every key, described, unknown keys refused") {
   std::string schema = desired_state_json_schema();
   CHECK_THAT(schema, Catch::StartsWith("{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\""));
   for (const char* section : {"table", "column", "foreign_key", "index", "function", "policy", "grant", "default_privileges"}) {
