@@ -341,13 +341,6 @@ std::string generated_path(const std::string& target, const std::string& out) {
   return (fs::path(out) / (target == "sqlalchemy" ? "models.py" : "database.types.ts")).string();
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 int cmd_generate(const Global& g, const GenerateOptions& o) {
@@ -357,7 +350,7 @@ int cmd_generate(const Global& g, const GenerateOptions& o) {
   std::string path = generated_path(o.target, o.out);
   if (o.check) {
     if (path.empty()) throw Error("generate --check needs the file to check: --out, or [generate." + o.target + "] out in reconcile.toml");
-    bool fresh = fs::exists(path) && read_text(path) == text;
+    bool fresh = fs::exists(path) && read_file(path) == text;
     if (g.json)
       std::cout << "{\"format_version\": 1, \"target\": " << json_string(o.target) << ", \"file\": " << json_string(path)
                 << ", \"fresh\": " << (fresh ? "true" : "false") << "}\n";

@@ -54,6 +54,10 @@ std::string joined(const std::vector<std::string>& parts);
 /// ["a", "b"]: the items as double-quoted strings in brackets (a Python list, a TypeScript tuple).
 std::string quoted_list(const std::vector<std::string>& items);
 
+/// The length of the name that `text` starts with (a bare lower-case name, or a quoted one with ""
+/// for a quote), which must end `text` or be followed by a space; the name goes to `name`. 0 when
+/// `text` starts otherwise ("lower(x)", "a::text").
+size_t leading_name(const std::string& text, std::string& name);
 /// Whether `key` (an index key as the server prints it) is a bare column name, and which.
 bool plain_column(const std::string& key, std::string& column);
 

@@ -51,7 +51,7 @@ std::string name_addition(const std::vector<std::string>& names) {
 /// The column name PostgreSQL gives an index key: the column, a function's name for a call, else "expr".
 std::string key_name(const std::string& key) {
   std::string col;
-  if (plain_column(key.substr(0, key.find(' ')), col)) return col;
+  if (leading_name(key, col)) return col;
   size_t start = key.find_first_not_of('(');
   size_t end = start;
   while (end < key.size() && (std::isalnum(static_cast<unsigned char>(key[end])) || key[end] == '_')) ++end;
@@ -170,26 +170,32 @@ std::string quoted_list(const std::vector<std::string>& items) {
   return "[" + joined(quoted) + "]";
 }
 
-bool plain_column(const std::string& key, std::string& column) {
-  if (key.empty()) return false;
-  if (key.front() == '"') {
-    if (key.size() < 2 || key.back() != '"') return false;
-    std::string inner;
-    for (size_t i = 1; i + 1 < key.size(); ++i) {
-      if (key[i] == '"') {
-        if (key[i + 1] != '"' || i + 2 >= key.size()) return false;
-        ++i;
-      }
-      inner += key[i];
+size_t leading_name(const std::string& text, std::string& name) {
+  std::string out;
+  size_t i = 0;
+  if (!text.empty() && text[0] == '"') {
+    bool closed = false;
+    for (i = 1; i < text.size() && !closed; ++i) {
+      if (text[i] != '"') out += text[i];
+      else if (i + 1 < text.size() && text[i + 1] == '"') out += text[++i];
+      else closed = true;
     }
-    column = inner;
-    return true;
+    if (!closed) return 0;
+  } else {
+    while (i < text.size() && (std::islower(static_cast<unsigned char>(text[i])) || std::isdigit(static_cast<unsigned char>(text[i])) ||
+                               text[i] == '_' || (text[i] & 0x80)))
+      out += text[i++];
+    if (i == 0 || std::isdigit(static_cast<unsigned char>(text[0]))) return 0;
   }
-  for (char c : key)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80)))
-      return false;
-  if (std::isdigit(static_cast<unsigned char>(key[0]))) return false;
-  column = key;
+  if (i < text.size() && text[i] != ' ') return 0;
+  name = out;
+  return i;
+}
+
+bool plain_column(const std::string& key, std::string& column) {
+  std::string name;
+  if (key.empty() || leading_name(key, name) != key.size()) return false;
+  column = name;
   return true;
 }
 

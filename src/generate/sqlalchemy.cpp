@@ -230,11 +230,9 @@ class Module {
   /// collation and ordering, its operator class in `ops`; none for an expression.
   static std::optional<std::string> column_key(const std::string& key, const std::function<std::string(const std::string&)>& column,
                                                std::map<std::string, std::string>& ops) {
-    size_t end = key[0] == '"' ? key.find('"', 1) : key.find(' ');
-    while (key[0] == '"' && end != std::string::npos && end + 1 < key.size() && key[end + 1] == '"') end = key.find('"', end + 2);
-    if (key[0] == '"' && end != std::string::npos) ++end;
     std::string name;
-    if (!generate::plain_column(key.substr(0, end), name)) return std::nullopt;
+    size_t end = generate::leading_name(key, name);
+    if (end == 0) return std::nullopt;
     std::string out = column(name);
     std::vector<std::string> words;
     for (size_t i = end; i < key.size();) {

@@ -120,25 +120,14 @@ class Module {
     return out.empty() ? "[]" : "[\n" + out + indent(4) + "]";
   }
 
-  /// A view's or materialized view's Row: its columns as the server reads them ("name type"), each
+  /// A view's or materialized view's Row: its columns as the server reads them ("name type"; a name
+  /// with a space in it is cut there, the catalog's text cannot tell), each
   /// `| null` (the server does not say whether a view's column can be NULL).
   std::string view(const QName& name, const std::vector<std::string>& columns) const {
     std::vector<std::string> row;
     for (const auto& c : columns) {
-      std::string n, type;
-      if (!c.empty() && c[0] == '"') {
-        size_t end = 1;
-        while (end < c.size() && !(c[end] == '"' && (end + 1 >= c.size() || c[end + 1] != '"'))) end += c[end] == '"' ? 2 : 1;
-        for (size_t i = 1; i < end && i < c.size(); ++i) {
-          n += c[i];
-          if (c[i] == '"') ++i;
-        }
-        type = end + 2 <= c.size() ? c.substr(end + 2) : "";
-      } else {
-        size_t space = c.find(' ');
-        n = c.substr(0, space);
-        type = space == std::string::npos ? "" : c.substr(space + 1);
-      }
+      size_t space = c.find(' ');  // "name type": the name as the catalog has it, unquoted
+      std::string n = c.substr(0, space), type = space == std::string::npos ? "" : c.substr(space + 1);
       row.push_back(property(n) + ": " + ts_type(type) + " | null");
     }
     return indent(3) + property(name.name) + ": {\n" + indent(4) + "Row: " + object(row, 4) + "\n" + indent(4) +
